@@ -11,6 +11,7 @@ const service = (name: string, overrides: Partial<TestProjectInlineConfiguration
       name,
       root: `packages/${name}`,
       include: ['test/**/*.test.ts'],
+      env: { PMS_TEST_PROJECT: name },
       testTimeout: 30_000,
       hookTimeout: 120_000,
       ...overrides,

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import * as payloads from './payloads.js';
+
+export const topics = {
+  patient: 'patient-events',
+  doctor: 'doctor-events',
+  appointment: 'appointment-events',
+  billing: 'billing-events',
+} as const;
+export type Topic = (typeof topics)[keyof typeof topics];
+export const allTopics: Topic[] = Object.values(topics);
+export const deadLetterTopic = (topic: string) => `${topic}.dlq`;
+
+/** Every event type: its payload schema, its topic and its schema version. */
+export const eventCatalog = {
+  PatientCreated: { topic: topics.patient, version: 1, data: payloads.PatientCreated },
+  PatientUpdated: { topic: topics.patient, version: 1, data: payloads.PatientUpdated },
+  PatientDeleted: { topic: topics.patient, version: 1, data: payloads.PatientDeleted },
+  DoctorCreated: { topic: topics.doctor, version: 1, data: payloads.DoctorCreated },
+  DoctorUpdated: { topic: topics.doctor, version: 1, data: payloads.DoctorUpdated },
+  AppointmentBooked: { topic: topics.appointment, version: 1, data: payloads.AppointmentBooked },
+  AppointmentCancelled: { topic: topics.appointment, version: 1, data: payloads.AppointmentCancelled },
+  AppointmentRescheduled: { topic: topics.appointment, version: 1, data: payloads.AppointmentRescheduled },
+  AppointmentCompleted: { topic: topics.appointment, version: 1, data: payloads.AppointmentCompleted },
+  AppointmentNoShow: { topic: topics.appointment, version: 1, data: payloads.AppointmentNoShow },
+  BillingAccountCreated: { topic: topics.billing, version: 1, data: payloads.BillingAccountCreated },
+  InvoiceGenerated: { topic: topics.billing, version: 1, data: payloads.InvoiceGenerated },
+  InvoicePaid: { topic: topics.billing, version: 1, data: payloads.InvoicePaid },
+  InvoiceVoided: { topic: topics.billing, version: 1, data: payloads.InvoiceVoided },
+} as const;
+
+export type EventType = keyof typeof eventCatalog;
+export const eventTypes = Object.keys(eventCatalog) as EventType[];
+export type EventData<T extends EventType> = z.infer<(typeof eventCatalog)[T]['data']>;

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { isoDate, isoDateTime, uuid } from '../common.js';
+import { Specialty } from '../http/doctor.js';
+
+export const PatientSnapshot = z.object({
+  patientId: uuid,
+  name: z.string(),
+  email: z.email(),
+  phone: z.string().nullable(),
+  address: z.string().nullable(),
+  dateOfBirth: isoDate,
+  ownerUserId: uuid.nullable(),
+  registeredAt: isoDateTime,
+});
+export const PatientCreated = PatientSnapshot;
+export const PatientUpdated = PatientSnapshot;
+export const PatientDeleted = z.object({ patientId: uuid });
+
+export const DoctorSnapshot = z.object({
+  doctorId: uuid,
+  name: z.string(),
+  email: z.email(),
+  phone: z.string().nullable(),
+  specialty: Specialty,
+  active: z.boolean(),
+  timeZone: z.string(),
+});
+export const DoctorCreated = DoctorSnapshot;
+export const DoctorUpdated = DoctorSnapshot;
+
+/** Every appointment event carries the whole appointment, so consumers need no lookups. */
+export const AppointmentSnapshot = z.object({
+  appointmentId: uuid,
+  patientId: uuid,
+  doctorId: uuid,
+  startsAt: isoDateTime,
+  endsAt: isoDateTime,
+  durationMinutes: z.number().int().positive(),
+  reason: z.string().nullable(),
+  patient: z.object({ name: z.string(), email: z.email() }),
+  doctor: z.object({ name: z.string(), specialty: Specialty, timeZone: z.string() }),
+});
+export const AppointmentBooked = AppointmentSnapshot;
+export const AppointmentCancelled = AppointmentSnapshot.extend({
+  cancellationReason: z.string().nullable(),
+  cancelledBy: z.string(),
+});
+export const AppointmentRescheduled = AppointmentSnapshot.extend({
+  previousStartsAt: isoDateTime,
+  previousEndsAt: isoDateTime,
+});
+export const AppointmentCompleted = AppointmentSnapshot;
+export const AppointmentNoShow = AppointmentSnapshot;
+
+export const BillingAccountCreated = z.object({
+  accountId: uuid,
+  patientId: uuid,
+  name: z.string(),
+  email: z.email(),
+});
+
+export const PaymentMethod = z.enum(['CARD', 'CASH', 'INSURANCE']);
+export const InvoiceSnapshot = z.object({
+  invoiceId: uuid,
+  appointmentId: uuid,
+  patientId: uuid,
+  doctorId: uuid,
+  specialty: Specialty,
+  amountCents: z.number().int().nonnegative(),
+  currency: z.string().length(3),
+  dueDate: isoDate,
+  patient: z.object({ name: z.string(), email: z.email() }),
+});
+export const InvoiceGenerated = InvoiceSnapshot;
+export const InvoicePaid = InvoiceSnapshot.extend({ method: PaymentMethod, paidAt: isoDateTime });
+export const InvoiceVoided = InvoiceSnapshot.extend({ voidReason: z.string() });

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { isoDateTime } from '../common.js';
+
+export const SummaryQuery = z
+  .object({ from: isoDateTime, to: isoDateTime })
+  .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: 'must be after from', path: ['to'] });
+
+export const Counts = z.object({
+  patientsRegistered: z.number().int(),
+  appointmentsBooked: z.number().int(),
+  appointmentsCancelled: z.number().int(),
+  appointmentsCompleted: z.number().int(),
+  appointmentsNoShow: z.number().int(),
+  revenueInvoicedCents: z.number().int(),
+  revenuePaidCents: z.number().int(),
+});
+export const Summary = z.object({
+  from: isoDateTime,
+  to: isoDateTime,
+  totals: Counts,
+  byDay: z.array(Counts.extend({ day: z.string() })),
+  byDoctor: z.array(Counts.extend({ doctorId: z.string() })),
+  bySpecialty: z.array(Counts.extend({ specialty: z.string() })),
+});

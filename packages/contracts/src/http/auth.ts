@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { Role, uuid } from '../common.js';
+
+const email = z.email().max(254).transform((value) => value.toLowerCase());
+const password = z.string().min(8, 'must be at least 8 characters').max(256);
+
+export const RegisterBody = z.object({ email, password, name: z.string().trim().min(1).max(200).optional() });
+export const LoginBody = z.object({ email, password: z.string().min(1).max(256) });
+export const RefreshBody = z.object({ refreshToken: z.string().min(1).max(512) });
+export const CreateUserBody = z.object({
+  email,
+  password,
+  name: z.string().trim().min(1).max(200).optional(),
+  role: z.enum(['admin', 'staff', 'doctor']),
+  doctorId: uuid.optional(),
+});
+
+export const User = z
+  .object({
+    id: uuid,
+    email: z.string(),
+    name: z.string().nullable(),
+    role: Role,
+    doctorId: uuid.nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'User' });
+export type User = z.infer<typeof User>;
+
+export const TokenPair = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  tokenType: z.literal('Bearer'),
+  expiresIn: z.number().int().describe('seconds until the access token expires'),
+});
+
+/** Claims of an access token beyond the registered ones. */
+export const AccessTokenClaims = z.object({
+  sub: uuid,
+  role: Role,
+  email: z.string().optional(),
+  doctorId: uuid.optional(),
+});
+export type AccessTokenClaims = z.infer<typeof AccessTokenClaims>;

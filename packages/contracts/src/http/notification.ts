@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { isoDateTime, PageQuery, pageOf, uuid } from '../common.js';
+
+export const NotificationChannel = z.enum(['EMAIL', 'SMS']);
+export const NotificationStatus = z.enum(['PENDING', 'SENT', 'FAILED']);
+
+export const Notification = z
+  .object({
+    id: uuid,
+    recipient: z.string(),
+    channel: NotificationChannel,
+    type: z.string(),
+    eventId: uuid.nullable(),
+    subject: z.string().nullable(),
+    status: NotificationStatus,
+    error: z.string().nullable(),
+    attempts: z.number().int(),
+    createdAt: isoDateTime,
+    sentAt: isoDateTime.nullable(),
+  })
+  .meta({ id: 'Notification' });
+
+export const NotificationListQuery = PageQuery.extend({
+  recipient: z.string().max(254).optional(),
+  type: z.string().max(100).optional(),
+});
+export const NotificationPage = pageOf(Notification);
+export const SendEmailBody = z.object({
+  to: z.email().max(254),
+  subject: z.string().trim().min(1).max(300),
+  text: z.string().min(1).max(20_000),
+});

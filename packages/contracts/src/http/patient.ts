@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { isoDate, isoDateTime, PageQuery, pageOf, uuid } from '../common.js';
+
+const notInFuture = (value: string) => value <= new Date().toISOString().slice(0, 10);
+
+export const PatientInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  email: z.email().max(254).transform((value) => value.toLowerCase()),
+  phone: z.string().trim().regex(/^\+?[0-9 ()-]{5,20}$/, 'must be a phone number').nullable().optional(),
+  address: z.string().trim().max(500).nullable().optional(),
+  dateOfBirth: isoDate.refine(notInFuture, 'must not be in the future'),
+});
+export type PatientInput = z.infer<typeof PatientInput>;
+
+export const BillingStatus = z.enum(['ACTIVE', 'PENDING']);
+
+export const Patient = z
+  .object({
+    id: uuid,
+    name: z.string(),
+    email: z.string(),
+    phone: z.string().nullable(),
+    address: z.string().nullable(),
+    dateOfBirth: isoDate,
+    registeredAt: isoDateTime,
+    ownerUserId: uuid.nullable(),
+    billingStatus: BillingStatus,
+  })
+  .meta({ id: 'Patient' });
+export type Patient = z.infer<typeof Patient>;
+
+export const PatientSort = z.enum(['name', '-name', 'registeredAt', '-registeredAt', 'email', '-email']);
+export const PatientListQuery = PageQuery.extend({
+  q: z.string().trim().max(200).optional(),
+  sort: PatientSort.default('name'),
+});
+export const PatientPage = pageOf(Patient);
+
+export const AuditEntry = z.object({
+  id: uuid,
+  patientId: uuid,
+  actorId: z.string(),
+  actorRole: z.string(),
+  action: z.enum(['READ', 'CREATE', 'UPDATE', 'DELETE', 'LIST']),
+  at: isoDateTime,
+  requestId: z.string().nullable(),
+});
+export const AuditQuery = PageQuery.extend({ patientId: uuid.optional() });
+export const AuditPage = pageOf(AuditEntry);

@@ -1,0 +1,15 @@
+export * from './common.js';
+export * from './events/catalog.js';
+export * from './events/envelope.js';
+export * as events from './events/payloads.js';
+export * from './http/auth.js';
+export * from './http/patient.js';
+export * from './http/doctor.js';
+export * from './http/appointment.js';
+export * from './http/billing.js';
+export * from './http/notification.js';
+export * from './http/analytics.js';
+export { PaymentMethod } from './events/payloads.js';
+export * as patientGrpc from './generated/patient/v1/patient.js';
+export * as doctorGrpc from './generated/doctor/v1/doctor.js';
+export * as billingGrpc from './generated/billing/v1/billing.js';

@@ -1,0 +1,17 @@
+import type { Role } from '@pms/contracts';
+import { forbidden } from '../errors.js';
+
+/** Who is calling, from a verified access token. Passed into domain functions. */
+export interface Principal {
+  userId: string;
+  role: Role;
+  email?: string;
+  doctorId?: string;
+}
+
+export const isStaff = (principal: Principal) => principal.role === 'admin' || principal.role === 'staff';
+
+/** Throws 403 unless the principal has one of the roles. */
+export function requireRole(principal: Principal, ...roles: Role[]): void {
+  if (!roles.includes(principal.role)) throw forbidden(`Requires role ${roles.join(' or ')}`);
+}

@@ -1,0 +1,59 @@
+import type { JsonWebKey } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * Every service parses its environment once, at boot, with a zod schema built from these
+ * fragments. A bad environment fails with every bad variable named, not just the first.
+ */
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid environment:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function parseConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
+  throw new ConfigError(issues);
+}
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
+const list = z
+  .string()
+  .min(1)
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+
+export const envFragments = {
+  base: {
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  },
+  http: (defaultPort: number) => ({ HOST: z.string().default('0.0.0.0'), PORT: port(defaultPort) }),
+  grpc: (defaultPort: number) => ({ GRPC_HOST: z.string().default('0.0.0.0'), GRPC_PORT: port(defaultPort) }),
+  database: {
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  },
+  kafka: { KAFKA_BROKERS: list, KAFKA_CLIENT_ID: z.string().optional() },
+  /** Where access tokens' public keys come from: auth's JWKS URL, or an inline JWKS (tests). */
+  tokens: {
+    AUTH_JWKS_URL: z.url().optional(),
+    AUTH_JWKS: z.string().optional(),
+    JWT_ISSUER: z.string().default('pms-auth'),
+    JWT_AUDIENCE: z.string().default('pms'),
+  },
+} as const;
+
+export const envHelpers = { port, list, bool };
+
+/** The options of createService() that come from the environment. */
+export function tokenSourceFrom(config: { AUTH_JWKS_URL?: string; AUTH_JWKS?: string }) {
+  if (config.AUTH_JWKS) return { jwks: JSON.parse(config.AUTH_JWKS) as { keys: JsonWebKey[] } };
+  if (config.AUTH_JWKS_URL) return { jwksUrl: config.AUTH_JWKS_URL };
+  throw new ConfigError(['AUTH_JWKS_URL: one of AUTH_JWKS_URL or AUTH_JWKS is required']);
+}

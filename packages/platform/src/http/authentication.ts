@@ -1,0 +1,72 @@
+import fastifyJwt, { type TokenOrHeader } from '@fastify/jwt';
+import { AccessTokenClaims } from '@pms/contracts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { PublicKeyStore, type TokenKeySource } from '../auth/keys.js';
+import type { Principal } from '../auth/principal.js';
+import { isAppError, unauthenticated } from '../errors.js';
+
+export interface AuthenticationOptions {
+  keys: TokenKeySource;
+  issuer: string;
+  audience: string;
+  /** Paths under this prefix need a valid access token (default `/api`). */
+  protectedPrefix?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set for every request under the protected prefix; undefined elsewhere. */
+    principal?: Principal;
+  }
+}
+
+/** Asymmetric algorithms only: `none` and HMAC tokens never verify. */
+const algorithms = ['EdDSA', 'RS256'] as const;
+
+async function authentication(app: FastifyInstance, options: AuthenticationOptions) {
+  const store = new PublicKeyStore(options.keys);
+  await app.register(fastifyJwt, {
+    secret: async (_request: FastifyRequest, token: TokenOrHeader) => {
+      const header = 'header' in token ? token.header : token;
+      const key = await store.get(header.kid);
+      if (!key) throw unauthenticated('Access token signed by an unknown key');
+      return key.export({ type: 'spki', format: 'pem' }) as string;
+    },
+    decode: { complete: true },
+    verify: { algorithms: [...algorithms], allowedIss: options.issuer, allowedAud: options.audience },
+  });
+
+  const prefix = options.protectedPrefix ?? '/api';
+  app.decorateRequest('principal', undefined);
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith(prefix)) return;
+    if (!request.headers.authorization?.startsWith('Bearer ')) throw unauthenticated();
+    let payload: unknown;
+    try {
+      payload = await request.jwtVerify();
+    } catch (error) {
+      if (isAppError(error) && error.kind !== 'UNAUTHENTICATED') throw error;
+      throw unauthenticated(tokenProblem(error));
+    }
+    const claims = AccessTokenClaims.safeParse(payload);
+    if (!claims.success) throw unauthenticated('Access token lacks valid sub and role claims');
+    const { sub, role, email, doctorId } = claims.data;
+    request.principal = { userId: sub, role, email, doctorId };
+  });
+}
+
+function tokenProblem(error: unknown): string {
+  const code = (error as { code?: string }).code ?? '';
+  if (code.includes('EXPIRED')) return 'Access token expired';
+  if (isAppError(error)) return error.message;
+  return 'Invalid access token';
+}
+
+export const authenticationPlugin = fp(authentication, { name: 'pms-authentication' });
+
+/** The verified caller; call only from routes under the protected prefix. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw unauthenticated();
+  return request.principal;
+}

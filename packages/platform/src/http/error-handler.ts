@@ -1,0 +1,78 @@
+import type { ErrorResponse } from '@pms/contracts';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { STATUS_CODES } from 'node:http';
+import { AppError, errorKinds, isAppError, type FieldIssue } from '../errors.js';
+
+/** The one place HTTP answers an error: always the ErrorResponse shape, never a stack. */
+export function installErrorHandler(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const appError = toAppError(error);
+    if (appError.statusCode >= 500 && appError.kind !== 'UNAVAILABLE') {
+      request.log.error({ err: error }, 'request failed');
+    } else if (appError.kind === 'UNAVAILABLE') {
+      request.log.warn({ err: error }, appError.message);
+    }
+    return sendError(request, reply, appError);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, new AppError('NOT_FOUND', `Route ${request.method} ${request.url} not found`, 'ROUTE_NOT_FOUND')),
+  );
+}
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError) {
+  const body: ErrorResponse = {
+    statusCode: error.statusCode,
+    error: STATUS_CODES[error.statusCode] ?? 'Error',
+    message: error.message,
+    code: error.code,
+    requestId: String(request.id),
+    ...(error.details ? { details: error.details } : {}),
+  };
+  return reply.code(error.statusCode).type('application/json').send(body);
+}
+
+function toAppError(error: FastifyError): AppError {
+  if (isAppError(error)) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const details: FieldIssue[] = error.validation.map((issue) => ({
+      field: fieldName(error.validationContext, issue.instancePath),
+      message: issue.message ?? 'is invalid',
+    }));
+    const fields = [...new Set(details.map((detail) => detail.field))].join(', ');
+    return new AppError('BAD_INPUT', `Invalid ${error.validationContext ?? 'request'}: ${fields}`, 'VALIDATION_FAILED', details);
+  }
+  if (isResponseSerializationError(error)) return new AppError('INTERNAL', 'Internal server error', 'INTERNAL');
+  if (isDependencyDown(error)) return new AppError('UNAVAILABLE', 'A dependency is unavailable', 'DEPENDENCY_UNAVAILABLE');
+  const status = error.statusCode ?? 500;
+  if (status === 413) return new AppError('PAYLOAD_TOO_LARGE', 'Request body is too large', 'PAYLOAD_TOO_LARGE');
+  if (status === 429) return new AppError('RATE_LIMITED', error.message, 'RATE_LIMITED');
+  if (status >= 400 && status < 500) {
+    const kind = (Object.keys(errorKinds) as (keyof typeof errorKinds)[]).find((k) => errorKinds[k] === status);
+    return new AppError(kind ?? 'BAD_INPUT', error.message, error.code ?? 'BAD_REQUEST');
+  }
+  return new AppError('INTERNAL', 'Internal server error', 'INTERNAL');
+}
+
+function fieldName(context: string | undefined, instancePath: string): string {
+  const path = instancePath.replace(/^\//, '').replaceAll('/', '.');
+  return path || (context ?? 'body');
+}
+
+/** postgres.js connection failures: the database is down, which is a 503, not a 500. */
+const connectionFailures = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  '57P01', // admin shutdown
+  '57P03', // cannot connect now
+]);
+function isDependencyDown(error: unknown): boolean {
+  for (let current = error; current && typeof current === 'object'; current = (current as { cause?: unknown }).cause) {
+    if (connectionFailures.has((current as { code?: string }).code ?? '')) return true;
+  }
+  return false;
+}

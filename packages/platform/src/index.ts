@@ -1,0 +1,12 @@
+export * from './errors.js';
+export * from './config.js';
+export * from './lifecycle.js';
+export * from './auth/principal.js';
+export * from './auth/keys.js';
+export * from './http/service.js';
+export * from './http/authentication.js';
+export * from './http/error-handler.js';
+export type { ReadinessCheck } from './http/health.js';
+export * from './db/database.js';
+export * from './events/index.js';
+export * from './grpc/index.js';
