@@ -7,6 +7,9 @@ import { defineProject, type TestProjectInlineConfiguration } from 'vitest/confi
  */
 const service = (name: string, overrides: Partial<TestProjectInlineConfiguration['test']> = {}) =>
   defineProject({
+    // Projects don't inherit the root resolve settings: workspace packages resolve to TS source.
+    resolve: { conditions: ['@pms/source'] },
+    ssr: { resolve: { conditions: ['@pms/source'] } },
     test: {
       name,
       root: `packages/${name}`,
