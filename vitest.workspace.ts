@@ -5,14 +5,18 @@ import { defineProject, type TestProjectInlineConfiguration } from 'vitest/confi
  * on its own, so vitest.config.ts imports it (test/workspace.test.ts proves the
  * per-project settings apply).
  */
-const service = (name: string, overrides: Partial<TestProjectInlineConfiguration['test']> = {}) =>
+const service = (
+  name: string,
+  overrides: Partial<TestProjectInlineConfiguration['test']> = {},
+  root = `packages/${name}`,
+) =>
   defineProject({
     // Projects don't inherit the root resolve settings: workspace packages resolve to TS source.
     resolve: { conditions: ['@pms/source'] },
     ssr: { resolve: { conditions: ['@pms/source'] } },
     test: {
       name,
-      root: `packages/${name}`,
+      root,
       include: ['test/**/*.test.ts'],
       env: { PMS_TEST_PROJECT: name },
       testTimeout: 30_000,
@@ -23,7 +27,9 @@ const service = (name: string, overrides: Partial<TestProjectInlineConfiguration
 
 export const projects = [
   service('contracts'),
-  service('platform'),
+  service('platform', { exclude: ['test/events-outage.test.ts'] }),
+  // Stops the shared Kafka broker, so it runs alone, after every other project.
+  service('platform-outage', { include: ['test/events-outage.test.ts'], sequence: { groupOrder: 1 } }, 'packages/platform'),
   service('devstack'),
   service('auth'),
   service('gateway'),
@@ -33,7 +39,7 @@ export const projects = [
   service('billing'),
   service('notification'),
   service('analytics'),
-  service('e2e', { testTimeout: 120_000, hookTimeout: 300_000 }),
+  service('e2e', { testTimeout: 120_000, hookTimeout: 300_000, sequence: { groupOrder: 2 } }),
 ];
 
 export default projects;

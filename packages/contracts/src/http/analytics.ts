@@ -3,7 +3,8 @@ import { isoDateTime } from '../common.js';
 
 export const SummaryQuery = z
   .object({ from: isoDateTime, to: isoDateTime })
-  .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: 'must be after from', path: ['to'] });
+  // Only when both parse: a malformed `from` must not also blame `to`.
+  .refine((q) => !(Date.parse(q.from) >= Date.parse(q.to)), { message: 'must be after from', path: ['to'] });
 
 export const Counts = z.object({
   patientsRegistered: z.number().int(),
@@ -22,3 +23,6 @@ export const Summary = z.object({
   byDoctor: z.array(Counts.extend({ doctorId: z.string() })),
   bySpecialty: z.array(Counts.extend({ specialty: z.string() })),
 });
+export type SummaryQuery = z.infer<typeof SummaryQuery>;
+export type Counts = z.infer<typeof Counts>;
+export type Summary = z.infer<typeof Summary>;

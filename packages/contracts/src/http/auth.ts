@@ -33,6 +33,7 @@ export const TokenPair = z.object({
   tokenType: z.literal('Bearer'),
   expiresIn: z.number().int().describe('seconds until the access token expires'),
 });
+export type TokenPair = z.infer<typeof TokenPair>;
 
 /** Claims of an access token beyond the registered ones. */
 export const AccessTokenClaims = z.object({
@@ -42,3 +43,22 @@ export const AccessTokenClaims = z.object({
   doctorId: uuid.optional(),
 });
 export type AccessTokenClaims = z.infer<typeof AccessTokenClaims>;
+
+/** GET /auth/.well-known/jwks.json: the public keys that verify access tokens (RFC 7517). */
+export const JsonWebKeySet = z
+  .object({
+    keys: z.array(
+      z.object({
+        kty: z.string(),
+        kid: z.string(),
+        alg: z.string().optional(),
+        use: z.string().optional(),
+        crv: z.string().optional(),
+        x: z.string().optional(),
+        n: z.string().optional(),
+        e: z.string().optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'JsonWebKeySet' });
+export type JsonWebKeySet = z.infer<typeof JsonWebKeySet>;

@@ -31,3 +31,10 @@ export const PatientIdParams = z.object({ patientId: uuid });
 export const InvoiceListQuery = PageQuery.extend({ patientId: uuid.optional(), status: InvoiceStatus.optional() });
 export const InvoicePage = pageOf(Invoice);
 export const PayInvoiceBody = z.object({ method: PaymentMethod });
+
+export type BillingAccount = z.infer<typeof BillingAccount>;
+export type InvoiceStatus = z.infer<typeof InvoiceStatus>;
+export type Invoice = z.infer<typeof Invoice>;
+export type InvoiceListQuery = z.infer<typeof InvoiceListQuery>;
+export type InvoicePage = z.infer<typeof InvoicePage>;
+export type PayInvoiceBody = z.infer<typeof PayInvoiceBody>;

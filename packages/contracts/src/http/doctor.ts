@@ -74,6 +74,12 @@ export const TimeOff = z.object({
   endsAt: isoDateTime,
   reason: z.string().nullable(),
 });
+export const TimeOffParams = z.object({ id: uuid, timeOffId: uuid });
+/** Optional window: only time off overlapping [from, to) is listed. */
+export const TimeOffQuery = z
+  .object({ from: isoDateTime.optional(), to: isoDateTime.optional() })
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'must be after from', path: ['to'] });
+export const TimeOffList = z.object({ items: z.array(TimeOff) });
 
 export const AvailabilityQuery = z
   .object({ from: isoDateTime, to: isoDateTime })

@@ -17,16 +17,22 @@ export const Notification = z
     attempts: z.number().int(),
     createdAt: isoDateTime,
     sentAt: isoDateTime.nullable(),
+    /** When delivery is (re)tried next; null once sent, or after the last attempt failed. */
+    nextAttemptAt: isoDateTime.nullable(),
   })
   .meta({ id: 'Notification' });
+export type Notification = z.infer<typeof Notification>;
 
 export const NotificationListQuery = PageQuery.extend({
   recipient: z.string().max(254).optional(),
   type: z.string().max(100).optional(),
 });
+export type NotificationListQuery = z.infer<typeof NotificationListQuery>;
 export const NotificationPage = pageOf(Notification);
+export type NotificationPage = z.infer<typeof NotificationPage>;
 export const SendEmailBody = z.object({
   to: z.email().max(254),
   subject: z.string().trim().min(1).max(300),
   text: z.string().min(1).max(20_000),
 });
+export type SendEmailBody = z.infer<typeof SendEmailBody>;

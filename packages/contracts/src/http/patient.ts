@@ -36,14 +36,19 @@ export const PatientListQuery = PageQuery.extend({
 });
 export const PatientPage = pageOf(Patient);
 
+/** CLAIM: a patient user linked an existing, unlinked record to their account. */
+export const AuditAction = z.enum(['READ', 'CREATE', 'UPDATE', 'DELETE', 'LIST', 'CLAIM']);
+export type AuditAction = z.infer<typeof AuditAction>;
+
 export const AuditEntry = z.object({
   id: uuid,
   patientId: uuid,
   actorId: z.string(),
   actorRole: z.string(),
-  action: z.enum(['READ', 'CREATE', 'UPDATE', 'DELETE', 'LIST']),
+  action: AuditAction,
   at: isoDateTime,
   requestId: z.string().nullable(),
 });
+export type AuditEntry = z.infer<typeof AuditEntry>;
 export const AuditQuery = PageQuery.extend({ patientId: uuid.optional() });
 export const AuditPage = pageOf(AuditEntry);

@@ -1,6 +1,7 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { migrateEventTables } from '../events/migrate.js';
 
 export type Database = PostgresJsDatabase<Record<string, never>>;
 /** A transaction handle as passed to `db.transaction(async (tx) => …)`. */
@@ -22,6 +23,8 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** Applied at start when given (drizzle-kit output folder). */
   migrationsFolder?: string;
+  /** Also create the platform's `outbox` and `processed_events` (services that publish or consume). */
+  eventTables?: boolean;
 }
 
 export async function connectDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
@@ -31,7 +34,16 @@ export async function connectDatabase(options: DatabaseOptions): Promise<Databas
     connect_timeout: 10,
   });
   const db = drizzle(sql) as unknown as Database;
-  if (options.migrationsFolder) await migrate(db, { migrationsFolder: options.migrationsFolder });
+  const { migrationsFolder, eventTables } = options;
+  if (migrationsFolder || eventTables) {
+    await withMigrationLock(options.url, async () => {
+      if (migrationsFolder) await migrate(db, { migrationsFolder });
+      if (eventTables) await migrateEventTables(db);
+    }).catch(async (error: unknown) => {
+      await sql.end({ timeout: 1 });
+      throw error;
+    });
+  }
   return {
     db,
     sql,
@@ -40,4 +52,19 @@ export async function connectDatabase(options: DatabaseOptions): Promise<Databas
     },
     close: () => sql.end({ timeout: 5 }),
   };
+}
+
+/**
+ * Replicas starting together would race on the migrations journal; a session-level advisory
+ * lock on its own connection (the pool may be one connection) lets one migrate at a time.
+ */
+async function withMigrationLock(url: string, run: () => Promise<void>): Promise<void> {
+  const lock = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    await lock`select pg_advisory_lock(hashtext('pms:migrations'))`;
+    await run();
+  } finally {
+    // Closing the session releases the lock.
+    await lock.end({ timeout: 5 });
+  }
 }

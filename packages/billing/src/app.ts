@@ -1,0 +1,92 @@
+import { billingGrpc, topics } from '@pms/contracts';
+import {
+  createService,
+  startConsumer,
+  startGrpcServer,
+  startOutboxRelay,
+  tokenSourceFrom,
+  type createKafka,
+  type DatabaseHandle,
+  type EventConsumer,
+  type GrpcServerHandle,
+  type OutboxRelay,
+  type ServiceInstance,
+} from '@pms/platform';
+import type { BillingConfig } from './config.js';
+import { BillingAccess } from './domain/access.js';
+import { BillingAccounts } from './domain/accounts.js';
+import { InvoiceLifecycle } from './domain/invoice-lifecycle.js';
+import { Invoices } from './domain/invoices.js';
+import { billingEventHandlers } from './events/handlers.js';
+import { billingService } from './grpc/billing-service.js';
+import { grpcPatientDirectory, type PatientClient } from './grpc/patient-directory.js';
+import { registerBillingRoutes } from './routes/billing.js';
+
+export interface AppDeps {
+  config: BillingConfig;
+  /** Connected, migrated (service tables and the platform's event tables). */
+  database: DatabaseHandle;
+  kafka: ReturnType<typeof createKafka>;
+  /** patient.v1.PatientService: ownership of patient records. */
+  patients: PatientClient;
+}
+
+/**
+ * The billing service. `ready()` also starts its gRPC server, outbox relay and consumer;
+ * `close()` stops them. The deps stay open: whoever made them closes them.
+ */
+export async function buildApp({ config, database, kafka, patients }: AppDeps): Promise<ServiceInstance> {
+  let consumer: EventConsumer | undefined;
+  let consumerJoined = false;
+  let relay: OutboxRelay | undefined;
+  let grpcServer: GrpcServerHandle | undefined;
+
+  const app = await createService({
+    name: 'billing',
+    description: 'Billing accounts, invoices and payments',
+    logLevel: config.LOG_LEVEL,
+    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    readiness: {
+      database: () => database.ping(),
+      patient: () => patients.ping(),
+      kafka: async () => {
+        if (!consumerJoined) throw new Error('event consumer has not joined its group yet');
+      },
+    },
+  });
+
+  const access = new BillingAccess(grpcPatientDirectory(patients));
+  const accounts = new BillingAccounts(database.db, access);
+  const pricing = { fees: config.BILLING_FEES, currency: config.BILLING_CURRENCY, dueDays: config.INVOICE_DUE_DAYS };
+  const invoices = new Invoices(database.db, access);
+  const lifecycle = new InvoiceLifecycle(pricing);
+  registerBillingRoutes(app, accounts, invoices);
+
+  app.addHook('onReady', async () => {
+    grpcServer = await startGrpcServer({
+      host: config.GRPC_HOST,
+      port: config.GRPC_PORT,
+      services: [{ definition: billingGrpc.BillingServiceService, implementation: billingService(accounts) }],
+      logger: app.log,
+    });
+    relay = startOutboxRelay({ handle: database, kafka, logger: app.log });
+    consumer = startConsumer({
+      kafka,
+      groupId: config.KAFKA_GROUP_ID,
+      topics: [topics.patient, topics.appointment],
+      handle: database,
+      handlers: billingEventHandlers(accounts, lifecycle, app.log),
+      logger: app.log,
+    });
+    // Not awaited: a broker that is down delays events, it does not keep billing from serving.
+    void consumer.ready.then(() => (consumerJoined = true));
+  });
+
+  app.addHook('onClose', async () => {
+    await grpcServer?.stop();
+    await consumer?.stop();
+    await relay?.stop();
+  });
+
+  return app;
+}

@@ -1,0 +1,68 @@
+import type { BillingAccount } from '@pms/contracts';
+import { AppError, notFound, type Principal } from '@pms/platform/domain';
+import { findAccountByPatient, insertAccountIfAbsent, updateAccountContact, type NewAccount } from '../db/accounts.js';
+import type { Database, Executor } from '../db/database.js';
+import { writeEvent } from '../db/outbox.js';
+import type { AccountRow } from '../db/schema.js';
+import type { BillingAccess } from './access.js';
+import { toAccount } from './mapping.js';
+
+export interface AccountOutcome {
+  account: AccountRow;
+  /** True only for the call that inserted it: only that one announces BillingAccountCreated. */
+  created: boolean;
+}
+
+/**
+ * The one way an account comes to be (gRPC call, PatientCreated, an appointment of an unknown
+ * patient): insert-if-absent on the unique patient_id, then read. Run it in a transaction so the
+ * event commits with the account.
+ */
+export async function ensureAccount(tx: Executor, input: NewAccount, requestId: string | null): Promise<AccountOutcome> {
+  const inserted = await insertAccountIfAbsent(tx, input);
+  if (inserted) {
+    await writeEvent(tx, {
+      type: 'BillingAccountCreated',
+      subject: inserted.id,
+      source: 'billing',
+      requestId,
+      data: { accountId: inserted.id, patientId: inserted.patientId, name: inserted.name, email: inserted.email },
+    });
+    return { account: inserted, created: true };
+  }
+  const existing = await findAccountByPatient(tx, input.patientId);
+  // Only a concurrent delete could get here; there is no delete, so it is a bug.
+  if (!existing) throw new AppError('INTERNAL', `Billing account of patient ${input.patientId} vanished`);
+  return { account: existing, created: false };
+}
+
+export class BillingAccounts {
+  constructor(
+    private readonly db: Database,
+    private readonly access: BillingAccess,
+  ) {}
+
+  /** CreateBillingAccount: idempotent per patient. */
+  async open(input: NewAccount, requestId: string): Promise<{ account: BillingAccount; created: boolean }> {
+    const outcome = await this.db.transaction((tx) => ensureAccount(tx, input, requestId));
+    return { account: toAccount(outcome.account), created: outcome.created };
+  }
+
+  /** GetBillingAccount (service to service: no principal). */
+  async get(patientId: string): Promise<BillingAccount> {
+    const row = await findAccountByPatient(this.db, patientId);
+    if (!row) throw notFound(`Patient ${patientId} has no billing account`, 'BILLING_ACCOUNT_NOT_FOUND');
+    return toAccount(row);
+  }
+
+  /** GET /api/billing/accounts/:patientId: access first, so nobody learns whether others have accounts. */
+  async getFor(principal: Principal, patientId: string, requestId: string): Promise<BillingAccount> {
+    await this.access.assertCanRead(principal, patientId, requestId);
+    return this.get(patientId);
+  }
+
+  /** PatientUpdated: the account follows the record's name and email; no account, nothing to do. */
+  async updateContact(tx: Executor, input: NewAccount): Promise<boolean> {
+    return (await updateAccountContact(tx, input.patientId, { name: input.name, email: input.email })) !== undefined;
+  }
+}

@@ -1,0 +1,27 @@
+import type { EventHandlers, EventLogger } from '@pms/platform';
+import { ensureAccount, type BillingAccounts } from '../domain/accounts.js';
+import type { InvoiceLifecycle } from '../domain/invoice-lifecycle.js';
+
+/**
+ * patient-events and appointment-events, as group KAFKA_GROUP_ID. Each handler runs in the
+ * consumer's transaction (with the processed_events row), so a redelivery has no second effect.
+ */
+export function billingEventHandlers(accounts: BillingAccounts, lifecycle: InvoiceLifecycle, logger: EventLogger): EventHandlers {
+  return {
+    // The same function as CreateBillingAccount: whichever comes second creates nothing.
+    PatientCreated: ({ data, requestId }, tx) =>
+      ensureAccount(tx, { patientId: data.patientId, name: data.name, email: data.email }, requestId),
+    PatientUpdated: ({ data }, tx) => accounts.updateContact(tx, { patientId: data.patientId, name: data.name, email: data.email }),
+    AppointmentBooked: ({ data, requestId }, tx) => lifecycle.generate(tx, data, requestId),
+    AppointmentRescheduled: ({ data, requestId }, tx) => lifecycle.reschedule(tx, data, requestId),
+    AppointmentCancelled: async ({ id, data, requestId }, tx) => {
+      const outcome = await lifecycle.voidForCancellation(tx, data, requestId);
+      const context = { eventId: id, appointmentId: data.appointmentId, invoiceId: outcome.invoice.id };
+      if (outcome.kind === 'paid') {
+        logger.warn(context, 'cancelled appointment has a PAID invoice: left PAID, a refund is up to staff');
+      } else if (outcome.kind === 'voided-before-generated') {
+        logger.info(context, 'appointment cancelled before its booking reached billing: recorded a VOID invoice');
+      }
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { doctorGrpc, topics } from '@pms/contracts';
+import {
+  createService,
+  startConsumer,
+  startGrpcServer,
+  startOutboxRelay,
+  tokenSourceFrom,
+  type createKafka,
+  type DatabaseHandle,
+  type EventConsumer,
+  type GrpcServerHandle,
+  type OutboxRelay,
+  type ServiceInstance,
+} from '@pms/platform';
+import type { DoctorConfig } from './config.js';
+import { Availability } from './domain/availability.js';
+import { Doctors } from './domain/doctors.js';
+import { Schedules } from './domain/schedules.js';
+import { appointmentEventHandlers } from './events/appointment-events.js';
+import { doctorService } from './grpc/doctor-service.js';
+import { registerDoctorRoutes } from './routes/doctors.js';
+import { registerScheduleRoutes } from './routes/schedules.js';
+
+export interface AppDeps {
+  config: DoctorConfig;
+  database: DatabaseHandle;
+  kafka: ReturnType<typeof createKafka>;
+}
+
+/**
+ * The doctor service: HTTP routes, the gRPC DoctorService, the outbox relay (doctor-events)
+ * and the appointment-events consumer behind one Fastify instance; ready() starts them all,
+ * close() stops them all (the database and Kafka clients belong to the caller).
+ */
+export async function buildApp({ config, database, kafka }: AppDeps): Promise<ServiceInstance> {
+  const app = await createService({
+    name: 'doctor',
+    description: 'Doctors, specialties, weekly schedules, time off and availability',
+    logLevel: config.LOG_LEVEL,
+    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    // Kafka is left out on purpose: without it only events are delayed (outbox), and pulling
+    // the service out of rotation would turn a Kafka outage into a booking outage.
+    readiness: { database: database.ping },
+  });
+
+  const doctors = new Doctors(database.db);
+  const schedules = new Schedules(database.db);
+  const availability = new Availability(database.db);
+  registerDoctorRoutes(app, doctors);
+  registerScheduleRoutes(app, schedules, availability);
+
+  let grpc: GrpcServerHandle | undefined;
+  let relay: OutboxRelay | undefined;
+  let consumer: EventConsumer | undefined;
+  app.addHook('onReady', async () => {
+    grpc = await startGrpcServer({
+      host: config.GRPC_HOST,
+      port: config.GRPC_PORT,
+      services: [{ definition: doctorGrpc.DoctorServiceService, implementation: doctorService(doctors, availability) }],
+      logger: app.log,
+    });
+    relay = startOutboxRelay({ handle: database, kafka, logger: app.log });
+    // Not awaited: the consumer joins (and retries) in the background, so Kafka being down
+    // never keeps HTTP and gRPC from serving.
+    consumer = startConsumer({
+      kafka,
+      groupId: config.KAFKA_CONSUMER_GROUP,
+      topics: [topics.appointment],
+      handle: database,
+      handlers: appointmentEventHandlers,
+      logger: app.log,
+    });
+  });
+  app.addHook('onClose', async () => {
+    await Promise.all([grpc?.stop(), relay?.stop(), consumer?.stop()]);
+  });
+  return app;
+}

@@ -1,0 +1,105 @@
+import type { Specialty } from '@pms/contracts';
+import { and, asc, count, eq, exists, gt, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Executor } from './database.js';
+import { doctors, timeOff, type DoctorRow, type WorkingHoursRow } from './schema.js';
+
+export interface DoctorFields {
+  name: string;
+  email: string;
+  phone: string | null;
+  specialty: Specialty;
+  active: boolean;
+}
+
+export interface ScheduleFields {
+  timeZone: string;
+  slotMinutes: number;
+  workingHours: WorkingHoursRow[];
+}
+
+export interface DoctorFilter {
+  specialty?: Specialty;
+  active?: boolean;
+  q?: string;
+}
+
+const lowerEmail = (email: string) => sql`lower(${doctors.email}) = ${email.toLowerCase()}`;
+
+/** Inserts the doctor; undefined when the email is taken. */
+export async function insertDoctor(db: Executor, fields: DoctorFields & Partial<ScheduleFields>): Promise<DoctorRow | undefined> {
+  const [row] = await db
+    .insert(doctors)
+    .values({ ...fields, email: fields.email.toLowerCase() })
+    .onConflictDoNothing()
+    .returning();
+  return row;
+}
+
+export async function findDoctor(db: Executor, id: string, options: { forUpdate?: boolean } = {}): Promise<DoctorRow | undefined> {
+  const query = db.select().from(doctors).where(eq(doctors.id, id)).limit(1);
+  const [row] = await (options.forUpdate ? query.for('update') : query);
+  return row;
+}
+
+export async function findDoctorByEmail(db: Executor, email: string): Promise<DoctorRow | undefined> {
+  const [row] = await db.select().from(doctors).where(lowerEmail(email)).limit(1);
+  return row;
+}
+
+export async function updateDoctor(db: Executor, id: string, fields: Partial<DoctorFields & ScheduleFields>): Promise<DoctorRow | undefined> {
+  const values = fields.email === undefined ? fields : { ...fields, email: fields.email.toLowerCase() };
+  const [row] = await db
+    .update(doctors)
+    .set({ ...values, updatedAt: sql`now()` })
+    .where(eq(doctors.id, id))
+    .returning();
+  return row;
+}
+
+/** `%`, `_` and `\` are LIKE wildcards; a search for "50%" means the text. */
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+
+function filterCondition(filter: DoctorFilter): SQL | undefined {
+  const conditions: (SQL | undefined)[] = [];
+  if (filter.specialty) conditions.push(eq(doctors.specialty, filter.specialty));
+  if (filter.active !== undefined) conditions.push(eq(doctors.active, filter.active));
+  if (filter.q) {
+    const pattern = likePattern(filter.q);
+    conditions.push(or(ilike(doctors.name, pattern), ilike(doctors.email, pattern)));
+  }
+  return and(...conditions);
+}
+
+export async function listDoctors(
+  db: Executor,
+  filter: DoctorFilter,
+  page: { offset: number; limit: number },
+): Promise<{ rows: DoctorRow[]; total: number }> {
+  const where = filterCondition(filter);
+  const [rows, [totals]] = await Promise.all([
+    db.select().from(doctors).where(where).orderBy(asc(doctors.name), asc(doctors.id)).offset(page.offset).limit(page.limit),
+    db.select({ total: count() }).from(doctors).where(where),
+  ]);
+  return { rows, total: totals?.total ?? 0 };
+}
+
+/**
+ * The doctor with their schedule and whether any time off overlaps [startsAt, endsAt):
+ * everything CheckAvailability needs, in one query on two primary/secondary indexes.
+ */
+export async function findDoctorForCheck(
+  db: Executor,
+  id: string,
+  period: { startsAt: Date; endsAt: Date },
+): Promise<(DoctorRow & { onTimeOff: boolean }) | undefined> {
+  const overlapping = db
+    .select({ one: sql`1` })
+    .from(timeOff)
+    .where(and(eq(timeOff.doctorId, doctors.id), gt(timeOff.endsAt, period.startsAt), lt(timeOff.startsAt, period.endsAt)));
+  const [row] = await db
+    .select({ doctor: doctors, onTimeOff: sql<boolean>`${exists(overlapping)}` })
+    .from(doctors)
+    .where(eq(doctors.id, id))
+    .limit(1);
+  return row ? { ...row.doctor, onTimeOff: row.onTimeOff } : undefined;
+}

@@ -1,0 +1,82 @@
+import { specialties } from '@pms/contracts';
+import { sql } from 'drizzle-orm';
+import { boolean, check, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+export const specialty = pgEnum('specialty', specialties);
+
+/** One block of weekly working hours, in the doctor's time zone (weekday 1 = Monday … 7 = Sunday). */
+export interface WorkingHoursRow {
+  weekday: number;
+  start: string;
+  end: string;
+}
+
+/**
+ * A doctor and their weekly schedule in one row: CheckAvailability, called on every booking,
+ * reads everything it needs (plus a time-off probe) in a single indexed query.
+ */
+export const doctors = pgTable(
+  'doctors',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    /** Stored lower-cased; the unique index on lower(email) guards against any other writer. */
+    email: text('email').notNull(),
+    phone: text('phone'),
+    specialty: specialty('specialty').notNull(),
+    active: boolean('active').notNull().default(true),
+    timeZone: text('time_zone').notNull().default('UTC'),
+    slotMinutes: integer('slot_minutes').notNull().default(30),
+    workingHours: jsonb('working_hours').$type<WorkingHoursRow[]>().notNull().default([]),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('doctors_email_lower_key').on(sql`lower(${table.email})`),
+    index('doctors_name_idx').on(table.name, table.id),
+    check('doctors_slot_minutes_check', sql`${table.slotMinutes} between 5 and 240`),
+  ],
+);
+
+export const timeOff = pgTable(
+  'time_off',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    doctorId: uuid('doctor_id')
+      .notNull()
+      .references(() => doctors.id, { onDelete: 'cascade' }),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    reason: text('reason'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  // Overlap probes ask "ends after the window starts": past time off drops out of the index range.
+  (table) => [
+    index('time_off_doctor_ends_idx').on(table.doctorId, table.endsAt),
+    check('time_off_period_check', sql`${table.startsAt} < ${table.endsAt}`),
+  ],
+);
+
+/**
+ * The booked-slot view, fed by appointment-events. No foreign key to doctors: the view mirrors
+ * another service's data and must accept whatever that service booked. A released row stays as
+ * a tombstone, so a late or replayed booking of a cancelled appointment cannot resurrect it.
+ */
+export const bookedSlots = pgTable(
+  'booked_slots',
+  {
+    appointmentId: uuid('appointment_id').primaryKey(),
+    doctorId: uuid('doctor_id').notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    releasedAt: timestamp('released_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('booked_slots_doctor_ends_idx').on(table.doctorId, table.endsAt).where(sql`${table.releasedAt} is null`),
+    check('booked_slots_period_check', sql`${table.startsAt} < ${table.endsAt}`),
+  ],
+);
+
+export type DoctorRow = typeof doctors.$inferSelect;
+export type TimeOffRow = typeof timeOff.$inferSelect;

@@ -1,0 +1,24 @@
+import type { events } from '@pms/contracts';
+import type { z } from 'zod';
+import { releaseBookedSlot, upsertBookedSlot, type BookedSlot } from '../db/booked-slots.js';
+import type { Executor } from '../db/database.js';
+
+type AppointmentSnapshot = z.output<typeof events.AppointmentSnapshot>;
+
+const slotOf = (appointment: AppointmentSnapshot): BookedSlot => ({
+  appointmentId: appointment.appointmentId,
+  doctorId: appointment.doctorId,
+  startsAt: new Date(appointment.startsAt),
+  endsAt: new Date(appointment.endsAt),
+});
+
+/**
+ * The booked-slot view, kept from appointment events in the consumer's transaction. Booking
+ * and rescheduling both set the appointment's current period (each snapshot is complete, so a
+ * reschedule needs no earlier state); cancellation and no-show free it for good.
+ */
+export const bookedSlotView = {
+  booked: (tx: Executor, appointment: AppointmentSnapshot) => upsertBookedSlot(tx, slotOf(appointment)),
+  rescheduled: (tx: Executor, appointment: AppointmentSnapshot) => upsertBookedSlot(tx, slotOf(appointment)),
+  released: (tx: Executor, appointment: AppointmentSnapshot) => releaseBookedSlot(tx, slotOf(appointment)),
+};

@@ -1,0 +1,122 @@
+import type { Doctor, DoctorInput, DoctorListQuery, DoctorPage } from '@pms/contracts';
+import { conflict, notFound, pgErrorCode, pgErrorCodes, requireRole, type Principal } from '@pms/platform/domain';
+import type { z } from 'zod';
+import type { Database, Executor } from '../db/database.js';
+import { recordDoctorEvent } from '../db/doctor-events.js';
+import { findDoctor, insertDoctor, listDoctors, updateDoctor, type DoctorFields, type ScheduleFields } from '../db/doctors.js';
+import type { DoctorRow } from '../db/schema.js';
+
+export type NewDoctor = z.output<typeof DoctorInput>;
+type ListQuery = z.output<typeof DoctorListQuery>;
+type Page = z.output<typeof DoctorPage>;
+
+/** Who asked and under which request id, for authorization and the events' requestId. */
+export interface Caller {
+  principal: Principal;
+  requestId: string | null;
+}
+
+export const toDoctor = (row: DoctorRow): Doctor => ({
+  id: row.id,
+  name: row.name,
+  email: row.email,
+  phone: row.phone,
+  specialty: row.specialty,
+  active: row.active,
+  timeZone: row.timeZone,
+  createdAt: row.createdAt.toISOString(),
+});
+
+const emailTaken = (email: string) => conflict(`A doctor with email ${email} already exists`, 'DOCTOR_EMAIL_TAKEN');
+export const doctorNotFound = (id: string) => notFound(`Doctor ${id} not found`, 'DOCTOR_NOT_FOUND');
+
+/** What the events carry: a change to any of these is announced as DoctorUpdated. */
+const snapshotChanged = (before: DoctorRow, after: DoctorRow) =>
+  (['name', 'email', 'phone', 'specialty', 'active', 'timeZone'] as const).some((field) => before[field] !== after[field]);
+
+/** Loads the doctor row for a change in the caller's transaction (locked), or throws 404. */
+export async function lockDoctor(tx: Executor, id: string): Promise<DoctorRow> {
+  const row = await findDoctor(tx, id, { forUpdate: true });
+  if (!row) throw doctorNotFound(id);
+  return row;
+}
+
+/** Applies a change to a locked doctor and announces it when the published snapshot changed. */
+export async function changeDoctor(
+  tx: Executor,
+  before: DoctorRow,
+  change: Parameters<typeof updateDoctor>[2],
+  requestId: string | null,
+): Promise<DoctorRow> {
+  let after: DoctorRow | undefined;
+  try {
+    after = await updateDoctor(tx, before.id, change);
+  } catch (error) {
+    if (pgErrorCode(error) === pgErrorCodes.uniqueViolation && change.email) throw emailTaken(change.email);
+    throw error;
+  }
+  if (!after) throw doctorNotFound(before.id);
+  if (snapshotChanged(before, after)) await recordDoctorEvent(tx, 'DoctorUpdated', after, requestId);
+  return after;
+}
+
+/** The doctor directory: reads for every role, writes for admins. */
+export class Doctors {
+  constructor(private readonly db: Database) {}
+
+  async list(query: ListQuery): Promise<Page> {
+    const { page, pageSize, ...filter } = query;
+    const { rows, total } = await listDoctors(this.db, filter, { offset: (page - 1) * pageSize, limit: pageSize });
+    return { items: rows.map(toDoctor), page, pageSize, total };
+  }
+
+  async get(id: string): Promise<Doctor> {
+    const row = await findDoctor(this.db, id);
+    if (!row) throw doctorNotFound(id);
+    return toDoctor(row);
+  }
+
+  async create(caller: Caller, input: NewDoctor): Promise<Doctor> {
+    requireRole(caller.principal, 'admin');
+    return toDoctor(await this.insert(input, caller.requestId));
+  }
+
+  /**
+   * Creates the doctor (with a schedule, if given) and its DoctorCreated event in one
+   * transaction; 409 when the email is taken. No role check: for create() and the demo seed.
+   */
+  async insert(input: NewDoctor, requestId: string | null, schedule?: ScheduleFields): Promise<DoctorRow> {
+    return this.db.transaction(async (tx) => {
+      const row = await insertDoctor(tx, { ...fieldsOf(input), ...schedule });
+      if (!row) throw emailTaken(input.email);
+      await recordDoctorEvent(tx, 'DoctorCreated', row, requestId);
+      return row;
+    });
+  }
+
+  /** Replaces the doctor's fields (PUT: an omitted `active` means true, an omitted phone clears it). */
+  async update(caller: Caller, id: string, input: NewDoctor): Promise<Doctor> {
+    requireRole(caller.principal, 'admin');
+    const row = await this.db.transaction(async (tx) =>
+      changeDoctor(tx, await lockDoctor(tx, id), fieldsOf(input), caller.requestId),
+    );
+    return toDoctor(row);
+  }
+
+  /**
+   * DELETE deactivates: appointments, invoices and analytics keep referring to the doctor, so
+   * the record stays (readable, `active: false`, no longer bookable). Repeating it is a no-op.
+   */
+  async deactivate(caller: Caller, id: string): Promise<void> {
+    requireRole(caller.principal, 'admin');
+    await this.db.transaction(async (tx) => changeDoctor(tx, await lockDoctor(tx, id), { active: false }, caller.requestId));
+  }
+}
+
+const fieldsOf = (input: NewDoctor): DoctorFields => ({
+  name: input.name,
+  email: input.email,
+  phone: input.phone ?? null,
+  specialty: input.specialty,
+  active: input.active,
+});

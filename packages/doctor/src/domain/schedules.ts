@@ -1,0 +1,109 @@
+import type { Schedule, ScheduleInput, TimeOff, TimeOffInput, TimeOffQuery } from '@pms/contracts';
+import { badInput, notFound, requireRole, type FieldIssue } from '@pms/platform/domain';
+import type { z } from 'zod';
+import type { Database } from '../db/database.js';
+import { findDoctor } from '../db/doctors.js';
+import type { DoctorRow, TimeOffRow } from '../db/schema.js';
+import { deleteTimeOff, insertTimeOff, listTimeOff } from '../db/time-off.js';
+import { changeDoctor, doctorNotFound, lockDoctor, type Caller } from './doctors.js';
+
+type ScheduleInput = z.output<typeof ScheduleInput>;
+type Schedule = z.output<typeof Schedule>;
+type TimeOffInput = z.output<typeof TimeOffInput>;
+type TimeOffQuery = z.output<typeof TimeOffQuery>;
+type TimeOff = z.output<typeof TimeOff>;
+
+export const toSchedule = (row: DoctorRow): Schedule => ({
+  doctorId: row.id,
+  timeZone: row.timeZone,
+  slotMinutes: row.slotMinutes,
+  hours: row.workingHours,
+});
+
+const toTimeOff = (row: TimeOffRow): TimeOff => ({
+  id: row.id,
+  doctorId: row.doctorId,
+  startsAt: row.startsAt.toISOString(),
+  endsAt: row.endsAt.toISOString(),
+  reason: row.reason,
+});
+
+const minutesOf = (clock: string) => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
+
+/** Blocks that overlap on one weekday, or hold not even one slot, would make slots ambiguous or empty. */
+export function scheduleProblems(input: ScheduleInput): FieldIssue[] {
+  const problems: FieldIssue[] = [];
+  input.hours.forEach((hours, index) => {
+    if (minutesOf(hours.end) - minutesOf(hours.start) < input.slotMinutes) {
+      problems.push({ field: `hours.${index}.end`, message: `block is shorter than one slot (${input.slotMinutes} minutes)` });
+    }
+    const clash = input.hours.findIndex(
+      (other, otherIndex) => otherIndex !== index && other.weekday === hours.weekday && other.start < hours.end && hours.start < other.end,
+    );
+    if (clash !== -1) problems.push({ field: `hours.${index}`, message: `overlaps hours.${clash} on weekday ${hours.weekday}` });
+  });
+  return problems;
+}
+
+/** The canonical IANA name (Intl accepts `europe/berlin`; everything downstream gets `Europe/Berlin`). */
+const canonicalZone = (zone: string) => new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+
+const byDayAndTime = (a: ScheduleInput['hours'][number], b: ScheduleInput['hours'][number]) =>
+  a.weekday - b.weekday || minutesOf(a.start) - minutesOf(b.start);
+
+/** Weekly working hours and time off; reads for every role, writes for admins. */
+export class Schedules {
+  constructor(private readonly db: Database) {}
+
+  async get(doctorId: string): Promise<Schedule> {
+    const row = await findDoctor(this.db, doctorId);
+    if (!row) throw doctorNotFound(doctorId);
+    return toSchedule(row);
+  }
+
+  /** Replaces the whole weekly schedule; a new time zone is announced as DoctorUpdated. */
+  async replace(caller: Caller, doctorId: string, input: ScheduleInput): Promise<Schedule> {
+    requireRole(caller.principal, 'admin');
+    const problems = scheduleProblems(input);
+    if (problems.length > 0) throw badInput(`Invalid schedule: ${problems.map((p) => p.field).join(', ')}`, problems);
+    const schedule = {
+      timeZone: canonicalZone(input.timeZone),
+      slotMinutes: input.slotMinutes,
+      workingHours: input.hours.map(({ weekday, start, end }) => ({ weekday, start, end })).sort(byDayAndTime),
+    };
+    const row = await this.db.transaction(async (tx) => changeDoctor(tx, await lockDoctor(tx, doctorId), schedule, caller.requestId));
+    return toSchedule(row);
+  }
+
+  async addTimeOff(caller: Caller, doctorId: string, input: TimeOffInput): Promise<TimeOff> {
+    requireRole(caller.principal, 'admin');
+    await this.requireDoctor(doctorId);
+    const row = await insertTimeOff(this.db, {
+      doctorId,
+      startsAt: new Date(input.startsAt),
+      endsAt: new Date(input.endsAt),
+      reason: input.reason ?? null,
+    });
+    return toTimeOff(row);
+  }
+
+  async listTimeOff(doctorId: string, query: TimeOffQuery): Promise<{ items: TimeOff[] }> {
+    await this.requireDoctor(doctorId);
+    const rows = await listTimeOff(this.db, doctorId, {
+      from: query.from ? new Date(query.from) : undefined,
+      to: query.to ? new Date(query.to) : undefined,
+    });
+    return { items: rows.map(toTimeOff) };
+  }
+
+  async removeTimeOff(caller: Caller, doctorId: string, timeOffId: string): Promise<void> {
+    requireRole(caller.principal, 'admin');
+    if (!(await deleteTimeOff(this.db, doctorId, timeOffId))) {
+      throw notFound(`Time off ${timeOffId} of doctor ${doctorId} not found`, 'TIME_OFF_NOT_FOUND');
+    }
+  }
+
+  private async requireDoctor(doctorId: string): Promise<void> {
+    if (!(await findDoctor(this.db, doctorId))) throw doctorNotFound(doctorId);
+  }
+}

@@ -1,0 +1,92 @@
+import { DateTime } from 'luxon';
+
+/** A half-open period [start, end) in epoch milliseconds. */
+export interface Period {
+  start: number;
+  end: number;
+}
+
+export interface WorkingHours {
+  /** 1 = Monday … 7 = Sunday (ISO, as luxon counts). */
+  weekday: number;
+  /** HH:MM, wall-clock time in the schedule's time zone. */
+  start: string;
+  end: string;
+}
+
+export interface WeeklySchedule {
+  timeZone: string;
+  slotMinutes: number;
+  hours: WorkingHours[];
+}
+
+const minuteMs = 60_000;
+
+function wallClock(day: DateTime, clock: string): number {
+  const [hour, minute] = clock.split(':').map(Number);
+  // Built from wall-clock fields, so each day gets that day's UTC offset (daylight saving).
+  return day.set({ hour, minute, second: 0, millisecond: 0 }).toMillis();
+}
+
+/**
+ * The working-hours blocks, as absolute periods, of every local day the window touches in the
+ * schedule's time zone; only blocks overlapping the window, earliest first.
+ */
+export function workingBlocks(schedule: WeeklySchedule, window: Period): Period[] {
+  const zone = schedule.timeZone;
+  const lastDay = DateTime.fromMillis(window.end, { zone }).startOf('day');
+  const blocks: Period[] = [];
+  for (let day = DateTime.fromMillis(window.start, { zone }).startOf('day'); day <= lastDay; day = day.plus({ days: 1 })) {
+    for (const hours of schedule.hours) {
+      if (hours.weekday !== day.weekday) continue;
+      const block = { start: wallClock(day, hours.start), end: wallClock(day, hours.end) };
+      if (block.start < window.end && block.end > window.start && block.start < block.end) blocks.push(block);
+    }
+  }
+  return blocks.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * Every block cut into slots of slotMinutes from its start, in real elapsed time: a block that
+ * spans a daylight-saving change has one slot more or less, never a slot of the wrong length.
+ */
+export function slotsOf(blocks: Period[], slotMinutes: number): Period[] {
+  const length = slotMinutes * minuteMs;
+  const slots: Period[] = [];
+  for (const block of blocks) {
+    for (let start = block.start; start + length <= block.end; start += length) slots.push({ start, end: start + length });
+  }
+  return slots;
+}
+
+const overlaps = (a: Period, b: Period) => a.start < b.end && b.start < a.end;
+
+/**
+ * The schedule's slots that lie inside the window, start at or after `now` and overlap none
+ * of the busy periods (time off, booked appointments).
+ */
+export function freeSlots(schedule: WeeklySchedule, window: Period, busy: Period[], now: number): Period[] {
+  const sortedBusy = [...busy].sort((a, b) => a.start - b.start);
+  let next = 0;
+  return slotsOf(workingBlocks(schedule, window), schedule.slotMinutes).filter((slot) => {
+    if (slot.start < window.start || slot.end > window.end || slot.start < now) return false;
+    // Slots come in order: busy periods that ended before this slot cannot touch later ones.
+    while (next < sortedBusy.length && sortedBusy[next]!.end <= slot.start) next += 1;
+    for (let i = next; i < sortedBusy.length && sortedBusy[i]!.start < slot.end; i += 1) {
+      if (overlaps(slot, sortedBusy[i]!)) return false;
+    }
+    return true;
+  });
+}
+
+/**
+ * Whether an appointment fits the schedule: it starts on a slot boundary of a working-hours
+ * block and ends inside that same block. Its length is the caller's business (appointment
+ * decides durations); a longer appointment simply spans several slots.
+ */
+export function fitsSchedule(schedule: WeeklySchedule, period: Period): boolean {
+  const length = schedule.slotMinutes * minuteMs;
+  return workingBlocks(schedule, period).some(
+    (block) => block.start <= period.start && period.end <= block.end && (period.start - block.start) % length === 0,
+  );
+}

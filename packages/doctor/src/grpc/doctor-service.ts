@@ -1,0 +1,37 @@
+import { doctorGrpc, isoDateTime, uuid, type Doctor } from '@pms/contracts';
+import { unary } from '@pms/platform';
+import { z } from 'zod';
+import type { Availability } from '../domain/availability.js';
+import type { Doctors } from '../domain/doctors.js';
+
+// Validation at the edge: a malformed id or timestamp is INVALID_ARGUMENT (unary() maps ZodError).
+const GetDoctorRequest = z.object({ id: uuid });
+const CheckAvailabilityRequest = z
+  .object({ doctorId: uuid, startsAt: isoDateTime, endsAt: isoDateTime })
+  // Only a comparison of two valid timestamps can fail here (NaN compares false): one issue per field.
+  .refine((r) => !(Date.parse(r.startsAt) >= Date.parse(r.endsAt)), { message: 'must be after startsAt', path: ['endsAt'] });
+
+/** Proto strings have no null: a missing phone travels as ''. */
+const toProto = (doctor: Doctor): doctorGrpc.Doctor => ({
+  id: doctor.id,
+  name: doctor.name,
+  email: doctor.email,
+  phone: doctor.phone ?? '',
+  specialty: doctor.specialty,
+  active: doctor.active,
+  timeZone: doctor.timeZone,
+});
+
+export function doctorService(doctors: Doctors, availability: Availability): doctorGrpc.DoctorServiceServer {
+  return {
+    getDoctor: unary(async (request) => {
+      const { id } = GetDoctorRequest.parse(request);
+      return { doctor: toProto(await doctors.get(id)) };
+    }),
+    checkAvailability: unary(async (request) => {
+      const { doctorId, startsAt, endsAt } = CheckAvailabilityRequest.parse(request);
+      const check = await availability.check(doctorId, new Date(startsAt), new Date(endsAt));
+      return { available: check.available, reason: check.reason ?? '', doctor: check.doctor && toProto(check.doctor) };
+    }),
+  };
+}

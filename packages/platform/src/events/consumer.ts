@@ -1,0 +1,209 @@
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { deadLetterTopic, parseEvent, type EventType, type TypedEvent } from '@pms/contracts';
+import type { DatabaseHandle, Transaction } from '../db/database.js';
+import { isAppError } from '../errors.js';
+import { backoff, delay, ensureTopics, sharedProducer, type EventLogger } from './kafka.js';
+import { processedEvents } from './tables.js';
+
+export type EventHandler<T extends EventType> = (event: TypedEvent<T>, tx: Transaction) => Promise<unknown>;
+/** Handlers by event type; types without one are acknowledged and skipped. */
+export type EventHandlers = { [T in EventType]?: EventHandler<T> };
+
+export interface ConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  handle: DatabaseHandle;
+  handlers: EventHandlers;
+  logger: EventLogger;
+  /** In-process retries of a failing handler before the event is dead-lettered. */
+  retry?: { attempts: number; initialDelayMs: number; maxDelayMs?: number };
+  /** Where a new group starts; from the beginning by default, so no event before its first join is missed. */
+  fromBeginning?: boolean;
+  /** Partitions of the topics (and dead-letter topics) created when missing. */
+  partitions?: number;
+  /** Partitions processed in parallel (order holds within each). */
+  concurrency?: number;
+  /**
+   * How long the broker waits for a silent member. It also bounds how long a restarted
+   * consumer waits to rejoin after a broker restart (its old membership must expire first).
+   */
+  sessionTimeoutMs?: number;
+}
+
+export interface EventConsumer {
+  /** Resolves once the group is joined and partitions assigned (and, from latest, the start offsets fixed). */
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+type Meta = { topic: string; partition: number; message: KafkaMessage };
+
+// Not the event's fault and not fixable by retrying: straight to the dead-letter topic.
+const rejected = new Set(['BAD_INPUT', 'NOT_FOUND', 'UNPROCESSABLE']);
+
+const outageCodes = /^(08|57P0[123]|53300$)|^CONNECT|^ECONN|^ETIMEDOUT|^EPIPE/;
+
+/** A dependency is down (database, gRPC peer): the event waits, uncommitted, instead of being dead-lettered. */
+function isOutage(error: unknown): boolean {
+  for (let current = error; current && typeof current === 'object'; current = (current as { cause?: unknown }).cause) {
+    if (isAppError(current)) return current.kind === 'UNAVAILABLE';
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && outageCodes.test(code)) return true;
+  }
+  return false;
+}
+
+const reasonOf = (error: unknown) =>
+  isAppError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+
+/**
+ * Consumes whole topics as one group. Each event's effect runs in one transaction with its
+ * processed_events row (a redelivery has no second effect); offsets are committed only after
+ * the effect or the dead letter, so nothing is dropped silently.
+ */
+export function startConsumer(options: ConsumerOptions): EventConsumer {
+  const { kafka, groupId, topics, handle, handlers, logger } = options;
+  const retry = { maxDelayMs: 30_000, ...(options.retry ?? { attempts: 5, initialDelayMs: 200 }) };
+  const fromBeginning = options.fromBeginning ?? true;
+  const stopping = new AbortController();
+  let consumer: Consumer | undefined;
+  const producer = sharedProducer(kafka);
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+
+  async function deadLetter({ topic, partition, message }: Meta, reason: string): Promise<void> {
+    const target = await producer.get();
+    await target.send({
+      topic: deadLetterTopic(topic),
+      acks: -1,
+      messages: [
+        {
+          key: message.key,
+          value: message.value,
+          headers: {
+            ...message.headers,
+            'x-dlq-reason': reason.slice(0, 4_000),
+            'x-original-topic': topic,
+            'x-original-partition': String(partition),
+            'x-original-offset': message.offset,
+            'x-consumer-group': groupId,
+          },
+        },
+      ],
+    });
+    logger.warn({ topic, partition, offset: message.offset, groupId, reason }, 'event dead-lettered');
+  }
+
+  /** True when applied, false when this group had already applied it. */
+  const apply = (event: TypedEvent, handler: EventHandler<EventType>) =>
+    handle.db.transaction(async (tx) => {
+      const inserted = await tx
+        .insert(processedEvents)
+        .values({ eventId: event.id, consumerGroup: groupId })
+        .onConflictDoNothing()
+        .returning({ eventId: processedEvents.eventId });
+      if (inserted.length === 0) return false;
+      await handler(event, tx);
+      return true;
+    });
+
+  async function onMessage(meta: Meta, heartbeat: () => Promise<void>): Promise<void> {
+    const parsed = decode(meta.message.value);
+    if (!parsed.ok) return deadLetter(meta, parsed.reason);
+    const { event } = parsed;
+    const handler = handlers[event.type] as EventHandler<EventType> | undefined;
+    if (!handler) return;
+    const context = { groupId, eventId: event.id, type: event.type, topic: meta.topic, offset: meta.message.offset };
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const applied = await apply(event, handler);
+        logger.debug(context, applied ? 'event handled' : 'event already handled, skipped');
+        return;
+      } catch (error) {
+        // Left uncommitted: redelivered to this group later instead of dead-lettered.
+        if (stopping.signal.aborted) throw error;
+        if (isAppError(error) && rejected.has(error.kind)) return deadLetter(meta, `handler rejected: ${reasonOf(error)}`);
+        if (attempt >= retry.attempts) {
+          if (isOutage(error)) throw error;
+          return deadLetter(meta, `handler failed after ${attempt} attempts: ${reasonOf(error)}`);
+        }
+        const retryInMs = backoff(attempt, retry.initialDelayMs, retry.maxDelayMs);
+        logger.warn({ ...context, err: error, attempt, retryInMs }, 'event handler failed, retrying');
+        await pause(retryInMs, heartbeat);
+      }
+    }
+  }
+
+  /** A backoff that keeps heartbeating, so a long one does not cost the group membership. */
+  async function pause(ms: number, heartbeat: () => Promise<void>): Promise<void> {
+    for (const until = Date.now() + ms; Date.now() < until && !stopping.signal.aborted; ) {
+      await delay(Math.min(1_000, until - Date.now()), stopping.signal);
+      await heartbeat();
+    }
+  }
+
+  async function run(): Promise<void> {
+    for (let failures = 1; !stopping.signal.aborted; failures += 1) {
+      const created = kafka.consumer({
+        groupId,
+        maxWaitTimeInMs: 500,
+        sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+        heartbeatInterval: 1_000,
+        allowAutoTopicCreation: false,
+      });
+      consumer = created;
+      let joined = false;
+      created.on(created.events.GROUP_JOIN, () => {
+        joined = true;
+        if (fromBeginning) markReady();
+      });
+      // Starting from the latest offset, nothing is missed only once the first fetch has resolved it.
+      created.on(created.events.FETCH, () => joined && markReady());
+      created.on(created.events.CRASH, ({ payload }) => {
+        // kafkajs restarts itself after retriable crashes; after the others, so do we.
+        if (payload.restart || stopping.signal.aborted) return;
+        logger.error({ err: payload.error, groupId }, 'consumer crashed, restarting it');
+        void created.disconnect().finally(() => run());
+      });
+      try {
+        await ensureTopics(kafka, [...topics, ...topics.map(deadLetterTopic)], options.partitions);
+        await created.connect();
+        await created.subscribe({ topics, fromBeginning });
+        await created.run({
+          partitionsConsumedConcurrently: options.concurrency ?? 3,
+          eachMessage: ({ topic, partition, message, heartbeat }) =>
+            onMessage({ topic, partition, message }, heartbeat),
+        });
+        return;
+      } catch (error) {
+        await created.disconnect().catch(() => undefined);
+        const retryInMs = backoff(failures, 500, 15_000);
+        logger.warn({ err: error, groupId, retryInMs }, 'consumer could not start, retrying');
+        await delay(retryInMs, stopping.signal);
+      }
+    }
+  }
+
+  void run();
+
+  return {
+    ready,
+    async stop() {
+      stopping.abort();
+      await consumer?.disconnect().catch(() => undefined);
+      await producer.discard();
+    },
+  };
+}
+
+function decode(value: Buffer | null): ReturnType<typeof parseEvent> {
+  if (!value || value.length === 0) return { ok: false, reason: 'empty message' };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(value.toString('utf8'));
+  } catch (error) {
+    return { ok: false, reason: `invalid JSON: ${(error as Error).message}` };
+  }
+  return parseEvent(raw);
+}

@@ -1,0 +1,12 @@
+export { startConsumer, type ConsumerOptions, type EventConsumer, type EventHandler, type EventHandlers } from './consumer.js';
+export {
+  createKafka,
+  ensureTopics,
+  type EventLogger,
+  type KafkaLogLevel,
+  type KafkaOptions,
+} from './kafka.js';
+export { eventMigrationsFolder, migrateEventTables } from './migrate.js';
+export { writeEvent, type NewEvent } from './outbox.js';
+export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './relay.js';
+export { outbox, processedEvents } from './tables.js';
