@@ -77,3 +77,23 @@ export function pgConstraint(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+const connectionFailures = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  '57P01', // admin shutdown
+  '57P03', // cannot connect now
+]);
+
+/** A database (or other socket) that is down: a 503 / UNAVAILABLE, never a 500 / INTERNAL. */
+export function isConnectionFailure(error: unknown): boolean {
+  for (let current = error; current && typeof current === 'object'; current = (current as { cause?: unknown }).cause) {
+    if (connectionFailures.has((current as { code?: string }).code ?? '')) return true;
+  }
+  return false;
+}

@@ -22,6 +22,12 @@ describe('AppError → gRPC status (server side)', () => {
       expect(toGrpcStatus(normalizeError(thrown))).toMatchObject({ code: status.INTERNAL, details: 'Internal server error' });
     }
   });
+
+  it('turns a database that is down (even wrapped by drizzle) into UNAVAILABLE', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5433'), { code: 'ECONNREFUSED' });
+    const wrapped = new Error('Failed query: select 1', { cause: refused });
+    expect(toGrpcStatus(normalizeError(wrapped))).toMatchObject({ code: status.UNAVAILABLE });
+  });
 });
 
 describe('gRPC status → AppError (caller side)', () => {

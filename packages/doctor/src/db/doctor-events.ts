@@ -1,4 +1,4 @@
-import { writeEvent } from '@pms/platform';
+import { writeEvent } from '@pms/platform/db';
 import type { Executor } from './database.js';
 import type { DoctorRow } from './schema.js';
 

@@ -1,6 +1,6 @@
 import { Metadata, status as GrpcStatus, type ServiceError, type StatusObject } from '@grpc/grpc-js';
 import { ZodError } from 'zod';
-import { AppError, isAppError, type ErrorKind, type FieldIssue } from '../errors.js';
+import { AppError, isAppError, isConnectionFailure, type ErrorKind, type FieldIssue } from '../errors.js';
 
 /**
  * The one place gRPC statuses meet the AppError model, in both directions.
@@ -39,6 +39,7 @@ export function normalizeError(error: unknown): AppError {
     const fields = [...new Set(details.map((detail) => detail.field))].join(', ');
     return new AppError('BAD_INPUT', `Invalid request: ${fields}`, 'VALIDATION_FAILED', details);
   }
+  if (isConnectionFailure(error)) return new AppError('UNAVAILABLE', 'A dependency is unavailable', 'DEPENDENCY_UNAVAILABLE');
   return internalError(error);
 }
 

@@ -2,7 +2,7 @@ import type { ErrorResponse } from '@pms/contracts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { STATUS_CODES } from 'node:http';
-import { AppError, errorKinds, isAppError, type FieldIssue } from '../errors.js';
+import { AppError, errorKinds, isAppError, isConnectionFailure, type FieldIssue } from '../errors.js';
 
 /** The one place HTTP answers an error: always the ErrorResponse shape, never a stack. */
 export function installErrorHandler(app: FastifyInstance) {
@@ -43,7 +43,7 @@ function toAppError(error: FastifyError): AppError {
     return new AppError('BAD_INPUT', `Invalid ${error.validationContext ?? 'request'}: ${fields}`, 'VALIDATION_FAILED', details);
   }
   if (isResponseSerializationError(error)) return new AppError('INTERNAL', 'Internal server error', 'INTERNAL');
-  if (isDependencyDown(error)) return new AppError('UNAVAILABLE', 'A dependency is unavailable', 'DEPENDENCY_UNAVAILABLE');
+  if (isConnectionFailure(error)) return new AppError('UNAVAILABLE', 'A dependency is unavailable', 'DEPENDENCY_UNAVAILABLE');
   const status = error.statusCode ?? 500;
   if (status === 413) return new AppError('PAYLOAD_TOO_LARGE', 'Request body is too large', 'PAYLOAD_TOO_LARGE');
   if (status === 429) return new AppError('RATE_LIMITED', error.message, 'RATE_LIMITED');
@@ -59,20 +59,3 @@ function fieldName(context: string | undefined, instancePath: string): string {
   return path || (context ?? 'body');
 }
 
-/** postgres.js connection failures: the database is down, which is a 503, not a 500. */
-const connectionFailures = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'CONNECT_TIMEOUT',
-  'CONNECTION_CLOSED',
-  'CONNECTION_ENDED',
-  'CONNECTION_DESTROYED',
-  '57P01', // admin shutdown
-  '57P03', // cannot connect now
-]);
-function isDependencyDown(error: unknown): boolean {
-  for (let current = error; current && typeof current === 'object'; current = (current as { cause?: unknown }).cause) {
-    if (connectionFailures.has((current as { code?: string }).code ?? '')) return true;
-  }
-  return false;
-}
