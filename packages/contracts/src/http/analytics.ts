@@ -15,6 +15,12 @@ export const Counts = z.object({
   revenueInvoicedCents: z.number().int(),
   revenuePaidCents: z.number().int(),
 });
+/**
+ * Events that occurred in [from, to). Each event counts on the UTC day of its occurredAt (a
+ * booking on the day it was booked, a payment on the day it was paid). Revenue invoiced is the
+ * sum of generated invoices (voiding does not subtract), revenue paid the sum of payments, in
+ * cents of the clinic's one currency. Days, doctors and specialties without events are omitted.
+ */
 export const Summary = z.object({
   from: isoDateTime,
   to: isoDateTime,

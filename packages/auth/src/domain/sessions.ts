@@ -1,0 +1,84 @@
+import type { TokenPair } from '@pms/contracts';
+import { unauthenticated } from '@pms/platform/domain';
+import { randomUUID } from 'node:crypto';
+import type { Database, Executor } from '../db/database.js';
+import { findRefreshToken, insertRefreshToken, markRotated, revokeFamily } from '../db/refresh-tokens.js';
+import type { UserRow } from '../db/schema.js';
+import { findUserByEmail, findUserById } from '../db/users.js';
+import type { AccessTokenSigner } from './access-tokens.js';
+import type { LoginThrottle } from './login-throttle.js';
+import type { PasswordVerifier } from './passwords.js';
+import { hashRefreshToken, newRefreshToken } from './refresh-token-secret.js';
+import { claimsOf } from './users.js';
+
+export interface SessionDeps {
+  db: Database;
+  signer: AccessTokenSigner;
+  passwords: PasswordVerifier;
+  throttle: LoginThrottle;
+  refreshTtlSeconds: number;
+}
+
+const badCredentials = () => unauthenticated('Invalid email or password', 'INVALID_CREDENTIALS');
+
+/** Login, refresh-token rotation with reuse detection, and logout. */
+export class Sessions {
+  constructor(private readonly deps: SessionDeps) {}
+
+  async login(email: string, password: string, address: string): Promise<TokenPair> {
+    const attempt = this.deps.throttle.begin(email, address);
+    const user = await findUserByEmail(this.deps.db, email);
+    // Unknown email and wrong password do the same work and get the same answer.
+    const valid = await this.deps.passwords.verify(user?.passwordHash, password);
+    if (!user || !valid) throw badCredentials();
+    attempt.succeeded();
+    return this.issue(this.deps.db, user, randomUUID());
+  }
+
+  /**
+   * Trades a refresh token for a new pair. A token that was already rotated means it leaked
+   * (or was replayed): the whole family is revoked, so the thief's and the owner's newest
+   * tokens both stop working.
+   */
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const tokenHash = hashRefreshToken(refreshToken);
+    const outcome = await this.deps.db.transaction(async (tx) => {
+      const current = await markRotated(tx, tokenHash);
+      if (current) {
+        const user = await findUserById(tx, current.userId);
+        return user ? await this.issue(tx, user, current.familyId) : 'invalid';
+      }
+      const known = await findRefreshToken(tx, tokenHash);
+      if (known?.rotatedAt) {
+        await revokeFamily(tx, known.familyId);
+        return 'reused';
+      }
+      return 'invalid';
+    });
+    if (outcome === 'reused') throw unauthenticated('Refresh token was already used; the session is revoked', 'REFRESH_TOKEN_REUSED');
+    if (outcome === 'invalid') throw unauthenticated('Invalid, expired or revoked refresh token', 'INVALID_REFRESH_TOKEN');
+    return outcome;
+  }
+
+  /** Ends the session the token belongs to; unknown tokens are ignored (nothing to end). */
+  async logout(refreshToken: string): Promise<void> {
+    const known = await findRefreshToken(this.deps.db, hashRefreshToken(refreshToken));
+    if (known) await revokeFamily(this.deps.db, known.familyId);
+  }
+
+  private async issue(db: Executor, user: UserRow, familyId: string): Promise<TokenPair> {
+    const refreshToken = newRefreshToken();
+    await insertRefreshToken(db, {
+      userId: user.id,
+      familyId,
+      tokenHash: hashRefreshToken(refreshToken),
+      expiresAt: new Date(Date.now() + this.deps.refreshTtlSeconds * 1000),
+    });
+    return {
+      accessToken: this.deps.signer.sign(claimsOf(user)),
+      refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: this.deps.signer.ttlSeconds,
+    };
+  }
+}

@@ -1,0 +1,66 @@
+import { JsonWebKeySet, LoginBody, RefreshBody, RegisterBody, TokenPair, User } from '@pms/contracts';
+import type { ServiceInstance } from '@pms/platform';
+import { z } from 'zod';
+import type { Accounts } from '../domain/accounts.js';
+import { TooManyLoginAttempts } from '../domain/login-throttle.js';
+import type { Sessions } from '../domain/sessions.js';
+import { errorResponses } from './error-responses.js';
+
+export interface PublicRouteDeps {
+  accounts: Accounts;
+  sessions: Sessions;
+  jwks: JsonWebKeySet;
+}
+
+/** The routes anyone may call: no access token needed. */
+export function registerPublicRoutes(app: ServiceInstance, { accounts, sessions, jwks }: PublicRouteDeps) {
+  app.post(
+    '/auth/register',
+    {
+      schema: {
+        summary: 'Self-registration (always role patient)',
+        body: RegisterBody,
+        response: { 201: User, ...errorResponses(400, 409, 413) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await accounts.register(request.body)),
+  );
+
+  app.post(
+    '/auth/login',
+    { schema: { summary: 'Trade credentials for tokens', body: LoginBody, response: { 200: TokenPair, ...errorResponses(400, 401, 429) } } },
+    async (request, reply) => {
+      try {
+        return await sessions.login(request.body.email, request.body.password, request.ip);
+      } catch (error) {
+        if (error instanceof TooManyLoginAttempts) reply.header('retry-after', String(error.retryAfterSeconds));
+        throw error;
+      }
+    },
+  );
+
+  app.post(
+    '/auth/refresh',
+    { schema: { summary: 'Rotate a refresh token', body: RefreshBody, response: { 200: TokenPair, ...errorResponses(400, 401) } } },
+    async (request) => sessions.refresh(request.body.refreshToken),
+  );
+
+  app.post(
+    '/auth/logout',
+    { schema: { summary: 'Revoke the session of a refresh token', body: RefreshBody, response: { 204: z.null(), ...errorResponses(400) } } },
+    async (request, reply) => {
+      await sessions.logout(request.body.refreshToken);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/auth/.well-known/jwks.json',
+    { schema: { summary: 'Public keys that verify access tokens', response: { 200: JsonWebKeySet } } },
+    async (_request, reply) => {
+      // Verifiers cache it; a rotated key shows up through their refetch on an unknown kid.
+      reply.header('cache-control', 'public, max-age=300');
+      return jwks;
+    },
+  );
+}

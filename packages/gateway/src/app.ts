@@ -1,0 +1,80 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { authenticationPlugin, createService, tokenSourceFrom, type ServiceInstance } from '@pms/platform';
+import { AppError } from '@pms/platform/errors';
+import type { GatewayConfig } from './config.js';
+import { registerDocs } from './routes/docs.js';
+import { registerProxy } from './routes/proxy.js';
+import { upstreamChecks } from './routes/readiness.js';
+import { upstreamsOf } from './upstreams.js';
+
+export interface AppDeps {
+  config: GatewayConfig;
+}
+
+/** The front door (DESIGN.md §3): routing, token checks, rate limits, CORS, security headers, /docs. */
+export async function buildApp({ config }: AppDeps): Promise<ServiceInstance> {
+  const upstreams = upstreamsOf(config);
+  const everyUpstream = [upstreams.auth, ...upstreams.api];
+  const app = await createService({
+    name: 'gateway',
+    description: 'The front door: every route of every service; see /docs',
+    logLevel: config.LOG_LEVEL,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    readiness: upstreamChecks(everyUpstream),
+  });
+
+  // Root hooks run in this order, before the token check of the /api scope below: a preflight
+  // is answered without a token, and a flood is cut off before any signature is verified.
+  await app.register(helmet, {
+    // Served over plain HTTP in development; upgrading Swagger UI's assets to https would break /docs.
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+  });
+  await app.register(cors, { origin: corsOrigin(config.CORS_ORIGINS), exposedHeaders: ['x-request-id'] });
+  if (config.RATE_LIMIT_MAX > 0) {
+    await app.register(rateLimit, {
+      global: false,
+      max: config.RATE_LIMIT_MAX,
+      timeWindow: config.RATE_LIMIT_WINDOW_MS,
+      allowList: (request) => request.url.startsWith('/health') || request.url === '/metrics',
+      errorResponseBuilder: (_request, context) =>
+        new AppError('RATE_LIMITED', `Too many requests; retry in ${context.after}`, 'RATE_LIMITED'),
+    });
+    app.addHook('onRequest', app.rateLimit());
+  }
+  app.addHook('onRequest', async (request) => {
+    // Proxied bodies stream through unparsed, so Fastify's bodyLimit does not see them.
+    if (Number(request.headers['content-length'] ?? 0) > config.BODY_LIMIT_BYTES) {
+      throw new AppError('PAYLOAD_TOO_LARGE', 'Request body is too large', 'PAYLOAD_TOO_LARGE');
+    }
+  });
+
+  await registerDocs(app, everyUpstream, config.UPSTREAM_TIMEOUT_MS);
+
+  const tuning = {
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
+    connections: config.UPSTREAM_CONNECTIONS,
+  };
+  await registerProxy(app, upstreams.auth, tuning);
+  await app.register(async (api: ServiceInstance) => {
+    await api.register(authenticationPlugin, {
+      keys: tokenSourceFrom(config),
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      protectedPrefix: '/api',
+    });
+    for (const upstream of upstreams.api) await registerProxy(api, upstream, tuning);
+    // Unknown /api paths answer 404 only to callers with a valid token, like every other /api path.
+    api.all('/api/*', { schema: { hide: true } }, async (request) => {
+      throw new AppError('NOT_FOUND', `Route ${request.method} ${request.url} not found`, 'ROUTE_NOT_FOUND');
+    });
+  });
+  return app;
+}
+
+function corsOrigin(origins: string[]): boolean | string[] {
+  if (origins.includes('*')) return true;
+  return origins.length > 0 ? origins : false;
+}

@@ -1,0 +1,44 @@
+import { envFragments, parseConfig } from '@pms/platform';
+import { z } from 'zod';
+
+const url = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
+const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+
+export const gatewayEnvSchema = z
+  .object({
+    ...envFragments.base,
+    ...envFragments.http(4004),
+    ...envFragments.tokens,
+    AUTH_URL: url('http://127.0.0.1:4005'),
+    PATIENT_URL: url('http://127.0.0.1:8080'),
+    BILLING_URL: url('http://127.0.0.1:8081'),
+    ANALYTICS_URL: url('http://127.0.0.1:8082'),
+    DOCTOR_URL: url('http://127.0.0.1:8083'),
+    APPOINTMENT_URL: url('http://127.0.0.1:8084'),
+    NOTIFICATION_URL: url('http://127.0.0.1:8086'),
+    /** Requests per client address per window; 0 turns the limiter off (benchmarks). */
+    RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(1_000),
+    RATE_LIMIT_WINDOW_MS: positiveInt(60_000),
+    /** Comma-separated allowed origins, `*` for any; empty: no cross-origin access. */
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
+    /** An upstream that has not answered (headers) within this gets a 503. */
+    UPSTREAM_TIMEOUT_MS: positiveInt(5_000),
+    UPSTREAM_CONNECT_TIMEOUT_MS: positiveInt(1_000),
+    /** Keep-alive connections per upstream. */
+    UPSTREAM_CONNECTIONS: positiveInt(128),
+    BODY_LIMIT_BYTES: positiveInt(1_048_576),
+  })
+  .transform((env) => ({
+    ...env,
+    // Tokens are verified with auth's JWKS unless told otherwise.
+    AUTH_JWKS_URL: env.AUTH_JWKS || env.AUTH_JWKS_URL ? env.AUTH_JWKS_URL : `${trimSlash(env.AUTH_URL)}/auth/.well-known/jwks.json`,
+  }));
+
+export type GatewayConfig = z.infer<typeof gatewayEnvSchema>;
+
+export const loadConfig = (env: Record<string, string | undefined>): GatewayConfig => parseConfig(gatewayEnvSchema, env);
+
+export const trimSlash = (value: string) => value.replace(/\/+$/, '');

@@ -1,0 +1,36 @@
+import swaggerUi from '@fastify/swagger-ui';
+import type { ServiceInstance } from '@pms/platform';
+import { notFound, unavailable } from '@pms/platform/errors';
+import { z } from 'zod';
+import type { Upstream } from '../upstreams.js';
+
+/**
+ * One Swagger UI over every service: `/docs/openapi/<service>.json` fetches that service's own
+ * `/openapi.json` on each request (always current), and the UI lists them all.
+ */
+export async function registerDocs(app: ServiceInstance, upstreams: Upstream[], timeoutMs: number): Promise<void> {
+  app.get(
+    '/docs/openapi/:service.json',
+    { schema: { hide: true, params: z.object({ service: z.string() }) } },
+    async (request) => {
+      const upstream = upstreams.find((candidate) => candidate.name === request.params.service);
+      if (!upstream) throw notFound(`No service named ${request.params.service}`);
+      let response: Response;
+      try {
+        response = await fetch(`${upstream.url}/openapi.json`, { signal: AbortSignal.timeout(timeoutMs) });
+      } catch (error) {
+        throw unavailable(`The ${upstream.name} service is unavailable`, 'UPSTREAM_UNAVAILABLE', error);
+      }
+      if (!response.ok) throw unavailable(`The ${upstream.name} service answered ${response.status} for its OpenAPI document`, 'UPSTREAM_UNAVAILABLE');
+      return (await response.json()) as unknown;
+    },
+  );
+
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: {
+      urls: upstreams.map((upstream) => ({ name: upstream.name, url: `/docs/openapi/${upstream.name}.json` })),
+      persistAuthorization: true,
+    },
+  });
+}

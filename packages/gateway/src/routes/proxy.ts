@@ -1,0 +1,57 @@
+import proxy from '@fastify/http-proxy';
+import type { ServiceInstance } from '@pms/platform';
+import { unavailable, type AppError } from '@pms/platform/errors';
+import type { Upstream } from '../upstreams.js';
+
+export interface ProxyTuning {
+  timeoutMs: number;
+  connectTimeoutMs: number;
+  connections: number;
+}
+
+/**
+ * Forwards every method under the upstream's prefix, path unchanged, over a keep-alive undici
+ * pool. Authorization goes through as is; the request id and the caller's address are set here.
+ */
+export async function registerProxy(scope: ServiceInstance, upstream: Upstream, tuning: ProxyTuning): Promise<void> {
+  await scope.register(proxy, {
+    upstream: upstream.url,
+    prefix: upstream.prefix,
+    rewritePrefix: upstream.prefix,
+    // Hot path: no per-request "fetching from remote server" log lines.
+    disableRequestLogging: true,
+    undici: {
+      connections: tuning.connections,
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      headersTimeout: tuning.timeoutMs,
+      bodyTimeout: tuning.timeoutMs,
+      // reply-from defaults to not checking upstream TLS certificates; these options win over it.
+      connect: { timeout: tuning.connectTimeoutMs, rejectUnauthorized: true },
+    },
+    replyOptions: {
+      rewriteRequestHeaders: (request, headers) => ({
+        ...headers,
+        'x-request-id': String(request.id),
+        // Overwritten, not appended: clients must not choose the address auth rate-limits on.
+        'x-forwarded-for': request.ip,
+      }),
+      onError: (reply, { error }) => reply.send(upstreamFailure(upstream.name, error)),
+      // reply-from retries a GET that got 503 up to ten times; a dependency that is down
+      // must answer fast instead.
+      retryDelay: () => null,
+    },
+  });
+}
+
+const timeoutCodes = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'FST_REPLY_FROM_GATEWAY_TIMEOUT']);
+
+/** Any failure to get an answer from the upstream is a 503 in the error shape, never a 500. */
+export function upstreamFailure(name: string, error: unknown): AppError {
+  for (let current = error; current && typeof current === 'object'; current = (current as { cause?: unknown }).cause) {
+    if (timeoutCodes.has((current as { code?: string }).code ?? '')) {
+      return unavailable(`The ${name} service did not answer in time`, 'UPSTREAM_TIMEOUT', error);
+    }
+  }
+  return unavailable(`The ${name} service is unavailable`, 'UPSTREAM_UNAVAILABLE', error);
+}
