@@ -1,5 +1,5 @@
 import type { JsonWebKey } from 'node:crypto';
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { unavailable } from '../errors.js';
 
 export type TokenKeySource = { jwks: { keys: JsonWebKey[] } } | { jwksUrl: string };
@@ -9,11 +9,11 @@ interface Jwk extends JsonWebKey {
 }
 
 /**
- * Public keys that verify access tokens, by `kid`. Keys from a URL are cached and
+ * Public keys (as PEM, ready for the verifier: exported once, not per request) by `kid`. Keys from a URL are cached and
  * refetched when an unknown kid shows up (key rotation), at most once per `refetchMs`.
  */
 export class PublicKeyStore {
-  private keys = new Map<string, KeyObject>();
+  private keys = new Map<string, string>();
   private lastFetch = 0;
   private inflight: Promise<void> | undefined;
 
@@ -24,7 +24,7 @@ export class PublicKeyStore {
     if ('jwks' in source) this.load(source.jwks.keys);
   }
 
-  async get(kid: string | undefined): Promise<KeyObject | undefined> {
+  async get(kid: string | undefined): Promise<string | undefined> {
     if (!kid) return undefined;
     const known = this.keys.get(kid);
     if (known || 'jwks' in this.source) return known;
@@ -53,7 +53,9 @@ export class PublicKeyStore {
 
   private load(keys: Jwk[]): void {
     for (const jwk of keys) {
-      if (jwk.kid) this.keys.set(jwk.kid, createPublicKey({ key: jwk as never, format: 'jwk' }));
+      if (!jwk.kid) continue;
+      const key = createPublicKey({ key: jwk as never, format: 'jwk' });
+      this.keys.set(jwk.kid, key.export({ type: 'spki', format: 'pem' }).toString());
     }
   }
 }

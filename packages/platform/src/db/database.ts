@@ -31,7 +31,10 @@ export async function connectDatabase(options: DatabaseOptions): Promise<Databas
   const sql = postgres(options.url, {
     max: options.poolSize ?? 10,
     onnotice: () => {},
-    connect_timeout: 10,
+    // A request must get its 503 in seconds when the database is down, not queue behind
+    // postgres.js's default reconnect backoff, which grows to 20 s for the whole pool.
+    connect_timeout: 3,
+    backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 1),
   });
   const db = drizzle(sql) as unknown as Database;
   const { migrationsFolder, eventTables } = options;

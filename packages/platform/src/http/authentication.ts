@@ -10,8 +10,8 @@ export interface AuthenticationOptions {
   keys: TokenKeySource;
   issuer: string;
   audience: string;
-  /** Paths under this prefix need a valid access token (default `/api`). */
-  protectedPrefix?: string;
+  /** Paths under these prefixes need a valid access token (default `/api`). */
+  protectedPrefix?: string | string[];
 }
 
 declare module 'fastify' {
@@ -31,16 +31,19 @@ async function authentication(app: FastifyInstance, options: AuthenticationOptio
       const header = 'header' in token ? token.header : token;
       const key = await store.get(header.kid);
       if (!key) throw unauthenticated('Access token signed by an unknown key');
-      return key.export({ type: 'spki', format: 'pem' }) as string;
+      return key;
     },
     decode: { complete: true },
-    verify: { algorithms: [...algorithms], allowedIss: options.issuer, allowedAud: options.audience },
+    // The cache skips the signature check for a token already verified (until it expires):
+    // the same token arrives on every request of a session, at the gateway and the service.
+    verify: { algorithms: [...algorithms], allowedIss: options.issuer, allowedAud: options.audience, cache: 10_000 },
   });
 
-  const prefix = options.protectedPrefix ?? '/api';
+  const prefixes = [options.protectedPrefix ?? '/api'].flat();
   app.decorateRequest('principal', undefined);
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith(prefix)) return;
+    // CORS preflights carry no credentials by design.
+    if (request.method === 'OPTIONS' || !prefixes.some((prefix) => request.url.startsWith(prefix))) return;
     if (!request.headers.authorization?.startsWith('Bearer ')) throw unauthenticated();
     let payload: unknown;
     try {

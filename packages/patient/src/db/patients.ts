@@ -1,0 +1,114 @@
+import type { PatientInput } from '@pms/contracts';
+import { and, asc, count, desc, eq, ilike, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { rethrowAsConflict } from './conflicts.js';
+import type { Executor } from './database.js';
+import { patients, type PatientRow } from './schema.js';
+
+export type PatientSort = 'name' | '-name' | 'email' | '-email' | 'registeredAt' | '-registeredAt';
+
+/** Restricts a query to the records one patient user owns; undefined means every record. */
+export type OwnerScope = string | undefined;
+
+const inScope = (id: string, owner: OwnerScope) =>
+  owner === undefined ? eq(patients.id, id) : and(eq(patients.id, id), eq(patients.ownerUserId, owner));
+
+/** PUT replaces the record: optional fields left out become null. */
+const columnsOf = (input: PatientInput) => ({
+  name: input.name,
+  email: input.email.toLowerCase(),
+  phone: input.phone ?? null,
+  address: input.address ?? null,
+  dateOfBirth: input.dateOfBirth,
+});
+
+export async function insertPatient(db: Executor, input: PatientInput, ownerUserId: string | null): Promise<PatientRow> {
+  const [row] = await db
+    .insert(patients)
+    .values({ ...columnsOf(input), ownerUserId })
+    .returning()
+    .catch(rethrowAsConflict);
+  return row!;
+}
+
+export async function findPatient(db: Executor, id: string, owner?: OwnerScope): Promise<PatientRow | undefined> {
+  const [row] = await db.select().from(patients).where(inScope(id, owner)).limit(1);
+  return row;
+}
+
+export async function findPatientOwnedBy(db: Executor, userId: string): Promise<PatientRow | undefined> {
+  const [row] = await db.select().from(patients).where(eq(patients.ownerUserId, userId)).limit(1);
+  return row;
+}
+
+export async function updatePatient(
+  db: Executor,
+  id: string,
+  input: PatientInput,
+  owner?: OwnerScope,
+): Promise<PatientRow | undefined> {
+  const [row] = await db
+    .update(patients)
+    .set({ ...columnsOf(input), updatedAt: sql`now()` })
+    .where(inScope(id, owner))
+    .returning()
+    .catch(rethrowAsConflict);
+  return row;
+}
+
+export async function deletePatient(db: Executor, id: string): Promise<PatientRow | undefined> {
+  const [row] = await db.delete(patients).where(eq(patients.id, id)).returning();
+  return row;
+}
+
+/** Links the unlinked record with this email to the user, atomically; undefined when there is none. */
+export async function claimUnlinkedPatient(db: Executor, email: string, userId: string): Promise<PatientRow | undefined> {
+  const [row] = await db
+    .update(patients)
+    .set({ ownerUserId: userId, updatedAt: sql`now()` })
+    .where(and(sql`lower(${patients.email}) = ${email.toLowerCase()}`, isNull(patients.ownerUserId)))
+    .returning()
+    .catch(rethrowAsConflict);
+  return row;
+}
+
+export async function markBillingActive(db: Executor, id: string): Promise<PatientRow | undefined> {
+  const [row] = await db.update(patients).set({ billingStatus: 'ACTIVE' }).where(eq(patients.id, id)).returning();
+  return row;
+}
+
+export interface PatientListFilter {
+  q?: string;
+  sort: PatientSort;
+  page: number;
+  pageSize: number;
+  owner?: OwnerScope;
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
+
+// The expressions match the indexes in schema.ts; id breaks ties so pages never overlap.
+const orderings: Record<PatientSort, SQL[]> = {
+  name: [asc(sql`lower(${patients.name})`), asc(patients.id)],
+  '-name': [desc(sql`lower(${patients.name})`), desc(patients.id)],
+  email: [asc(sql`lower(${patients.email})`), asc(patients.id)],
+  '-email': [desc(sql`lower(${patients.email})`), desc(patients.id)],
+  registeredAt: [asc(patients.registeredAt), asc(patients.id)],
+  '-registeredAt': [desc(patients.registeredAt), desc(patients.id)],
+};
+
+export async function listPatients(db: Executor, filter: PatientListFilter): Promise<{ rows: PatientRow[]; total: number }> {
+  const pattern = filter.q ? `%${escapeLike(filter.q)}%` : undefined;
+  const where = and(
+    pattern ? or(ilike(patients.name, pattern), ilike(patients.email, pattern)) : undefined,
+    filter.owner === undefined ? undefined : eq(patients.ownerUserId, filter.owner),
+  );
+  const rows = await db
+    .select()
+    .from(patients)
+    .where(where)
+    .orderBy(...orderings[filter.sort])
+    .limit(filter.pageSize)
+    .offset((filter.page - 1) * filter.pageSize);
+  const [counted] = await db.select({ total: count() }).from(patients).where(where);
+  return { rows, total: counted?.total ?? 0 };
+}

@@ -1,0 +1,19 @@
+import type { AuditEntry } from '@pms/contracts';
+import { requireRole } from '@pms/platform/domain';
+import { listAuditEntries } from '../db/audit.js';
+import type { Database } from '../db/database.js';
+import type { Actor } from './actor.js';
+import { toAuditEntry } from './records.js';
+
+export interface AuditRequest {
+  patientId?: string;
+  page: number;
+  pageSize: number;
+}
+
+export async function readAuditLog(db: Database, actor: Actor, request: AuditRequest) {
+  requireRole(actor.principal, 'admin');
+  const { rows, total } = await listAuditEntries(db, request);
+  const items: AuditEntry[] = rows.map(toAuditEntry);
+  return { items, page: request.page, pageSize: request.pageSize, total };
+}

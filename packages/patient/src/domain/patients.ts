@@ -1,0 +1,143 @@
+import { uuid, type Patient, type PatientInput } from '@pms/contracts';
+import { badInput, conflict, forbidden, notFound, requireRole } from '@pms/platform/domain';
+import { insertAuditEntries } from '../db/audit.js';
+import type { Database, Executor } from '../db/database.js';
+import { recordPatientDeleted, recordPatientSaved } from '../db/outbox.js';
+import * as repo from '../db/patients.js';
+import type { PatientRow } from '../db/schema.js';
+import { ownerScopeOf, type Actor } from './actor.js';
+import type { BillingAccounts, DomainLogger } from './billing.js';
+import { auditEntry, toPatient } from './records.js';
+
+export interface PatientDeps {
+  db: Database;
+  billing: BillingAccounts;
+  log: DomainLogger;
+}
+
+// One message for "unknown" and "not yours": a patient user cannot probe which ids exist.
+const patientNotFound = (id: string) => notFound(`Patient ${id} not found`, 'PATIENT_NOT_FOUND');
+
+export interface PatientListRequest {
+  q?: string;
+  sort: repo.PatientSort;
+  page: number;
+  pageSize: number;
+}
+
+export async function listPatients(db: Database, actor: Actor, request: PatientListRequest) {
+  requireRole(actor.principal, 'admin', 'staff', 'doctor', 'patient');
+  return db.transaction(async (tx) => {
+    const { rows, total } = await repo.listPatients(tx, { ...request, owner: ownerScopeOf(actor) });
+    // Every record a list shows counts as read.
+    await insertAuditEntries(tx, rows.map((row) => auditEntry(actor, 'LIST', row.id)));
+    return { items: rows.map(toPatient), page: request.page, pageSize: request.pageSize, total };
+  });
+}
+
+export async function readPatient(db: Database, actor: Actor, id: string): Promise<Patient> {
+  requireRole(actor.principal, 'admin', 'staff', 'doctor', 'patient');
+  return db.transaction(async (tx) => {
+    const row = await repo.findPatient(tx, id, ownerScopeOf(actor));
+    if (!row) throw patientNotFound(id);
+    await insertAuditEntries(tx, [auditEntry(actor, 'READ', id)]);
+    return toPatient(row);
+  });
+}
+
+export interface CreateOutcome {
+  patient: Patient;
+  /** True when a patient user linked an existing record instead of creating one. */
+  claimed: boolean;
+}
+
+/**
+ * Staff and admins register anyone; a patient user registers themselves (or claims the
+ * record the clinic already keeps under their email). The row, its audit entry and its event
+ * commit together; only then is billing asked to open the account.
+ */
+export async function createPatient(deps: PatientDeps, actor: Actor, input: PatientInput): Promise<CreateOutcome> {
+  requireRole(actor.principal, 'admin', 'staff', 'patient');
+  const saved =
+    actor.principal.role === 'patient'
+      ? await registerSelf(deps.db, actor, input)
+      : { row: await deps.db.transaction((tx) => insertRecorded(tx, actor, input, null)), claimed: false };
+  const row = saved.row.billingStatus === 'PENDING' ? await openBillingAccount(deps, actor, saved.row) : saved.row;
+  return { patient: toPatient(row), claimed: saved.claimed };
+}
+
+/** The row, its audit entry and its PatientCreated event, in the caller's transaction. */
+async function insertRecorded(tx: Executor, actor: Actor, input: PatientInput, ownerUserId: string | null) {
+  const row = await repo.insertPatient(tx, input, ownerUserId);
+  await insertAuditEntries(tx, [auditEntry(actor, 'CREATE', row.id)]);
+  await recordPatientSaved(tx, 'PatientCreated', row, actor.requestId);
+  return row;
+}
+
+async function registerSelf(db: Database, actor: Actor, input: PatientInput): Promise<{ row: PatientRow; claimed: boolean }> {
+  const { userId, email } = actor.principal;
+  return db.transaction(async (tx) => {
+    if (await repo.findPatientOwnedBy(tx, userId)) {
+      throw conflict('You already have a patient record', 'PATIENT_ALREADY_REGISTERED');
+    }
+    // Only the account's own (verified) email: registering under someone else's would squat it.
+    if (!email || email.toLowerCase() !== input.email.toLowerCase()) {
+      throw forbidden('A patient can register only with the email of their own account', 'EMAIL_NOT_OWN');
+    }
+    const claimed = await repo.claimUnlinkedPatient(tx, input.email, userId);
+    if (claimed) {
+      await insertAuditEntries(tx, [auditEntry(actor, 'CLAIM', claimed.id)]);
+      await recordPatientSaved(tx, 'PatientUpdated', claimed, actor.requestId);
+      return { row: claimed, claimed: true };
+    }
+    return { row: await insertRecorded(tx, actor, input, userId), claimed: false };
+  });
+}
+
+/**
+ * Best effort, after the commit: billing down or slow leaves the patient PENDING, and billing
+ * opens the account when it consumes PatientCreated (both paths are idempotent there).
+ */
+async function openBillingAccount(deps: PatientDeps, actor: Actor, row: PatientRow): Promise<PatientRow> {
+  try {
+    await deps.billing.open({ patientId: row.id, name: row.name, email: row.email }, actor.requestId);
+    return (await repo.markBillingActive(deps.db, row.id)) ?? { ...row, billingStatus: 'ACTIVE' };
+  } catch (error) {
+    deps.log.warn({ err: error, patientId: row.id }, 'billing account not opened now; billing catches up from PatientCreated');
+    return row;
+  }
+}
+
+export async function updatePatient(db: Database, actor: Actor, id: string, input: PatientInput): Promise<Patient> {
+  requireRole(actor.principal, 'admin', 'staff', 'patient');
+  return db.transaction(async (tx) => {
+    const row = await repo.updatePatient(tx, id, input, ownerScopeOf(actor));
+    if (!row) throw patientNotFound(id);
+    await insertAuditEntries(tx, [auditEntry(actor, 'UPDATE', id)]);
+    await recordPatientSaved(tx, 'PatientUpdated', row, actor.requestId);
+    return toPatient(row);
+  });
+}
+
+export async function deletePatient(db: Database, actor: Actor, id: string): Promise<void> {
+  requireRole(actor.principal, 'admin', 'staff');
+  await db.transaction(async (tx) => {
+    const row = await repo.deletePatient(tx, id);
+    if (!row) throw patientNotFound(id);
+    await insertAuditEntries(tx, [auditEntry(actor, 'DELETE', id)]);
+    await recordPatientDeleted(tx, id, actor.requestId);
+  });
+}
+
+/** For other services (gRPC GetPatient, on every booking): one primary-key lookup, nothing else. */
+export async function findPatientSummary(db: Executor, id: string): Promise<Patient> {
+  if (!uuid.safeParse(id).success) throw badInput('Invalid patient id', [{ field: 'id', message: 'must be a UUID' }]);
+  const row = await repo.findPatient(db, id);
+  if (!row) throw patientNotFound(id);
+  return toPatient(row);
+}
+
+/** billing opened the account (BillingAccountCreated): PENDING → ACTIVE; a deleted patient is no error. */
+export async function activateBilling(db: Executor, patientId: string): Promise<void> {
+  await repo.markBillingActive(db, patientId);
+}

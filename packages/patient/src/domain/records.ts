@@ -1,0 +1,26 @@
+import type { AuditAction, AuditEntry, Patient } from '@pms/contracts';
+import type { NewAuditEntry } from '../db/audit.js';
+import type { AuditRow, PatientRow } from '../db/schema.js';
+import type { Actor } from './actor.js';
+
+export const toPatient = (row: PatientRow): Patient => ({
+  id: row.id,
+  name: row.name,
+  email: row.email,
+  phone: row.phone,
+  address: row.address,
+  dateOfBirth: row.dateOfBirth,
+  registeredAt: row.registeredAt.toISOString(),
+  ownerUserId: row.ownerUserId,
+  billingStatus: row.billingStatus,
+});
+
+export const toAuditEntry = (row: AuditRow): AuditEntry => ({ ...row, at: row.at.toISOString() });
+
+export const auditEntry = (actor: Actor, action: AuditAction, patientId: string): NewAuditEntry => ({
+  patientId,
+  actorId: actor.principal.userId,
+  actorRole: actor.principal.role,
+  action,
+  requestId: actor.requestId,
+});

@@ -1,0 +1,26 @@
+import { billingGrpc } from '@pms/contracts';
+import { closeOnSignals, connectDatabase, createGrpcClient, runMain } from '@pms/platform';
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+import { migrationsFolder } from './db/migrations-folder.js';
+
+runMain(async () => {
+  const config = loadConfig(process.env);
+  const database = await connectDatabase({
+    url: config.DATABASE_URL,
+    poolSize: config.DATABASE_POOL_SIZE,
+    migrationsFolder,
+    eventTables: true,
+  });
+  const billing = createGrpcClient(billingGrpc.BillingServiceClient, config.BILLING_GRPC_URL, {
+    peerName: 'billing',
+    deadlineMs: config.BILLING_DEADLINE_MS,
+  });
+  const app = await buildApp({ config, database, billing });
+  closeOnSignals(async () => {
+    await app.close();
+    billing.close();
+    await database.close();
+  }, app.log);
+  await app.listen({ host: config.HOST, port: config.PORT });
+});

@@ -1,0 +1,22 @@
+import { AuditPage, AuditQuery } from '@pms/contracts';
+import type { ServiceInstance } from '@pms/platform';
+import type { Database } from '../db/database.js';
+import { readAuditLog } from '../domain/audit.js';
+import { actorOf } from './actor.js';
+import { errorResponses } from './error-responses.js';
+
+export function auditRoutes(app: ServiceInstance, db: Database) {
+  // A static path: find-my-way matches it before /api/patients/:id whatever the registration order.
+  app.get(
+    '/api/patients/audit',
+    {
+      schema: {
+        tags: ['patients'],
+        summary: 'The audit log of patient reads and changes, newest first (admin)',
+        querystring: AuditQuery,
+        response: { 200: AuditPage, ...errorResponses(400, 401, 403, 503) },
+      },
+    },
+    async (request) => readAuditLog(db, actorOf(request), request.query),
+  );
+}

@@ -1,0 +1,86 @@
+import { IdParams, Patient, PatientInput, PatientListQuery, PatientPage } from '@pms/contracts';
+import type { ServiceInstance } from '@pms/platform';
+import { z } from 'zod';
+import { createPatient, deletePatient, listPatients, readPatient, updatePatient, type PatientDeps } from '../domain/patients.js';
+import { actorOf } from './actor.js';
+import { errorResponses } from './error-responses.js';
+
+const tags = ['patients'];
+
+export function patientRoutes(app: ServiceInstance, deps: PatientDeps) {
+  const { db } = deps;
+
+  app.get(
+    '/api/patients',
+    {
+      schema: {
+        tags,
+        summary: 'List patients (staff, admin, doctor; a patient user sees only their own record)',
+        querystring: PatientListQuery,
+        response: { 200: PatientPage, ...errorResponses(400, 401, 403, 503) },
+      },
+    },
+    async (request) => listPatients(db, actorOf(request), request.query),
+  );
+
+  app.post(
+    '/api/patients',
+    {
+      schema: {
+        tags,
+        summary: 'Register a patient (staff, admin, or a patient user for themselves)',
+        description:
+          '201 with the new record. A patient user whose email matches an existing unlinked record claims it instead: 200 with that record.',
+        body: PatientInput,
+        response: { 200: Patient, 201: Patient, ...errorResponses(400, 401, 403, 409, 503) },
+      },
+    },
+    async (request, reply) => {
+      const { patient, claimed } = await createPatient(deps, actorOf(request), request.body);
+      return reply.code(claimed ? 200 : 201).send(patient);
+    },
+  );
+
+  app.get(
+    '/api/patients/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Read a patient (a patient user only their own record: 404 for any other)',
+        params: IdParams,
+        response: { 200: Patient, ...errorResponses(400, 401, 403, 404, 503) },
+      },
+    },
+    async (request) => readPatient(db, actorOf(request), request.params.id),
+  );
+
+  app.put(
+    '/api/patients/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Replace a patient record (staff, admin, or the patient user who owns it)',
+        params: IdParams,
+        body: PatientInput,
+        response: { 200: Patient, ...errorResponses(400, 401, 403, 404, 409, 503) },
+      },
+    },
+    async (request) => updatePatient(db, actorOf(request), request.params.id, request.body),
+  );
+
+  app.delete(
+    '/api/patients/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a patient record (staff, admin)',
+        params: IdParams,
+        response: { 204: z.null().describe('Deleted'), ...errorResponses(400, 401, 403, 404, 503) },
+      },
+    },
+    async (request, reply) => {
+      await deletePatient(db, actorOf(request), request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+}
