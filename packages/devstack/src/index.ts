@@ -13,3 +13,5 @@ export { startControlServer, devstackControl } from './control.js';
 export { spawnManaged, livePids, pidAlive } from './processes.js';
 export type { ManagedProcess, SpawnOptions } from './processes.js';
 export { freePort } from './ports.js';
+export { startSystem, serviceSpecs, serviceNames, demoDefaults, REPO_ROOT } from './system.js';
+export type { ServiceName, SystemPorts, StartSystemOptions, RunningSystem } from './system.js';

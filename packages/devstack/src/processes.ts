@@ -11,6 +11,8 @@ export interface SpawnOptions {
   logFile?: string;
   /** How stop() (and our own exit) asks the process to end; postgres wants SIGINT (fast shutdown). */
   stopSignal?: NodeJS.Signals;
+  /** Called with every complete line the process prints (the launcher prefixes and echoes them). */
+  onLine?: (line: string) => void;
 }
 
 export interface ManagedProcess {
@@ -51,13 +53,26 @@ export function spawnManaged(name: string, command: string, args: string[], opti
     mkdirSync(dirname(options.logFile), { recursive: true });
     log = createWriteStream(options.logFile, { flags: 'a' });
   }
+  const partial = { stdout: '', stderr: '' };
+  const emitLines = (stream: keyof typeof partial, chunk: Buffer) => {
+    if (!options.onLine) return;
+    const lines = (partial[stream] + chunk.toString('utf8')).split('\n');
+    partial[stream] = lines.pop() ?? '';
+    for (const line of lines) options.onLine(line);
+  };
   const collect = (chunk: Buffer) => {
     log?.write(chunk);
     tail.push(...chunk.toString('utf8').split('\n').filter(Boolean));
     tail.splice(0, Math.max(0, tail.length - 40));
   };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
+  child.stdout?.on('data', (chunk: Buffer) => {
+    collect(chunk);
+    emitLines('stdout', chunk);
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    collect(chunk);
+    emitLines('stderr', chunk);
+  });
 
   let running = true;
   const exited = new Promise<number | string>((resolve) => {

@@ -1,24 +1,47 @@
-// `npm start`, infrastructure part: PostgreSQL, Kafka and the SMTP sink on fixed ports, data kept
-// in .data/ between runs. Migrations, seeding and the services are still to be added here.
+// `npm start`: PostgreSQL, Kafka and the SMTP sink on fixed ports (data kept in .data/ between
+// runs), then every service as its own process. Ctrl-C stops all of it.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { startDevstack } from './stack.js';
+import { demoDefaults, REPO_ROOT, startSystem } from './system.js';
+
+const envFile = join(REPO_ROOT, '.env');
+if (existsSync(envFile)) process.loadEnvFile(envFile);
 
 const stack = await startDevstack();
-const t = stack.timings;
-console.log(`PostgreSQL  ${stack.databaseUrl}  (${t.postgres} ms)
-Kafka       ${stack.kafkaBrokers.join(',')}  (${t.kafka} ms)
-SMTP        ${stack.smtp.host}:${stack.smtp.port}, mails at ${stack.smtp.apiUrl}/api/v1/messages
-Data        ${stack.dataDir}
-Ctrl-C stops everything.`);
-
+let system: Awaited<ReturnType<typeof startSystem>> | undefined;
 let stopping = false;
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    if (stopping) return;
-    stopping = true;
-    console.log('\nstopping…');
-    stack.stop().then(() => process.exit(0), (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    });
-  });
+const stop = async (code: number) => {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nstopping services and infrastructure…');
+  await system?.stop();
+  await stack.stop();
+  process.exit(code);
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(0));
+
+try {
+  system = await startSystem({ stack, dataDir: stack.dataDir });
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  await stop(1);
 }
+
+const admin = {
+  email: process.env.ADMIN_EMAIL ?? demoDefaults.ADMIN_EMAIL,
+  password: process.env.ADMIN_PASSWORD ?? demoDefaults.ADMIN_PASSWORD,
+};
+const t = stack.timings;
+console.log(`
+  Patient management system is up
+  ────────────────────────────────────────────────────────────
+  Gateway      ${system?.gatewayUrl}
+  API docs     ${system?.gatewayUrl}/docs
+  Demo admin   ${admin.email} / ${admin.password}
+  Mails        ${stack.smtp.apiUrl}/api/v1/messages
+  PostgreSQL   ${stack.databaseUrl}  (${t.postgres} ms)
+  Kafka        ${stack.kafkaBrokers.join(',')}  (${t.kafka} ms)
+  Data         ${stack.dataDir}
+  Ctrl-C stops everything.
+`);

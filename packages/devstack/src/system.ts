@@ -1,0 +1,154 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDatabase, withDatabase } from './postgres.js';
+import { spawnManaged, type ManagedProcess } from './processes.js';
+import { freePort } from './ports.js';
+import type { Devstack } from './stack.js';
+import { Fatal, retryUntil } from './wait.js';
+
+/** Every service of the system: its HTTP port, gRPC port and database (DESIGN.md §2). */
+export const serviceSpecs = {
+  auth: { http: 4005, db: 'auth' },
+  patient: { http: 8080, grpc: 9080, db: 'patient' },
+  billing: { http: 8081, grpc: 9081, db: 'billing' },
+  analytics: { http: 8082, db: 'analytics' },
+  doctor: { http: 8083, grpc: 9083, db: 'doctor' },
+  appointment: { http: 8084, db: 'appointment' },
+  notification: { http: 8086, db: 'notification' },
+  gateway: { http: 4004 },
+} as const satisfies Record<string, { http: number; grpc?: number; db?: string }>;
+export type ServiceName = keyof typeof serviceSpecs;
+export const serviceNames = Object.keys(serviceSpecs) as ServiceName[];
+
+export type SystemPorts = Record<ServiceName, { http: number; grpc?: number }>;
+
+export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** The demo seed; the same values as .env.example. */
+export const demoDefaults = {
+  ADMIN_EMAIL: 'admin@clinic.example',
+  ADMIN_PASSWORD: 'demo-admin-password',
+  SEED_DEMO_DATA: 'true',
+  SMTP_FROM: 'Clinic <no-reply@clinic.example>',
+};
+
+export interface StartSystemOptions {
+  stack: Devstack;
+  /** Where auth keeps its generated dev signing key. */
+  dataDir: string;
+  /** 'fixed' = the ports of DESIGN.md §2 (npm start); 'random' = free ports (tests). */
+  ports?: 'fixed' | 'random';
+  /** Extra environment for every service (wins over the defaults). */
+  env?: Record<string, string>;
+  /** Every line a service prints; default: echoed with the service name in front. */
+  onLine?: (service: ServiceName, line: string) => void;
+  readyTimeoutMs?: number;
+}
+
+export interface RunningSystem {
+  gatewayUrl: string;
+  urls: Record<ServiceName, string>;
+  ports: SystemPorts;
+  processes: Record<ServiceName, ManagedProcess>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs every service as its own process against a started devstack, the way `npm start`
+ * does: per-service databases, one environment each, ready when every /health/live answers.
+ */
+export async function startSystem(options: StartSystemOptions): Promise<RunningSystem> {
+  const ports = await choosePorts(options.ports ?? 'fixed');
+  const databases = Object.fromEntries(
+    await Promise.all(
+      serviceNames.map(async (name) => {
+        const db = (serviceSpecs[name] as { db?: string }).db;
+        if (db) await ensureDatabase(options.stack.databaseUrl, db);
+        return [name, db ? withDatabase(options.stack.databaseUrl, db) : undefined] as const;
+      }),
+    ),
+  );
+  const urls = Object.fromEntries(serviceNames.map((n) => [n, `http://127.0.0.1:${ports[n].http}`])) as Record<ServiceName, string>;
+  const grpcOf = (name: ServiceName) => `127.0.0.1:${ports[name].grpc}`;
+  const shared: Record<string, string> = {
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'info',
+    HOST: '127.0.0.1',
+    GRPC_HOST: '127.0.0.1',
+    KAFKA_BROKERS: options.stack.kafkaBrokers.join(','),
+    AUTH_JWKS_URL: `${urls.auth}/auth/.well-known/jwks.json`,
+    AUTH_DATA_DIR: join(options.dataDir, 'auth'),
+    PATIENT_GRPC_URL: grpcOf('patient'),
+    DOCTOR_GRPC_URL: grpcOf('doctor'),
+    BILLING_GRPC_URL: grpcOf('billing'),
+    SMTP_HOST: options.stack.smtp.host,
+    SMTP_PORT: String(options.stack.smtp.port),
+    ...demoDefaults,
+    ...Object.fromEntries(serviceNames.map((n) => [`${n.toUpperCase()}_URL`, urls[n]])),
+  };
+
+  const echo = options.onLine ?? ((service, line) => console.log(`${service.padEnd(12)} | ${line}`));
+  const processes = {} as Record<ServiceName, ManagedProcess>;
+  for (const name of serviceNames) {
+    const env = {
+      ...process.env,
+      ...shared,
+      PORT: String(ports[name].http),
+      ...(ports[name].grpc ? { GRPC_PORT: String(ports[name].grpc) } : {}),
+      ...(databases[name] ? { DATABASE_URL: databases[name] } : {}),
+      ...options.env,
+    };
+    processes[name] = spawnManaged(name, process.execPath, ['--conditions=@pms/source', '--import', 'tsx', mainOf(name)], {
+      cwd: REPO_ROOT,
+      env,
+      stopSignal: 'SIGTERM',
+      onLine: (line) => echo(name, line),
+    });
+  }
+
+  const system: RunningSystem = {
+    gatewayUrl: urls.gateway,
+    urls,
+    ports,
+    processes,
+    // The gateway first, so no request reaches a service that is already gone.
+    stop: async () => {
+      await processes.gateway.stop(10_000);
+      await Promise.all(Object.values(processes).map((p) => p.stop(15_000)));
+    },
+  };
+  try {
+    await Promise.all(serviceNames.map((name) => waitUntilLive(name, urls[name], processes[name], options.readyTimeoutMs ?? 90_000)));
+  } catch (error) {
+    await system.stop();
+    throw error;
+  }
+  return system;
+}
+
+function mainOf(name: ServiceName): string {
+  const path = join(REPO_ROOT, 'packages', name, 'src', 'main.ts');
+  if (!existsSync(path)) throw new Error(`packages/${name}/src/main.ts is missing`);
+  return path;
+}
+
+async function choosePorts(mode: 'fixed' | 'random'): Promise<SystemPorts> {
+  const ports = {} as SystemPorts;
+  for (const name of serviceNames) {
+    const spec = serviceSpecs[name] as { http: number; grpc?: number };
+    ports[name] =
+      mode === 'fixed'
+        ? { http: spec.http, grpc: spec.grpc }
+        : { http: await freePort(), grpc: spec.grpc ? await freePort() : undefined };
+  }
+  return ports;
+}
+
+function waitUntilLive(name: ServiceName, url: string, process: ManagedProcess, timeoutMs: number) {
+  return retryUntil(name, timeoutMs, async () => {
+    if (!process.running) throw new Fatal(`exited early:\n${process.recentOutput()}`);
+    const response = await fetch(`${url}/health/live`, { signal: AbortSignal.timeout(1_000) });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  }, 250);
+}
