@@ -34,7 +34,9 @@ export const demoDefaults = {
 };
 
 export interface StartSystemOptions {
-  stack: Devstack;
+  stack: Pick<Devstack, 'databaseUrl' | 'kafkaBrokers' | 'smtp'>;
+  /** Prepended to every service's database name, so a test run gets databases of its own. */
+  databasePrefix?: string;
   /** Where auth keeps its generated dev signing key. */
   dataDir: string;
   /** 'fixed' = the ports of DESIGN.md §2 (npm start); 'random' = free ports (tests). */
@@ -63,7 +65,8 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
   const databases = Object.fromEntries(
     await Promise.all(
       serviceNames.map(async (name) => {
-        const db = (serviceSpecs[name] as { db?: string }).db;
+        const spec = (serviceSpecs[name] as { db?: string }).db;
+        const db = spec && `${options.databasePrefix ?? ''}${spec}`;
         if (db) await ensureDatabase(options.stack.databaseUrl, db);
         return [name, db ? withDatabase(options.stack.databaseUrl, db) : undefined] as const;
       }),

@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { demoDefaults, startSystem, type RunningSystem } from '@pms/devstack';
+import type {} from '../../devstack/src/vitest-provided.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { eventually, gatewayClient, type GatewayClient } from '../src/client.js';
+
+// The whole system as `npm start` runs it (one process per service), driven only through the
+// gateway, the way a clinic's front end would.
+let system: RunningSystem;
+let api: GatewayClient;
+const serviceLog: string[] = [];
+const smtpApiUrl = inject('smtpApiUrl');
+
+beforeAll(async () => {
+  system = await startSystem({
+    stack: {
+      databaseUrl: inject('databaseUrl'),
+      kafkaBrokers: inject('kafkaBrokers').split(','),
+      smtp: { host: inject('smtpHost'), port: inject('smtpPort'), apiUrl: smtpApiUrl },
+    },
+    dataDir: mkdtempSync(join(tmpdir(), 'pms-e2e-')),
+    databasePrefix: `e2e_${Date.now().toString(36)}_`,
+    ports: 'random',
+    env: { LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false' },
+    onLine: (service, line) => serviceLog.push(`${service} | ${line}`),
+  });
+  api = gatewayClient(system.gatewayUrl);
+});
+
+afterAll(async () => {
+  await system?.stop();
+  const problems = serviceLog.filter((line) => /"level":(50|60)/.test(line));
+  if (problems.length) console.error(problems.slice(-20).join('\n'));
+});
+
+interface Mail {
+  ID: string;
+  Subject: string;
+  To: { Address: string }[];
+}
+const mailsTo = async (address: string): Promise<Mail[]> => {
+  const response = await fetch(`${smtpApiUrl}/api/v1/search?query=${encodeURIComponent(`to:${address}`)}`);
+  return ((await response.json()) as { messages: Mail[] }).messages;
+};
+const mailWith = (address: string, subject: RegExp) =>
+  eventually(`mail "${subject}" to ${address}`, async () => (await mailsTo(address)).find((m) => subject.test(m.Subject)));
+
+async function registerPatient(name: string) {
+  const email = `${name.toLowerCase().replace(/\W/g, '')}-${randomUUID().slice(0, 8)}@e2e.example`;
+  const password = `pw-${randomUUID()}`;
+  expect((await api.post('/auth/register', { email, password, name })).status).toBe(201);
+  const token = await api.login(email, password);
+  const record = await api.post('/api/patients', { name, email, dateOfBirth: '1988-04-12', phone: '+49 30 5550100' }, token);
+  expect(record.status).toBe(201);
+  return { email, token, patientId: record.body.id as string };
+}
+
+function tomorrowUtc(): { from: string; to: string } {
+  const day = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  return { from: `${day}T00:00:00Z`, to: `${day}T23:59:59Z` };
+}
+
+describe('a clinic day through the gateway', () => {
+  let admin: string;
+  let doctorId: string;
+  let alice: Awaited<ReturnType<typeof registerPatient>>;
+  let appointmentId: string;
+  let slot: { startsAt: string; endsAt: string };
+  const window = tomorrowUtc();
+
+  it('the admin logs in and creates a doctor with a weekly schedule', async () => {
+    admin = await api.login(demoDefaults.ADMIN_EMAIL, demoDefaults.ADMIN_PASSWORD);
+    const doctor = await api.post(
+      '/api/doctors',
+      { name: 'Dr. E2E Heart', email: `heart-${randomUUID().slice(0, 8)}@e2e.example`, specialty: 'CARDIOLOGY' },
+      admin,
+    );
+    expect(doctor.status).toBe(201);
+    doctorId = doctor.body.id;
+    const hours = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '08:00', end: '18:00' }));
+    const schedule = await api.put(`/api/doctors/${doctorId}/schedule`, { timeZone: 'Europe/Berlin', slotMinutes: 30, hours }, admin);
+    expect(schedule.status).toBe(200);
+  });
+
+  it('a patient registers, logs in and creates their record', async () => {
+    alice = await registerPatient('Alice Example');
+    const own = await api.get(`/api/patients/${alice.patientId}`, alice.token);
+    expect(own.body).toMatchObject({ id: alice.patientId, email: alice.email });
+  });
+
+  it('the patient books a free slot', async () => {
+    const availability = await api.get(`/api/doctors/${doctorId}/availability?from=${window.from}&to=${window.to}`, alice.token);
+    expect(availability.status).toBe(200);
+    expect(availability.body.slots.length).toBeGreaterThan(0);
+    slot = availability.body.slots[2];
+    const booking = await api.post('/api/appointments', { patientId: alice.patientId, doctorId, startsAt: slot.startsAt, reason: 'check-up' }, alice.token);
+    expect(booking.status).toBe(201);
+    expect(booking.body).toMatchObject({ status: 'BOOKED', patientId: alice.patientId, doctorId });
+    appointmentId = booking.body.id;
+    const again = await api.post('/api/appointments', { patientId: alice.patientId, doctorId, startsAt: slot.startsAt }, alice.token);
+    expect(again.status).toBe(409);
+  });
+
+  it('the invoice appears, the email is in the SMTP sink and the slot is no longer free', async () => {
+    const invoice = await eventually('invoice', async () => {
+      const { body } = await api.get(`/api/billing/invoices?patientId=${alice.patientId}`, alice.token);
+      return body.items?.find((item: { appointmentId: string }) => item.appointmentId === appointmentId);
+    });
+    expect(invoice).toMatchObject({ status: 'PENDING', specialty: 'CARDIOLOGY', currency: 'EUR' });
+    expect(invoice.amountCents).toBeGreaterThan(0);
+    await mailWith(alice.email, /appointment confirmed/i);
+    await mailWith(alice.email, /invoice/i);
+    await eventually('slot taken in availability', async () => {
+      const { body } = await api.get(`/api/doctors/${doctorId}/availability?from=${window.from}&to=${window.to}`, alice.token);
+      return body.slots.some((free: { startsAt: string }) => free.startsAt === slot.startsAt) ? undefined : true;
+    });
+  });
+
+  it('analytics counts the booking for the doctor and the specialty', async () => {
+    const day = slot.startsAt.slice(0, 10);
+    const from = new Date(Date.now() - 86_400_000).toISOString();
+    const to = new Date(Date.parse(`${day}T00:00:00Z`) + 2 * 86_400_000).toISOString();
+    const mine = await eventually('analytics for the doctor', async () => {
+      const { status, body } = await api.get(`/api/analytics/summary?from=${from}&to=${to}`, admin);
+      expect(status).toBe(200);
+      const row = body.byDoctor.find((entry: { doctorId: string }) => entry.doctorId === doctorId);
+      return row?.appointmentsBooked === 1 && row?.revenueInvoicedCents > 0 ? row : undefined;
+    });
+    expect(mine).toMatchObject({ appointmentsBooked: 1, appointmentsCancelled: 0 });
+    expect((await api.get(`/api/analytics/summary?from=${from}&to=${to}`, alice.token)).status).toBe(403);
+  });
+
+  it('the patient cannot see another patient, their appointments or their invoices', async () => {
+    const bob = await registerPatient('Bob Example');
+    expect((await api.get(`/api/patients/${bob.patientId}`, alice.token)).status).toBe(404);
+    expect((await api.get(`/api/appointments?patientId=${bob.patientId}`, alice.token)).status).toBe(403);
+    expect((await api.get(`/api/billing/invoices?patientId=${bob.patientId}`, alice.token)).status).toBe(403);
+    const list = await api.get('/api/patients', alice.token);
+    expect(list.body.items.map((p: { id: string }) => p.id)).toEqual([alice.patientId]);
+    const foreignBooking = await api.post('/api/appointments', { patientId: bob.patientId, doctorId, startsAt: slot.endsAt }, alice.token);
+    expect(foreignBooking.status).toBe(403);
+    expect((await api.get('/api/patients')).status).toBe(401);
+  });
+
+  it('cancelling voids the invoice, frees the slot and sends another email', async () => {
+    const cancel = await api.post(`/api/appointments/${appointmentId}/cancel`, { reason: 'feeling better' }, alice.token);
+    expect(cancel.status).toBe(200);
+    expect(cancel.body.status).toBe('CANCELLED');
+    await eventually('invoice voided', async () => {
+      const { body } = await api.get(`/api/billing/invoices?patientId=${alice.patientId}&status=VOID`, alice.token);
+      return body.items?.find((item: { appointmentId: string }) => item.appointmentId === appointmentId);
+    });
+    await mailWith(alice.email, /appointment cancelled/i);
+    await eventually('slot free again', async () => {
+      const { body } = await api.get(`/api/doctors/${doctorId}/availability?from=${window.from}&to=${window.to}`, alice.token);
+      return body.slots.some((free: { startsAt: string }) => free.startsAt === slot.startsAt) ? true : undefined;
+    });
+    expect((await api.post(`/api/appointments/${appointmentId}/cancel`, {}, alice.token)).status).toBe(409);
+  });
+});
