@@ -11,7 +11,10 @@ RUN npm ci --no-audit --no-fund --ignore-scripts \
  && npm rebuild argon2 \
  && npm run build --workspace @pms/contracts --workspace @pms/platform
 ARG SERVICE
-RUN npm run build --workspace @pms/${SERVICE}
+# Services read their SQL migrations from src/db/migrations (from dist/ as from src/); the
+# gateway has none, so make sure the folder exists for the copy below.
+RUN npm run build --workspace @pms/${SERVICE} \
+ && mkdir -p packages/${SERVICE}/src/db/migrations
 
 # --- runtime: production dependencies of this one service, non-root ---------------------
 FROM node:20-bookworm-slim AS runtime
@@ -30,6 +33,7 @@ COPY --from=build /app/packages/contracts/dist packages/contracts/dist
 COPY --from=build /app/packages/platform/dist packages/platform/dist
 COPY --from=build /app/packages/platform/drizzle packages/platform/drizzle
 COPY --from=build /app/packages/${SERVICE}/dist packages/${SERVICE}/dist
+COPY --from=build /app/packages/${SERVICE}/src/db/migrations packages/${SERVICE}/src/db/migrations
 USER node
 WORKDIR /app/packages/${SERVICE}
 CMD ["node", "dist/main.js"]

@@ -51,7 +51,8 @@ export async function startKafka(options: StartKafkaOptions): Promise<KafkaBroke
   if (!existsSync(join(dataDir, 'logs', 'meta.properties'))) {
     // Kafka's own "kafka-storage.sh format"; the cluster id is 16 random bytes in URL-safe base64.
     const clusterId = randomBytes(16).toString('base64url');
-    await promisify(execFile)(java, [...classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config, '--ignore-formatted']);
+    // `--cluster-id=` form: an id may start with '-', which the argument parser takes for an option.
+    await promisify(execFile)(java, [...classpath, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', config, '--ignore-formatted']);
   }
 
   // A dev broker: small heap, serial GC and the C1-only JIT start faster and burn less CPU on small machines.

@@ -64,7 +64,7 @@ export async function buildApp({ config, database, kafka }: AppDeps): Promise<Se
     // never keeps HTTP and gRPC from serving.
     consumer = startConsumer({
       kafka,
-      groupId: config.KAFKA_CONSUMER_GROUP,
+      groupId: config.KAFKA_GROUP_ID,
       topics: [topics.appointment],
       handle: database,
       handlers: appointmentEventHandlers,

@@ -9,7 +9,7 @@ export const doctorEnvSchema = z.object({
   ...envFragments.kafka,
   ...envFragments.tokens,
   /** The consumer group that keeps the booked-slot view; tests give each app its own. */
-  KAFKA_CONSUMER_GROUP: z.string().min(1).default('doctor'),
+  KAFKA_GROUP_ID: z.string().min(1).default('doctor'),
   /** Create the demo doctors (idempotent by email) at start, for `npm start`. */
   SEED_DEMO_DATA: envHelpers.bool.default(false),
 }).refine((env) => env.AUTH_JWKS_URL || env.AUTH_JWKS, {

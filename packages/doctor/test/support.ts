@@ -39,7 +39,7 @@ export async function startDoctor(): Promise<DoctorHarness> {
     DATABASE_URL: url,
     DATABASE_POOL_SIZE: '10',
     KAFKA_BROKERS: inject('kafkaBrokers'),
-    KAFKA_CONSUMER_GROUP: `doctor-test-${randomUUID()}`,
+    KAFKA_GROUP_ID: `doctor-test-${randomUUID()}`,
     AUTH_JWKS: JSON.stringify(issuer.jwks),
     JWT_ISSUER: issuer.issuer,
     JWT_AUDIENCE: issuer.audience,

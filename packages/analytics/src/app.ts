@@ -1,0 +1,63 @@
+import { allTopics } from '@pms/contracts';
+import {
+  createService,
+  startConsumer,
+  tokenSourceFrom,
+  type DatabaseHandle,
+  type EventConsumer,
+  type ServiceInstance,
+} from '@pms/platform';
+import type { Kafka } from 'kafkajs';
+import type { AnalyticsConfig } from './config.js';
+import { analyticsHandlers } from './events/handlers.js';
+import { createKafkaProbe } from './kafka-probe.js';
+import { summaryRoutes } from './routes/summary.js';
+
+export interface AppDeps {
+  config: AnalyticsConfig;
+  database: DatabaseHandle;
+  kafka: Kafka;
+}
+
+export async function buildApp({ config, database, kafka }: AppDeps): Promise<ServiceInstance> {
+  const probe = createKafkaProbe(kafka);
+  let consumer: EventConsumer | undefined;
+  let consumerJoined = false;
+
+  const app = await createService({
+    name: 'analytics',
+    description: 'Event store of every topic; counts and revenue by day, doctor and specialty',
+    logLevel: config.LOG_LEVEL,
+    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    readiness: {
+      database: () => database.ping(),
+      kafka: () => probe.check(),
+      consumer: async () => {
+        if (!consumerJoined) throw new Error(`consumer group ${config.KAFKA_GROUP_ID} has not joined yet`);
+      },
+    },
+  });
+
+  summaryRoutes(app, { db: database.db });
+
+  app.addHook('onReady', async () => {
+    consumer = startConsumer({
+      kafka,
+      groupId: config.KAFKA_GROUP_ID,
+      topics: allTopics,
+      handle: database,
+      handlers: analyticsHandlers,
+      logger: app.log.child({ component: 'consumer' }),
+    });
+    void consumer.ready.then(() => {
+      consumerJoined = true;
+    });
+  });
+
+  app.addHook('onClose', async () => {
+    await consumer?.stop();
+    await probe.close();
+  });
+
+  return app;
+}

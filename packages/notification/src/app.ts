@@ -1,0 +1,92 @@
+import { topics } from '@pms/contracts';
+import {
+  createService,
+  startConsumer,
+  tokenSourceFrom,
+  type DatabaseHandle,
+  type EventConsumer,
+  type ServiceInstance,
+} from '@pms/platform';
+import type { Kafka } from 'kafkajs';
+import type { NotificationConfig } from './config.js';
+import { startDeliveryWorker, type DeliveryWorker } from './delivery/worker.js';
+import type { Channels } from './domain/channels.js';
+import type { DeliveryPolicy } from './domain/delivery.js';
+import { notificationHandlers } from './events/handlers.js';
+import { createKafkaProbe } from './kafka-probe.js';
+import { notificationRoutes } from './routes/notifications.js';
+
+export interface AppDeps {
+  config: NotificationConfig;
+  database: DatabaseHandle;
+  kafka: Kafka;
+  /** Email and SMS transports (SMTP and webhook/log in main.ts). */
+  channels: Channels;
+}
+
+/** The topics whose events notify someone. */
+export const consumedTopics = [topics.appointment, topics.billing, topics.patient];
+
+/** A claim on a message outlives any send: the transports time out within a minute. */
+const leaseMs = 5 * 60_000;
+
+export async function buildApp({ config, database, kafka, channels }: AppDeps): Promise<ServiceInstance> {
+  const probe = createKafkaProbe(kafka);
+  let consumer: EventConsumer | undefined;
+  let consumerJoined = false;
+  let worker: DeliveryWorker | undefined;
+
+  const app = await createService({
+    name: 'notification',
+    description: 'Notification log; email and SMS delivery for patient, appointment and billing events',
+    logLevel: config.LOG_LEVEL,
+    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    readiness: {
+      database: () => database.ping(),
+      kafka: () => probe.check(),
+      consumer: async () => {
+        if (!consumerJoined) throw new Error(`consumer group ${config.KAFKA_GROUP_ID} has not joined yet`);
+      },
+    },
+  });
+
+  notificationRoutes(app, { db: database.db, wake: () => worker?.wake() });
+
+  const policy: DeliveryPolicy = {
+    maxAttempts: config.NOTIFICATION_MAX_ATTEMPTS,
+    initialDelayMs: config.NOTIFICATION_RETRY_INITIAL_MS,
+    maxDelayMs: config.NOTIFICATION_RETRY_MAX_MS,
+    concurrency: config.NOTIFICATION_CONCURRENCY,
+    leaseMs,
+  };
+
+  app.addHook('onReady', async () => {
+    worker = startDeliveryWorker({
+      handle: database,
+      channels,
+      policy,
+      logger: app.log.child({ component: 'delivery' }),
+      pollIntervalMs: config.NOTIFICATION_POLL_INTERVAL_MS,
+    });
+    consumer = startConsumer({
+      kafka,
+      groupId: config.KAFKA_GROUP_ID,
+      topics: consumedTopics,
+      handle: database,
+      handlers: notificationHandlers,
+      logger: app.log.child({ component: 'consumer' }),
+    });
+    void consumer.ready.then(() => {
+      consumerJoined = true;
+    });
+  });
+
+  app.addHook('onClose', async () => {
+    // Consumer first: nothing new is logged while the worker finishes what it is sending.
+    await consumer?.stop();
+    await worker?.stop();
+    await probe.close();
+  });
+
+  return app;
+}

@@ -1,0 +1,90 @@
+import type { Executor } from '@pms/platform';
+import { and, asc, count, desc, eq, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { notifications, type NewNotificationRow, type NotificationRow } from './schema.js';
+
+export type { Executor };
+
+/** Inserts the messages; a message already logged for (event, channel, recipient) is skipped. */
+export async function insertNotifications(db: Executor, rows: NewNotificationRow[]): Promise<NotificationRow[]> {
+  if (rows.length === 0) return [];
+  return db.insert(notifications).values(rows).onConflictDoNothing().returning();
+}
+
+export interface NotificationFilter {
+  recipient?: string;
+  type?: string;
+  limit: number;
+  offset: number;
+}
+
+export async function findNotifications(
+  db: Executor,
+  filter: NotificationFilter,
+): Promise<{ rows: NotificationRow[]; total: number }> {
+  const conditions: SQL[] = [];
+  if (filter.recipient) conditions.push(sql`lower(${notifications.recipient}) = lower(${filter.recipient})`);
+  if (filter.type) conditions.push(eq(notifications.type, filter.type));
+  const where = and(...conditions);
+  const [rows, [counted]] = await Promise.all([
+    db
+      .select()
+      .from(notifications)
+      .where(where)
+      .orderBy(desc(notifications.createdAt), desc(notifications.id))
+      .limit(filter.limit)
+      .offset(filter.offset),
+    db.select({ total: count() }).from(notifications).where(where),
+  ]);
+  return { rows, total: counted?.total ?? 0 };
+}
+
+/**
+ * Claims up to `limit` due messages for one worker: counts the attempt and leases the rows,
+ * so a parallel worker (SKIP LOCKED now, lockedUntil later) never sends the same message.
+ */
+export async function claimDue(
+  db: Executor,
+  options: { limit: number; leaseMs: number; maxAttempts: number },
+): Promise<NotificationRow[]> {
+  const due = db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(
+      and(
+        lte(notifications.nextAttemptAt, sql`now()`),
+        lt(notifications.attempts, options.maxAttempts),
+        or(isNull(notifications.lockedUntil), lt(notifications.lockedUntil, sql`now()`)),
+      ),
+    )
+    .orderBy(asc(notifications.nextAttemptAt))
+    .limit(options.limit)
+    .for('update', { skipLocked: true });
+  return db
+    .update(notifications)
+    .set({
+      attempts: sql`${notifications.attempts} + 1`,
+      lockedUntil: sql`now() + make_interval(secs => ${options.leaseMs / 1000})`,
+    })
+    .where(inArray(notifications.id, due))
+    .returning();
+}
+
+export async function markSent(db: Executor, id: string): Promise<void> {
+  await db
+    .update(notifications)
+    .set({ status: 'SENT', sentAt: sql`now()`, error: null, nextAttemptAt: null, lockedUntil: null })
+    .where(eq(notifications.id, id));
+}
+
+/** Records a failed attempt; `retryInMs` undefined means no attempts are left. */
+export async function markFailed(db: Executor, id: string, error: string, retryInMs: number | undefined): Promise<void> {
+  await db
+    .update(notifications)
+    .set({
+      status: 'FAILED',
+      error,
+      lockedUntil: null,
+      nextAttemptAt: retryInMs === undefined ? null : sql`now() + make_interval(secs => ${retryInMs / 1000})`,
+    })
+    .where(eq(notifications.id, id));
+}

@@ -1,0 +1,47 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+
+export const notificationChannel = pgEnum('notification_channel', ['EMAIL', 'SMS']);
+export const notificationStatus = pgEnum('notification_status', ['PENDING', 'SENT', 'FAILED']);
+
+/**
+ * The notification log and the delivery queue in one: a row is written (PENDING) in the same
+ * transaction that consumes the event, and the delivery worker sends it after commit.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** An email address or a phone number, depending on the channel. */
+    recipient: text('recipient').notNull(),
+    channel: notificationChannel('channel').notNull(),
+    /** The event type that caused it (e.g. AppointmentBooked), or ManualEmail. */
+    type: text('type').notNull(),
+    eventId: uuid('event_id'),
+    subject: text('subject'),
+    bodyText: text('body_text').notNull(),
+    bodyHtml: text('body_html'),
+    status: notificationStatus('status').notNull().default('PENDING'),
+    error: text('error'),
+    attempts: integer('attempts').notNull().default(0),
+    /** When the worker may (re)try; null once sent or given up. */
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).defaultNow(),
+    /** A worker is sending it until then; a crashed worker's claim expires. */
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    /** The user who sent a manual email. */
+    requestedBy: uuid('requested_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (table) => [
+    // One event never produces two messages to one recipient on one channel (manual emails have no event).
+    unique('notifications_event_channel_recipient_key').on(table.eventId, table.channel, table.recipient),
+    index('notifications_due_idx').on(table.nextAttemptAt).where(sql`${table.nextAttemptAt} is not null`),
+    index('notifications_recipient_idx').on(sql`lower(${table.recipient})`, table.createdAt),
+    index('notifications_type_idx').on(table.type, table.createdAt),
+    index('notifications_created_idx').on(table.createdAt),
+  ],
+);
+
+export type NotificationRow = typeof notifications.$inferSelect;
+export type NewNotificationRow = typeof notifications.$inferInsert;

@@ -1,0 +1,81 @@
+import type { Notification, NotificationListQuery, NotificationPage, SendEmailBody, TypedEvent } from '@pms/contracts';
+import { requireRole, type Principal } from '@pms/platform/domain';
+import { findNotifications, insertNotifications, type Executor } from '../db/notifications.js';
+import type { NotificationRow } from '../db/schema.js';
+import { messagesFor } from './messages.js';
+
+export const manualEmailType = 'ManualEmail';
+
+/**
+ * Logs the event's messages as PENDING in the consumer's transaction; the delivery worker
+ * sends them after commit. The unique (event, channel, recipient) key makes a redelivered
+ * event log nothing new, so it is never sent twice.
+ */
+export async function recordEventNotifications(tx: Executor, event: TypedEvent): Promise<NotificationRow[]> {
+  return insertNotifications(
+    tx,
+    messagesFor(event).map((message) => ({
+      recipient: message.recipient,
+      channel: message.channel,
+      type: event.type,
+      eventId: event.id,
+      subject: message.subject,
+      bodyText: message.text,
+      bodyHtml: message.html,
+    })),
+  );
+}
+
+/** Staff send an email by hand; it is queued and sent by the same worker as every other. */
+export async function queueManualEmail(
+  db: Executor,
+  principal: Principal,
+  input: SendEmailBody,
+): Promise<Notification> {
+  requireRole(principal, 'staff', 'admin');
+  const [row] = await insertNotifications(db, [
+    {
+      recipient: input.to,
+      channel: 'EMAIL',
+      type: manualEmailType,
+      subject: input.subject,
+      bodyText: input.text,
+      requestedBy: principal.userId,
+    },
+  ]);
+  // No event id, so nothing can conflict: a missing row is a bug, not a user error.
+  if (!row) throw new Error('manual email was not logged');
+  return toNotification(row);
+}
+
+export async function listNotifications(
+  db: Executor,
+  principal: Principal,
+  query: NotificationListQuery,
+): Promise<NotificationPage> {
+  requireRole(principal, 'staff', 'admin');
+  const { rows, total } = await findNotifications(db, {
+    recipient: query.recipient,
+    type: query.type,
+    limit: query.pageSize,
+    offset: (query.page - 1) * query.pageSize,
+  });
+  return { items: rows.map(toNotification), page: query.page, pageSize: query.pageSize, total };
+}
+
+export function toNotification(row: NotificationRow): Notification {
+  return {
+    id: row.id,
+    recipient: row.recipient,
+    channel: row.channel,
+    type: row.type,
+    eventId: row.eventId,
+    subject: row.subject,
+    status: row.status,
+    error: row.error,
+    attempts: row.attempts,
+    createdAt: row.createdAt.toISOString(),
+    sentAt: row.sentAt?.toISOString() ?? null,
+    nextAttemptAt: row.nextAttemptAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,43 @@
+import { closeOnSignals, connectDatabase, createKafka, runMain } from '@pms/platform';
+import { pino } from 'pino';
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+import { migrationsFolder } from './db/migrations-folder.js';
+import { createLogSmsSender, createWebhookSmsSender } from './transports/sms.js';
+import { createSmtpSender } from './transports/smtp.js';
+
+runMain(async () => {
+  const config = loadConfig(process.env);
+  const logger = pino({ level: config.LOG_LEVEL, base: { service: 'notification' } });
+  const database = await connectDatabase({
+    url: config.DATABASE_URL,
+    poolSize: config.DATABASE_POOL_SIZE,
+    migrationsFolder,
+    eventTables: true,
+  });
+  const kafka = createKafka({
+    brokers: config.KAFKA_BROKERS,
+    clientId: config.KAFKA_CLIENT_ID ?? 'notification',
+    logger: logger.child({ component: 'kafka' }),
+  });
+  const email = createSmtpSender({
+    host: config.SMTP_HOST,
+    port: config.SMTP_PORT,
+    secure: config.SMTP_SECURE,
+    from: config.SMTP_FROM,
+    user: config.SMTP_USER,
+    password: config.SMTP_PASSWORD,
+    maxConnections: config.NOTIFICATION_CONCURRENCY,
+  });
+  const sms = config.SMS_WEBHOOK_URL
+    ? createWebhookSmsSender(config.SMS_WEBHOOK_URL)
+    : createLogSmsSender(logger.child({ component: 'sms' }));
+
+  const app = await buildApp({ config, database, kafka, channels: { email, sms } });
+  closeOnSignals(async () => {
+    await app.close();
+    email.close();
+    await database.close();
+  }, app.log);
+  await app.listen({ host: config.HOST, port: config.PORT });
+});

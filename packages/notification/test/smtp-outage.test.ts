@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { topics, type Notification, type NotificationPage } from '@pms/contracts';
+import { freePort, startSmtpSink, type SmtpSink } from '@pms/devstack';
+import type { DatabaseHandle } from '@pms/platform';
+import type { Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimMessages, deliverMessage, type DeliveryPolicy } from '../src/domain/delivery.js';
+import { queueManualEmail } from '../src/domain/notifications.js';
+import { booking, bearer, connectProducer, envelope, mailbox, publish, quiet, startTestApp, testDatabase, uniqueEmail, waitFor, type TestApp } from './support.js';
+
+describe('SMTP down, then back', () => {
+  let sink: SmtpSink;
+  let service: TestApp;
+  let producer: Producer;
+
+  beforeAll(async () => {
+    // A sink of this file's own, on fixed ports, that the test takes down and brings back.
+    sink = await startSmtpSink({ smtpPort: await freePort(), httpPort: await freePort() });
+    service = await startTestApp({ smtp: { host: sink.host, port: sink.smtpPort } });
+    producer = await connectProducer(service.kafka);
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await service?.close();
+    await sink?.stop();
+  });
+
+  const logOf = async (recipient: string) => {
+    const response = await service.app.inject({ url: '/api/notifications', query: { recipient }, headers: bearer('staff') });
+    return response.json<NotificationPage>().items;
+  };
+
+  it('records the failure, retries with backoff, and sends the email exactly once when SMTP is back', async () => {
+    await sink.setAvailable(false);
+    const data = booking();
+    await publish(producer, topics.appointment, data.appointmentId, envelope('AppointmentBooked', data.appointmentId, data));
+
+    // Two failed attempts: the first one and at least one retry after the backoff.
+    const [failed] = await waitFor('two failed attempts', async () => {
+      const rows = await logOf(data.patient.email);
+      return rows[0]?.status === 'FAILED' && rows[0].attempts >= 2 && rows;
+    });
+    expect(failed).toMatchObject({ status: 'FAILED', sentAt: null, error: expect.stringMatching(/ECONNREFUSED/) });
+    expect(Date.parse(failed!.nextAttemptAt!)).toBeGreaterThan(Date.parse(failed!.createdAt));
+    expect(sink.messages()).toHaveLength(0);
+
+    await sink.setAvailable(true);
+    const [sent] = await waitFor('the email sent', async () => {
+      const rows = await logOf(data.patient.email);
+      return rows[0]?.status === 'SENT' && rows;
+    });
+    expect(sent).toMatchObject({ error: null, nextAttemptAt: null, sentAt: expect.any(String) });
+    expect(sent!.attempts).toBeGreaterThan(failed!.attempts);
+
+    // Another message sent after it proves the worker went round again without resending the first.
+    const later = uniqueEmail('later');
+    const response = await service.app.inject({ method: 'POST', url: '/api/notifications/email', headers: bearer('staff'), payload: { to: later, subject: 'Later', text: 'x' } });
+    expect(response.json<Notification>().status).toBe('PENDING');
+    await waitFor('the later email', async () => (await logOf(later))[0]?.status === 'SENT');
+
+    const inbox = mailbox(sink.apiUrl);
+    const mails = await inbox.to(data.patient.email);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.Subject).toBe('Appointment confirmed: Tuesday, 24 November 2026, 09:30 (Europe/Berlin)');
+  });
+});
+
+describe('delivery attempts', () => {
+  let database: DatabaseHandle;
+  const policy: DeliveryPolicy = { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 1, concurrency: 5, leaseMs: 60_000 };
+  const failing = { email: { send: () => Promise.reject(new Error('550 mailbox unavailable')) }, sms: { send: async () => {} } };
+
+  beforeAll(async () => {
+    database = await testDatabase();
+  });
+  afterAll(() => database?.close());
+
+  const row = async (id: string) => (await database.sql<{ status: string; attempts: number; error: string; next_attempt_at: Date | null }[]>`
+    select status, attempts, error, next_attempt_at from notifications where id = ${id}`)[0];
+
+  it('gives up after the last attempt and leaves the message FAILED with its error', async () => {
+    const queued = await queueManualEmail(database.db, { userId: randomUUID(), role: 'staff' }, { to: uniqueEmail('gone'), subject: 'S', text: 'T' });
+    for (let attempt = 1; attempt <= policy.maxAttempts; attempt += 1) {
+      const claimed = await waitFor(`attempt ${attempt} due`, async () => {
+        const rows = await claimMessages(database.db, policy, 5);
+        return rows.length > 0 && rows;
+      });
+      expect(claimed.map((claim) => [claim.id, claim.attempts])).toEqual([[queued.id, attempt]]);
+      // Claimed: a second worker gets nothing until this one has recorded the outcome.
+      expect(await claimMessages(database.db, policy, 5)).toEqual([]);
+      await deliverMessage(database.db, failing, policy, quiet, claimed[0]!);
+    }
+    expect(await row(queued.id)).toMatchObject({ status: 'FAILED', attempts: 3, error: '550 mailbox unavailable', next_attempt_at: null });
+    expect(await claimMessages(database.db, policy, 5)).toEqual([]);
+  });
+});
