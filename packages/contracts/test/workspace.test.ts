@@ -1,3 +1,4 @@
+import type {} from '../../devstack/src/vitest-provided.js';
 import { describe, expect, inject, it } from 'vitest';
 import { projects } from '../../../vitest.workspace.js';
 

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the suite reads JSON answers the way a front end would: untyped, asserted field by field. */
 /** A tiny client for the gateway: JSON in, `{status, body}` out, a bearer token when given. */
 export interface ApiResponse<T = any> {
   status: number;

@@ -1,0 +1,15 @@
+import type { EventData, EventType } from '@pms/contracts';
+import { writeEvent } from '@pms/platform';
+import type { Executor } from './database.js';
+
+export const eventSource = 'appointment';
+
+/** Adds an appointment event to the outbox in the caller's transaction; the relay publishes it. */
+export async function recordEvent<T extends EventType>(
+  tx: Executor,
+  type: T,
+  data: EventData<T> & { appointmentId: string },
+  requestId: string,
+): Promise<void> {
+  await writeEvent(tx, { type, subject: data.appointmentId, data, source: eventSource, requestId });
+}

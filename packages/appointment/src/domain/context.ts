@@ -1,0 +1,16 @@
+import type { Principal } from '@pms/platform/domain';
+import type { Database } from '../db/database.js';
+import type { Peers } from './ports.js';
+
+/** What every use case runs against; built once by buildApp. */
+export interface AppointmentsContext {
+  db: Database;
+  peers: Peers;
+  defaultDurationMinutes: number;
+}
+
+/** Who asks, and the request id that travels to peers and into events. */
+export interface Actor {
+  principal: Principal;
+  requestId: string;
+}

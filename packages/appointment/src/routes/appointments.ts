@@ -1,0 +1,115 @@
+import {
+  Appointment,
+  AppointmentListQuery,
+  AppointmentPage,
+  BookAppointmentBody,
+  CancelAppointmentBody,
+  ErrorResponse,
+  IdParams,
+  RescheduleAppointmentBody,
+} from '@pms/contracts';
+import { principalOf, type ServiceInstance } from '@pms/platform';
+import type { FastifyRequest } from 'fastify';
+import { bookAppointment, rescheduleAppointment } from '../domain/booking.js';
+import type { Actor, AppointmentsContext } from '../domain/context.js';
+import { getAppointment, listAppointments } from '../domain/queries.js';
+import { cancelAppointment, checkInAppointment, completeAppointment, markNoShow } from '../domain/transitions.js';
+
+const actorOf = (request: FastifyRequest): Actor => ({ principal: principalOf(request), requestId: String(request.id) });
+
+/** The error answers a route documents in OpenAPI (all in the one error shape). */
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((code) => [code, ErrorResponse]));
+const tags = ['appointments'];
+
+export function appointmentRoutes(app: ServiceInstance, ctx: AppointmentsContext): void {
+  app.post(
+    '/api/appointments',
+    {
+      schema: {
+        tags,
+        summary: 'Book an appointment (staff, admin, or a patient for themselves)',
+        body: BookAppointmentBody,
+        response: { 201: Appointment, ...errors(400, 401, 403, 409, 422, 503) },
+      },
+    },
+    async (request, reply) => {
+      const appointment = await bookAppointment(ctx, actorOf(request), request.body);
+      return reply.code(201).header('location', `/api/appointments/${appointment.id}`).send(appointment);
+    },
+  );
+
+  app.get(
+    '/api/appointments',
+    {
+      schema: {
+        tags,
+        summary: 'List appointments: everything for staff and admins, their own for doctors and patients',
+        querystring: AppointmentListQuery,
+        response: { 200: AppointmentPage, ...errors(400, 401, 403, 503) },
+      },
+    },
+    async (request) => listAppointments(ctx, actorOf(request), request.query),
+  );
+
+  app.get(
+    '/api/appointments/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Read one appointment (403 when it is not the caller’s)',
+        params: IdParams,
+        response: { 200: Appointment, ...errors(400, 401, 403, 404, 503) },
+      },
+    },
+    async (request) => getAppointment(ctx, actorOf(request), request.params.id),
+  );
+
+  app.post(
+    '/api/appointments/:id/cancel',
+    {
+      schema: {
+        tags,
+        summary: 'Cancel a BOOKED appointment (staff, admin, or the patient); frees the slot',
+        params: IdParams,
+        // No body at all is fine: Fastify hands the validator null then.
+        body: CancelAppointmentBody.nullish(),
+        response: { 200: Appointment, ...errors(400, 401, 403, 404, 409, 503) },
+      },
+    },
+    async (request) => cancelAppointment(ctx, actorOf(request), request.params.id, request.body ?? {}),
+  );
+
+  app.post(
+    '/api/appointments/:id/reschedule',
+    {
+      schema: {
+        tags,
+        summary: 'Move a BOOKED appointment (staff, admin, or the patient); same checks as booking',
+        params: IdParams,
+        body: RescheduleAppointmentBody,
+        response: { 200: Appointment, ...errors(400, 401, 403, 404, 409, 422, 503) },
+      },
+    },
+    async (request) => rescheduleAppointment(ctx, actorOf(request), request.params.id, request.body),
+  );
+
+  const attendance = [
+    ['check-in', 'Check in a BOOKED appointment', checkInAppointment],
+    ['complete', 'Complete a CHECKED_IN appointment', completeAppointment],
+    ['no-show', 'Mark a BOOKED appointment as a no-show', markNoShow],
+  ] as const;
+  for (const [path, summary, step] of attendance) {
+    app.post(
+      `/api/appointments/:id/${path}`,
+      {
+        schema: {
+          tags,
+          summary: `${summary} (staff, admin, or the appointment’s doctor)`,
+          params: IdParams,
+          response: { 200: Appointment, ...errors(400, 401, 403, 404, 409, 503) },
+        },
+      },
+      async (request) => step(ctx, actorOf(request), request.params.id),
+    );
+  }
+}
