@@ -94,9 +94,11 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
   const echo = options.onLine ?? ((service, line) => console.log(`${service.padEnd(12)} | ${line}`));
   const processes = {} as Record<ServiceName, ManagedProcess>;
   for (const name of serviceNames) {
+    // Our defaults, then the caller's environment (e.g. LOG_LEVEL=warn npm start), then what
+    // only this service may have.
     const env = {
-      ...process.env,
       ...shared,
+      ...process.env,
       PORT: String(ports[name].http),
       ...(ports[name].grpc ? { GRPC_PORT: String(ports[name].grpc) } : {}),
       ...(databases[name] ? { DATABASE_URL: databases[name] } : {}),

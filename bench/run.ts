@@ -1,0 +1,114 @@
+// `npm run bench`: load through the gateway of a running system (`RATE_LIMIT_MAX=0 npm start`).
+// Prints a table against the targets and writes the figures to bench/results/<time>.json.
+import autocannon from 'autocannon';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { createFixture, nthBooking, type BenchFixture } from './setup.js';
+
+const gatewayUrl = process.env.GATEWAY_URL ?? 'http://127.0.0.1:4004';
+const admin = { email: process.env.ADMIN_EMAIL ?? 'admin@clinic.example', password: process.env.ADMIN_PASSWORD ?? 'demo-admin-password' };
+const duration = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const servicePorts = { gateway: 4004, auth: 4005, patient: 8080, billing: 8081, analytics: 8082, doctor: 8083, appointment: 8084, notification: 8086 };
+
+interface Row {
+  scenario: string;
+  requestsPerSecond: number;
+  p50: number;
+  p97_5: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  target: string;
+  met: boolean;
+}
+
+async function load(scenario: string, fixture: BenchFixture, options: Partial<autocannon.Options>, target: { rps: number; p99: number }): Promise<Row> {
+  const result = await autocannon({
+    url: gatewayUrl,
+    connections,
+    duration,
+    headers: { authorization: `Bearer ${fixture.adminToken}`, 'content-type': 'application/json' },
+    ...options,
+  });
+  const row = {
+    scenario,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p97_5: result.latency.p97_5,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    target: `≥ ${target.rps} req/s, p99 ≤ ${target.p99} ms`,
+  };
+  return { ...row, met: row.requestsPerSecond >= target.rps && row.p99 <= target.p99 && row.errors === 0 && row.non2xx === 0 };
+}
+
+function bookings(fixture: BenchFixture, offset: number): Partial<autocannon.Options> {
+  let next = offset;
+  return {
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/appointments',
+        setupRequest: (request) => {
+          const { doctorId, patient, startsAt } = nthBooking(fixture, next++);
+          return { ...request, body: JSON.stringify({ patientId: patient.id, doctorId, startsAt }) };
+        },
+      },
+    ],
+  };
+}
+
+/** Books one appointment at a time and measures until its confirmation email is logged as SENT. */
+async function bookingToEmail(fixture: BenchFixture, firstSlot: number): Promise<Row> {
+  const latencies: number[] = [];
+  let errors = 0;
+  for (const [i, patient] of fixture.quietPatients.entries()) {
+    const { doctorId, startsAt } = nthBooking(fixture, firstSlot + i);
+    const started = performance.now();
+    const booked = await fixture.api.post('/api/appointments', { patientId: patient.id, doctorId, startsAt }, fixture.adminToken);
+    const logged = async () => {
+      const { body } = await fixture.api.get(`/api/notifications?recipient=${encodeURIComponent(patient.email)}&type=AppointmentBooked`, fixture.adminToken);
+      return body.items?.some((notification: { status: string }) => notification.status === 'SENT');
+    };
+    while (booked.status === 201 && !(await logged()) && performance.now() - started < 10_000) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    if (booked.status !== 201 || performance.now() - started >= 10_000) errors++;
+    else latencies.push(performance.now() - started);
+  }
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN);
+  const p99 = at(0.99);
+  return { scenario: 'booking → email logged (ms)', requestsPerSecond: NaN, p50: at(0.5), p97_5: at(0.975), p99, errors, non2xx: 0, target: 'p99 ≤ 500 ms', met: p99 <= 500 && errors === 0 };
+}
+
+async function idleMemory(): Promise<Record<string, number>> {
+  const rss: Record<string, number> = {};
+  for (const [service, port] of Object.entries(servicePorts)) {
+    const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
+    const bytes = Number(/^process_resident_memory_bytes(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1]);
+    rss[service] = Math.round(bytes / 1_048_576);
+  }
+  return rss;
+}
+
+const memory = await idleMemory();
+console.log(`gateway ${gatewayUrl}; ${connections} connections, ${duration} s per scenario; setting up doctors and patients…`);
+const fixture = await createFixture(gatewayUrl, admin);
+const someone = fixture.patients[0]!.id;
+const rows: Row[] = [];
+rows.push(await load('read one patient', fixture, { url: `${gatewayUrl}/api/patients/${someone}` }, { rps: 6000, p99: 20 }));
+rows.push(await load('list patients', fixture, { url: `${gatewayUrl}/api/patients?page=1&pageSize=20` }, { rps: 1000, p99: 100 }));
+rows.push(await load('book appointments', fixture, bookings(fixture, 0), { rps: 1500, p99: 50 }));
+rows.push(await bookingToEmail(fixture, 2_000_000));
+
+console.table(rows.map((row) => ({ ...row, p97_5: row.p97_5 })));
+console.log('idle RSS (MB), target ≤ 100 each:', memory);
+const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
+const file = join(import.meta.dirname, 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
+writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, connections, durationSeconds: duration, rows, idleRssMb: memory }, null, 2));
+console.log(`written ${file}`);
