@@ -6,11 +6,11 @@ import {
   type DatabaseHandle,
   type EventConsumer,
   type ServiceInstance,
+  createKafkaProbe,
 } from '@pms/platform';
 import type { Kafka } from 'kafkajs';
 import type { AnalyticsConfig } from './config.js';
 import { analyticsHandlers } from './events/handlers.js';
-import { createKafkaProbe } from './kafka-probe.js';
 import { summaryRoutes } from './routes/summary.js';
 
 export interface AppDeps {

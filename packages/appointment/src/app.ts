@@ -1,5 +1,6 @@
 import {
   createKafka,
+  createKafkaProbe,
   createService,
   startOutboxRelay,
   tokenSourceFrom,
@@ -33,13 +34,18 @@ export async function buildApp(deps: AppDeps): Promise<ServiceInstance> {
     description: 'Appointments and their lifecycle',
     logLevel: config.LOG_LEVEL,
     authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
-    // Only what every request needs. Without Kafka events are merely delayed (outbox), and
-    // without patient or doctor only booking fails (503) while reads and most transitions work:
-    // leaving rotation for either would turn a partial outage into a total one.
-    readiness: { database: () => database.ping() },
+    // What /health/ready reports (DESIGN.md §2): the database, Kafka and the gRPC peers this
+    // service calls. Liveness (/health/live) stays independent of them.
+    readiness: {
+      database: () => database.ping(),
+      kafka: () => kafkaProbe.check(),
+      patient: () => patients.ping(),
+      doctor: () => doctors.ping(),
+    },
   });
   // Built here rather than in main so kafkajs logs through the service's logger.
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'appointment', logger: app.log });
+  const kafkaProbe = createKafkaProbe(kafka);
 
   const ctx: AppointmentsContext = {
     db: database.db,
@@ -52,7 +58,7 @@ export async function buildApp(deps: AppDeps): Promise<ServiceInstance> {
     relay = startOutboxRelay({ handle: database, kafka, logger: app.log });
   });
   app.addHook('onClose', async () => {
-    await relay?.stop();
+    await Promise.all([relay?.stop(), kafkaProbe.close()]);
     patients.close();
     doctors.close();
     await database.close();

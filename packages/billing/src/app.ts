@@ -11,6 +11,7 @@ import {
   type GrpcServerHandle,
   type OutboxRelay,
   type ServiceInstance,
+  createKafkaProbe,
 } from '@pms/platform';
 import type { BillingConfig } from './config.js';
 import { BillingAccess } from './domain/access.js';
@@ -49,12 +50,14 @@ export async function buildApp({ config, database, kafka, patients }: AppDeps): 
     readiness: {
       database: () => database.ping(),
       patient: () => patients.ping(),
-      kafka: async () => {
+      kafka: () => kafkaProbe.check(),
+      consumer: async () => {
         if (!consumerJoined) throw new Error('event consumer has not joined its group yet');
       },
     },
   });
 
+  const kafkaProbe = createKafkaProbe(kafka);
   const access = new BillingAccess(grpcPatientDirectory(patients));
   const accounts = new BillingAccounts(database.db, access);
   const pricing = { fees: config.BILLING_FEES, currency: config.BILLING_CURRENCY, dueDays: config.INVOICE_DUE_DAYS };
@@ -85,7 +88,7 @@ export async function buildApp({ config, database, kafka, patients }: AppDeps): 
   app.addHook('onClose', async () => {
     await grpcServer?.stop();
     await consumer?.stop();
-    await relay?.stop();
+    await Promise.all([relay?.stop(), kafkaProbe.close()]);
   });
 
   return app;

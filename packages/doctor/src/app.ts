@@ -11,6 +11,7 @@ import {
   type GrpcServerHandle,
   type OutboxRelay,
   type ServiceInstance,
+  createKafkaProbe,
 } from '@pms/platform';
 import type { DoctorConfig } from './config.js';
 import { Availability } from './domain/availability.js';
@@ -38,11 +39,12 @@ export async function buildApp({ config, database, kafka }: AppDeps): Promise<Se
     description: 'Doctors, specialties, weekly schedules, time off and availability',
     logLevel: config.LOG_LEVEL,
     authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
-    // Kafka is left out on purpose: without it only events are delayed (outbox), and pulling
-    // the service out of rotation would turn a Kafka outage into a booking outage.
-    readiness: { database: database.ping },
+    // What /health/ready reports (DESIGN.md §2): the database, Kafka and the gRPC peers this
+    // service calls. Liveness (/health/live) stays independent of them.
+    readiness: { database: database.ping, kafka: () => kafkaProbe.check() },
   });
 
+  const kafkaProbe = createKafkaProbe(kafka);
   const doctors = new Doctors(database.db);
   const schedules = new Schedules(database.db);
   const availability = new Availability(database.db);
@@ -72,7 +74,7 @@ export async function buildApp({ config, database, kafka }: AppDeps): Promise<Se
     });
   });
   app.addHook('onClose', async () => {
-    await Promise.all([grpc?.stop(), relay?.stop(), consumer?.stop()]);
+    await Promise.all([grpc?.stop(), relay?.stop(), consumer?.stop(), kafkaProbe.close()]);
   });
   return app;
 }

@@ -231,7 +231,7 @@ describe('seedDemoDoctors', () => {
 describe('service basics', () => {
   it('is ready with its database and documents every route in OpenAPI', async () => {
     const ready = await doctor.app.inject({ method: 'GET', url: '/health/ready' });
-    expect(ready.json()).toEqual({ status: 'ok', checks: { database: 'ok' } });
+    expect(ready.json()).toEqual({ status: 'ok', checks: { database: 'ok', kafka: 'ok' } });
     const openapi = (await doctor.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(Object.keys(openapi.paths).sort()).toEqual([
       '/api/doctors',

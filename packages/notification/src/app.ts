@@ -6,6 +6,7 @@ import {
   type DatabaseHandle,
   type EventConsumer,
   type ServiceInstance,
+  createKafkaProbe,
 } from '@pms/platform';
 import type { Kafka } from 'kafkajs';
 import type { NotificationConfig } from './config.js';
@@ -13,7 +14,6 @@ import { startDeliveryWorker, type DeliveryWorker } from './delivery/worker.js';
 import type { Channels } from './domain/channels.js';
 import type { DeliveryPolicy } from './domain/delivery.js';
 import { notificationHandlers } from './events/handlers.js';
-import { createKafkaProbe } from './kafka-probe.js';
 import { notificationRoutes } from './routes/notifications.js';
 
 export interface AppDeps {

@@ -1,6 +1,7 @@
 import { patientGrpc, topics } from '@pms/contracts';
 import {
   createKafka,
+  createKafkaProbe,
   createService,
   startConsumer,
   startGrpcServer,
@@ -49,8 +50,9 @@ export async function buildApp(deps: AppDeps): Promise<PatientApp> {
     description: 'Patient records: registration, search, ownership by patient users, audit log.',
     logLevel: config.LOG_LEVEL,
     authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
-    // Only the database: billing and Kafka being down degrade (PENDING billing, delayed events), never fail a request.
-    readiness: { database: database.ping },
+    // What /health/ready reports (DESIGN.md §2): the database, Kafka and the gRPC peers this
+    // service calls. Liveness (/health/live) stays independent of them.
+    readiness: { database: database.ping, kafka: () => kafkaProbe.check(), billing: () => deps.billing.ping() },
   });
 
   const billing = billingAccountsOver(deps.billing, config.BILLING_DEADLINE_MS);
@@ -58,6 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<PatientApp> {
   auditRoutes(app, database.db);
 
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'patient', logger: app.log });
+  const kafkaProbe = createKafkaProbe(kafka);
   let grpcServer: GrpcServerHandle | undefined;
   let relay: OutboxRelay | undefined;
   let consumer: EventConsumer | undefined;
@@ -86,7 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<PatientApp> {
   app.addHook('onClose', async () => {
     // gRPC first: callers get UNAVAILABLE (and retry elsewhere) instead of a half-closed service.
     await grpcServer?.stop();
-    await Promise.all([relay?.stop(), consumer?.stop()]);
+    await Promise.all([relay?.stop(), consumer?.stop(), kafkaProbe.close()]);
   });
 
   const runtime: PatientRuntime = {

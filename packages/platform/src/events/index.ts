@@ -10,3 +10,4 @@ export { eventMigrationsFolder, migrateEventTables } from './migrate.js';
 export { writeEvent, type NewEvent } from './outbox.js';
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './relay.js';
 export { outbox, processedEvents } from './tables.js';
+export { createKafkaProbe, type KafkaProbe } from './kafka-probe.js';
