@@ -36,4 +36,5 @@ COPY --from=build /app/packages/${SERVICE}/dist packages/${SERVICE}/dist
 COPY --from=build /app/packages/${SERVICE}/src/db/migrations packages/${SERVICE}/src/db/migrations
 USER node
 WORKDIR /app/packages/${SERVICE}
-CMD ["node", "dist/main.js"]
+# The same small young generation as `npm start`: an idle service stays under 100 MB RSS.
+CMD ["node", "--max-semi-space-size=2", "dist/main.js"]

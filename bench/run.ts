@@ -54,7 +54,7 @@ function bookings(fixture: BenchFixture, offset: number): Partial<autocannon.Opt
         path: '/api/appointments',
         setupRequest: (request) => {
           const { doctorId, patient, startsAt } = nthBooking(fixture, next++);
-          return { ...request, body: JSON.stringify({ patientId: patient.id, doctorId, startsAt }) };
+          return { ...request, body: JSON.stringify({ patientId: patient.id, doctorId, startsAt, durationMinutes: 5 }) };
         },
       },
     ],
@@ -68,7 +68,7 @@ async function bookingToEmail(fixture: BenchFixture, firstSlot: number): Promise
   for (const [i, patient] of fixture.quietPatients.entries()) {
     const { doctorId, startsAt } = nthBooking(fixture, firstSlot + i);
     const started = performance.now();
-    const booked = await fixture.api.post('/api/appointments', { patientId: patient.id, doctorId, startsAt }, fixture.adminToken);
+    const booked = await fixture.api.post('/api/appointments', { patientId: patient.id, doctorId, startsAt, durationMinutes: 5 }, fixture.adminToken);
     const logged = async () => {
       const { body } = await fixture.api.get(`/api/notifications?recipient=${encodeURIComponent(patient.email)}&type=AppointmentBooked`, fixture.adminToken);
       return body.items?.some((notification: { status: string }) => notification.status === 'SENT');

@@ -43,6 +43,9 @@ export function spawnManaged(name: string, command: string, args: string[], opti
     uid: options.uid,
     gid: options.gid,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a Ctrl-C in the terminal reaches only us, and we stop the
+    // children in order (services before the database and broker they still use).
+    detached: true,
   });
   const entry = { child, signal };
   live.add(entry);
@@ -120,13 +123,14 @@ function installExitHandlers(): void {
   });
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     const onSignal = async () => {
+      // Another listener (the launcher, vitest) owns the shutdown and its order; the 'exit'
+      // handler above still kills whatever it leaves.
+      if (process.listenerCount(sig) > 1) return;
       const waiting = [...live].map(({ child, signal }) => {
         child.kill(signal);
         return new Promise((resolve) => child.once('exit', resolve));
       });
-      // Another listener (vitest, a service) owns the shutdown; otherwise keep the default of
-      // dying by the signal, but only once the children have gone.
-      if (process.listenerCount(sig) > 1) return;
+      // Otherwise keep the default of dying by the signal, once the children have gone.
       await Promise.race([Promise.all(waiting), new Promise((r) => setTimeout(r, 15_000).unref())]);
       process.removeListener(sig, onSignal);
       process.kill(process.pid, sig);

@@ -22,7 +22,7 @@ const stop = async (code: number) => {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(0));
 
 try {
-  system = await startSystem({ stack, dataDir: stack.dataDir });
+  system = await startSystem({ stack, dataDir: stack.dataDir, runFrom: process.env.PMS_RUN_FROM === 'source' ? 'source' : 'dist' });
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   await stop(1);

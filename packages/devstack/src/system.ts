@@ -46,6 +46,8 @@ export interface StartSystemOptions {
   /** Every line a service prints; default: echoed with the service name in front. */
   onLine?: (service: ServiceName, line: string) => void;
   readyTimeoutMs?: number;
+  /** 'dist' runs the compiled services (`npm run build` first): less memory, faster start. */
+  runFrom?: 'source' | 'dist';
 }
 
 export interface RunningSystem {
@@ -104,7 +106,12 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
       ...(databases[name] ? { DATABASE_URL: databases[name] } : {}),
       ...options.env,
     };
-    processes[name] = spawnManaged(name, process.execPath, ['--conditions=@pms/source', '--import', 'tsx', mainOf(name)], {
+    // A small young generation keeps an idle service under 100 MB RSS (about 90 instead of
+    // 120-160). PMS_SERVICE_NODE_ARGS adds flags, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    const nodeArgs = ['--max-semi-space-size=2', ...(process.env.PMS_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
+    const entry = options.runFrom === 'dist' ? [compiledMainOf(name)] : ['--conditions=@pms/source', '--import', 'tsx', mainOf(name)];
+    const args = [...nodeArgs, ...entry];
+    processes[name] = spawnManaged(name, process.execPath, args, {
       cwd: REPO_ROOT,
       env,
       stopSignal: 'SIGTERM',
@@ -135,6 +142,12 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
 function mainOf(name: ServiceName): string {
   const path = join(REPO_ROOT, 'packages', name, 'src', 'main.ts');
   if (!existsSync(path)) throw new Error(`packages/${name}/src/main.ts is missing`);
+  return path;
+}
+
+function compiledMainOf(name: ServiceName): string {
+  const path = join(REPO_ROOT, 'packages', name, 'dist', 'main.js');
+  if (!existsSync(path)) throw new Error(`packages/${name}/dist/main.js is missing: run \`npm run build\` first`);
   return path;
 }
 

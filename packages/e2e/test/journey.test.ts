@@ -24,6 +24,7 @@ beforeAll(async () => {
     dataDir: mkdtempSync(join(tmpdir(), 'pms-e2e-')),
     databasePrefix: `e2e_${Date.now().toString(36)}_`,
     ports: 'random',
+    runFrom: 'dist',
     env: { LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false' },
     onLine: (service, line) => serviceLog.push(`${service} | ${line}`),
   });
