@@ -4,12 +4,14 @@ import autocannon from 'autocannon';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { waitForQuiet } from './quiet.js';
 import { createFixture, nthBooking, type BenchFixture } from './setup.js';
 
 const gatewayUrl = process.env.GATEWAY_URL ?? 'http://127.0.0.1:4004';
 const admin = { email: process.env.ADMIN_EMAIL ?? 'admin@clinic.example', password: process.env.ADMIN_PASSWORD ?? 'demo-admin-password' };
 const duration = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const servicePorts = { gateway: 4004, auth: 4005, patient: 8080, billing: 8081, analytics: 8082, doctor: 8083, appointment: 8084, notification: 8086 };
 
 interface Row {
@@ -95,14 +97,30 @@ async function idleMemory(): Promise<Record<string, number>> {
   return rss;
 }
 
+/** Consumers caught up and no email waiting to be sent: the previous scenario's tail is done. */
+async function quiet(fixture?: BenchFixture) {
+  const started = Date.now();
+  await waitForQuiet(brokers);
+  while (fixture) {
+    const { body } = await fixture.api.get('/api/notifications?status=PENDING&pageSize=1', fixture.adminToken);
+    if (body.total === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  console.log(`  system quiet after ${Date.now() - started} ms`);
+}
+console.log(`gateway ${gatewayUrl}; ${connections} connections, ${duration} s per scenario`);
+await quiet();
 const memory = await idleMemory();
-console.log(`gateway ${gatewayUrl}; ${connections} connections, ${duration} s per scenario; setting up doctors and patients…`);
+console.log('setting up doctors and patients…');
 const fixture = await createFixture(gatewayUrl, admin);
 const someone = fixture.patients[0]!.id;
 const rows: Row[] = [];
+await quiet(fixture);
 rows.push(await load('read one patient', fixture, { url: `${gatewayUrl}/api/patients/${someone}` }, { rps: 6000, p99: 20 }));
 rows.push(await load('list patients', fixture, { url: `${gatewayUrl}/api/patients?page=1&pageSize=20` }, { rps: 1000, p99: 100 }));
+await quiet(fixture);
 rows.push(await load('book appointments', fixture, bookings(fixture, 0), { rps: 1500, p99: 50 }));
+await quiet(fixture);
 rows.push(await bookingToEmail(fixture, 2_000_000));
 
 console.table(rows.map((row) => ({ ...row, p97_5: row.p97_5 })));

@@ -234,6 +234,8 @@ describe('POST /api/notifications/email and the log', () => {
     expect(secondPage.items.map((item) => item.subject)).toEqual(['Your lab results']);
     expect((await log({ recipient: to, type: 'ManualEmail' })).total).toBe(2);
     expect((await log({ recipient: to, type: 'AppointmentBooked' })).total).toBe(0);
+    expect((await log({ recipient: to, status: 'SENT' })).total).toBe(2);
+    expect((await log({ recipient: to, status: 'PENDING' })).total).toBe(0);
     expect((await log({ recipient: uniqueEmail('nobody') })).total).toBe(0);
   });
 
@@ -247,9 +249,9 @@ describe('POST /api/notifications/email and the log', () => {
     expect(response.statusCode).toBe(400);
     expect(response.json().details.map((detail: { field: string }) => detail.field).sort()).toEqual(['subject', 'to']);
 
-    const query = await service.app.inject({ url: '/api/notifications?page=0&pageSize=500', headers: bearer('staff') });
+    const query = await service.app.inject({ url: '/api/notifications?page=0&pageSize=500&status=LOST', headers: bearer('staff') });
     expect(query.statusCode).toBe(400);
-    expect(query.json().details.map((detail: { field: string }) => detail.field).sort()).toEqual(['page', 'pageSize']);
+    expect(query.json().details.map((detail: { field: string }) => detail.field).sort()).toEqual(['page', 'pageSize', 'status']);
   });
 
   it('lets only staff and admins read the log or send email', async () => {

@@ -26,6 +26,7 @@ export type Notification = z.infer<typeof Notification>;
 export const NotificationListQuery = PageQuery.extend({
   recipient: z.string().max(254).optional(),
   type: z.string().max(100).optional(),
+  status: NotificationStatus.optional(),
 });
 export type NotificationListQuery = z.infer<typeof NotificationListQuery>;
 export const NotificationPage = pageOf(Notification);

@@ -13,6 +13,7 @@ export async function insertNotifications(db: Executor, rows: NewNotificationRow
 export interface NotificationFilter {
   recipient?: string;
   type?: string;
+  status?: NotificationRow['status'];
   limit: number;
   offset: number;
 }
@@ -24,6 +25,7 @@ export async function findNotifications(
   const conditions: SQL[] = [];
   if (filter.recipient) conditions.push(sql`lower(${notifications.recipient}) = lower(${filter.recipient})`);
   if (filter.type) conditions.push(eq(notifications.type, filter.type));
+  if (filter.status) conditions.push(eq(notifications.status, filter.status));
   const where = and(...conditions);
   const [rows, [counted]] = await Promise.all([
     db

@@ -57,6 +57,7 @@ export async function listNotifications(
   const { rows, total } = await findNotifications(db, {
     recipient: query.recipient,
     type: query.type,
+    status: query.status,
     limit: query.pageSize,
     offset: (query.page - 1) * query.pageSize,
   });
