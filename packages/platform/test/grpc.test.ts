@@ -181,11 +181,13 @@ describe('a peer that is down', () => {
 
 describe('stop()', () => {
   it('reports NOT_SERVING, then cuts calls still running after the timeout', async () => {
-    const server = await start({ requestIds: [], aborted: [] });
+    const seen = { requestIds: [] as string[], aborted: [] as string[] };
+    const server = await start(seen);
     const client = createGrpcClient(doctorGrpc.DoctorServiceClient, `127.0.0.1:${server.port}`, { peerName: 'doctor' });
     try {
       const inFlight = rejection(client.call('getDoctor', { id: 'slow' }, { requestId: 'r', deadlineMs: 5_000 }));
-      await sleep(100);
+      // Stop only once the handler is really running.
+      while (!seen.requestIds.includes('r')) await sleep(5);
       const started = Date.now();
       await server.stop();
       expect(Date.now() - started).toBeLessThan(1_000);

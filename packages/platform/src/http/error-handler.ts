@@ -7,6 +7,11 @@ import { AppError, errorKinds, isAppError, isConnectionFailure, type FieldIssue 
 /** The one place HTTP answers an error: always the ErrorResponse shape, never a stack. */
 export function installErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    // The client hung up (e.g. a load generator stopping): nobody to answer, nothing broken here.
+    if (request.raw.destroyed || reply.raw.destroyed) {
+      request.log.info({ code: error.code }, 'client closed the connection');
+      return reply;
+    }
     const appError = toAppError(error);
     if (appError.statusCode >= 500 && appError.kind !== 'UNAVAILABLE') {
       request.log.error({ err: error }, 'request failed');
