@@ -8,7 +8,7 @@ import { AppError, errorKinds, isAppError, isConnectionFailure, type FieldIssue 
 export function installErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     // The client hung up (e.g. a load generator stopping): nobody to answer, nothing broken here.
-    if (request.raw.destroyed || reply.raw.destroyed) {
+    if (reply.raw.destroyed) {
       request.log.info({ code: error.code }, 'client closed the connection');
       return reply;
     }
