@@ -1,22 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, freePort } from '@pms/devstack';
+import { startServiceProcess, type ServiceProcess } from '@pms/devstack/testing';
 import { createTestTokenIssuer } from '@pms/platform/testing';
 import { afterAll, expect, inject, it } from 'vitest';
 import type {} from '../../devstack/src/vitest-provided.js';
-import { waitFor } from './support.js';
 
-let child: ChildProcess | undefined;
-
-afterAll(() => {
-  if (child?.exitCode === null) child.kill('SIGKILL');
-});
+let service: ServiceProcess | undefined;
+afterAll(() => service?.stop());
 
 it('main.ts boots from the environment alone, serves, and stops cleanly on SIGTERM', async () => {
   const [port, grpcPort, nobodyPort] = await Promise.all([freePort(), freePort(), freePort()]);
-  const env = {
-    PATH: process.env.PATH,
+  service = await startServiceProcess(fileURLToPath(new URL('..', import.meta.url)), {
     DATABASE_URL: await createTestDatabase(inject('databaseUrl'), 'billing_main'),
     KAFKA_BROKERS: inject('kafkaBrokers'),
     AUTH_JWKS: JSON.stringify(createTestTokenIssuer().jwks),
@@ -27,17 +21,8 @@ it('main.ts boots from the environment alone, serves, and stops cleanly on SIGTE
     PATIENT_GRPC_URL: `127.0.0.1:${nobodyPort}`, // the patient service is not running
     KAFKA_GROUP_ID: `billing-main-test-${port}`,
     LOG_LEVEL: 'warn',
-  };
-  const cwd = fileURLToPath(new URL('..', import.meta.url));
-  let output = '';
-  child = spawn(process.execPath, ['--conditions=@pms/source', '--import', 'tsx', 'src/main.ts'], { cwd, env });
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-
-  const base = `http://127.0.0.1:${port}`;
-  await waitFor('billing to listen', () => fetch(`${base}/health/live`).then((r) => r.ok, () => false), 30_000).catch((error) => {
-    throw new Error(`${(error as Error).message}\n${output}`);
   });
+  const base = service.baseUrl;
   const ready = await fetch(`${base}/health/ready`);
   expect(ready.status).toBe(503);
   expect(await ready.json()).toMatchObject({ checks: { database: 'ok', patient: expect.not.stringMatching(/^ok$/) } });
@@ -47,9 +32,5 @@ it('main.ts boots from the environment alone, serves, and stops cleanly on SIGTE
   expect(Object.keys(openapi.paths)).toEqual(
     expect.arrayContaining(['/api/billing/accounts/{patientId}', '/api/billing/invoices', '/api/billing/invoices/{id}', '/api/billing/invoices/{id}/pay']),
   );
-
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const [code] = await exited;
-  expect(code).toBe(0);
+  expect(await service.stop()).toBe(0);
 });

@@ -23,3 +23,4 @@ export function smtpSettings(): { host: string; port: number; apiUrl: string } {
 export function control(): ReturnType<typeof devstackControl> {
   return devstackControl(inject('devstackControlUrl'));
 }
+export { startServiceProcess, type ServiceProcess } from './service-process.js';
