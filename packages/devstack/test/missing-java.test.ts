@@ -1,0 +1,27 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const kafkaModule = fileURLToPath(new URL('../src/kafka.ts', import.meta.url));
+
+describe('a machine without Java', () => {
+  it('gets one clear line on what to install, or what to use instead', () => {
+    // A child with no java on PATH and no JAVA_HOME, starting the broker as `npm start` would.
+    const script = `import { startKafka } from ${JSON.stringify(kafkaModule)};
+      startKafka({ dataDir: ${JSON.stringify(join(mkdtempSync(join(tmpdir(), 'pms-nojava-')), 'kafka'))}, port: 1 })
+        .then(() => process.exit(0), (error) => { console.error(error.message); process.exit(3); });`;
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env: { PATH: '/nonexistent', HOME: process.env.HOME },
+      encoding: 'utf8',
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+    });
+    expect(result.status).toBe(3);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/Java 17\+ and Maven/);
+    expect(lines[0]).toMatch(/KAFKA_BROKERS|docker compose/);
+  });
+});
