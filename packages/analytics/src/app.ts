@@ -6,6 +6,7 @@ import {
   type DatabaseHandle,
   type EventConsumer,
   type ServiceInstance,
+  consumerJoined,
   createKafkaProbe,
 } from '@pms/platform';
 import type { Kafka } from 'kafkajs';
@@ -22,7 +23,6 @@ export interface AppDeps {
 export async function buildApp({ config, database, kafka }: AppDeps): Promise<ServiceInstance> {
   const probe = createKafkaProbe(kafka);
   let consumer: EventConsumer | undefined;
-  let consumerJoined = false;
 
   const app = await createService({
     name: 'analytics',
@@ -32,9 +32,7 @@ export async function buildApp({ config, database, kafka }: AppDeps): Promise<Se
     readiness: {
       database: () => database.ping(),
       kafka: () => probe.check(),
-      consumer: async () => {
-        if (!consumerJoined) throw new Error(`consumer group ${config.KAFKA_GROUP_ID} has not joined yet`);
-      },
+      consumer: () => consumerJoined(consumer),
     },
   });
 
@@ -48,9 +46,6 @@ export async function buildApp({ config, database, kafka }: AppDeps): Promise<Se
       handle: database,
       handlers: analyticsHandlers,
       logger: app.log.child({ component: 'consumer' }),
-    });
-    void consumer.ready.then(() => {
-      consumerJoined = true;
     });
   });
 

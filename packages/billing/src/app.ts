@@ -11,6 +11,7 @@ import {
   type GrpcServerHandle,
   type OutboxRelay,
   type ServiceInstance,
+  consumerJoined,
   createKafkaProbe,
 } from '@pms/platform';
 import type { BillingConfig } from './config.js';
@@ -38,7 +39,6 @@ export interface AppDeps {
  */
 export async function buildApp({ config, database, kafka, patients }: AppDeps): Promise<ServiceInstance> {
   let consumer: EventConsumer | undefined;
-  let consumerJoined = false;
   let relay: OutboxRelay | undefined;
   let grpcServer: GrpcServerHandle | undefined;
 
@@ -51,9 +51,7 @@ export async function buildApp({ config, database, kafka, patients }: AppDeps): 
       database: () => database.ping(),
       patient: () => patients.ping(),
       kafka: () => kafkaProbe.check(),
-      consumer: async () => {
-        if (!consumerJoined) throw new Error('event consumer has not joined its group yet');
-      },
+      consumer: () => consumerJoined(consumer),
     },
   });
 
@@ -82,7 +80,6 @@ export async function buildApp({ config, database, kafka, patients }: AppDeps): 
       logger: app.log,
     });
     // Not awaited: a broker that is down delays events, it does not keep billing from serving.
-    void consumer.ready.then(() => (consumerJoined = true));
   });
 
   app.addHook('onClose', async () => {

@@ -6,6 +6,7 @@ import {
   type DatabaseHandle,
   type EventConsumer,
   type ServiceInstance,
+  consumerJoined,
   createKafkaProbe,
 } from '@pms/platform';
 import type { Kafka } from 'kafkajs';
@@ -33,7 +34,6 @@ const leaseMs = 5 * 60_000;
 export async function buildApp({ config, database, kafka, channels }: AppDeps): Promise<ServiceInstance> {
   const probe = createKafkaProbe(kafka);
   let consumer: EventConsumer | undefined;
-  let consumerJoined = false;
   let worker: DeliveryWorker | undefined;
 
   const app = await createService({
@@ -44,9 +44,7 @@ export async function buildApp({ config, database, kafka, channels }: AppDeps): 
     readiness: {
       database: () => database.ping(),
       kafka: () => probe.check(),
-      consumer: async () => {
-        if (!consumerJoined) throw new Error(`consumer group ${config.KAFKA_GROUP_ID} has not joined yet`);
-      },
+      consumer: () => consumerJoined(consumer),
     },
   });
 
@@ -75,9 +73,6 @@ export async function buildApp({ config, database, kafka, channels }: AppDeps): 
       handle: database,
       handlers: notificationHandlers,
       logger: app.log.child({ component: 'consumer' }),
-    });
-    void consumer.ready.then(() => {
-      consumerJoined = true;
     });
   });
 

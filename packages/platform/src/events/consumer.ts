@@ -34,6 +34,8 @@ export interface ConsumerOptions {
 export interface EventConsumer {
   /** Resolves once the group is joined and partitions assigned (and, from latest, the start offsets fixed). */
   ready: Promise<void>;
+  /** A readiness check: resolves once the group is joined, throws naming the group before. */
+  joined(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -57,6 +59,10 @@ function isOutage(error: unknown): boolean {
 const reasonOf = (error: unknown) =>
   isAppError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
 
+/** Readiness check for a consumer started in onReady: not started yet counts as not joined. */
+export const consumerJoined = (consumer: EventConsumer | undefined): Promise<void> =>
+  consumer ? consumer.joined() : Promise.reject(new Error('event consumer not started yet'));
+
 /**
  * Consumes whole topics as one group. Each event's effect runs in one transaction with its
  * processed_events row (a redelivery has no second effect); offsets are committed only after
@@ -71,6 +77,8 @@ export function startConsumer(options: ConsumerOptions): EventConsumer {
   const producer = sharedProducer(kafka);
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
+  let isReady = false;
+  void ready.then(() => (isReady = true));
 
   async function deadLetter({ topic, partition, message }: Meta, reason: string): Promise<void> {
     const target = await producer.get();
@@ -189,6 +197,9 @@ export function startConsumer(options: ConsumerOptions): EventConsumer {
 
   return {
     ready,
+    async joined() {
+      if (!isReady) throw new Error(`consumer group ${groupId} has not joined yet`);
+    },
     async stop() {
       stopping.abort();
       await consumer?.disconnect().catch(() => undefined);

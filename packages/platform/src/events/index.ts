@@ -1,4 +1,4 @@
-export { startConsumer, type ConsumerOptions, type EventConsumer, type EventHandler, type EventHandlers } from './consumer.js';
+export { consumerJoined, startConsumer, type ConsumerOptions, type EventConsumer, type EventHandler, type EventHandlers } from './consumer.js';
 export {
   createKafka,
   ensureTopics,
