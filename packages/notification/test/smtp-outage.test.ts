@@ -51,7 +51,8 @@ describe('SMTP down, then back', () => {
       return rows[0]?.status === 'SENT' && rows;
     });
     expect(sent).toMatchObject({ error: null, nextAttemptAt: null, sentAt: expect.any(String) });
-    expect(sent!.attempts).toBeGreaterThan(failed!.attempts);
+    // At least: the attempt claimed just before SMTP came back may be the one that succeeds.
+    expect(sent!.attempts).toBeGreaterThanOrEqual(failed!.attempts);
 
     // Another message sent after it proves the worker went round again without resending the first.
     const later = uniqueEmail('later');
