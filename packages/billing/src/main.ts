@@ -1,4 +1,4 @@
-import { closeOnSignals, connectDatabase, createKafka, runMain, type EventLogger, type ServiceInstance } from '@pms/platform';
+import { closeOnSignals, connectDatabase, createKafka, deferredLogger, runMain } from '@pms/platform';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { migrationsFolder } from './db/migrations-folder.js';
@@ -12,18 +12,12 @@ runMain(async () => {
     migrationsFolder,
     eventTables: true,
   });
-  // kafkajs logs only once the app runs its consumer and relay, through the app's logger.
-  let app: ServiceInstance | undefined;
-  const kafkaLogger: EventLogger = {
-    error: (obj, msg) => app?.log.error(obj, msg),
-    warn: (obj, msg) => app?.log.warn(obj, msg),
-    info: (obj, msg) => app?.log.info(obj, msg),
-    debug: (obj, msg) => app?.log.debug(obj, msg),
-  };
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'billing', logger: kafkaLogger });
+  const kafkaLog = deferredLogger();
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'billing', logger: kafkaLog });
   const patients = createPatientClient(config.PATIENT_GRPC_URL, config.PATIENT_GRPC_DEADLINE_MS);
 
-  const service = (app = await buildApp({ config, database, kafka, patients }));
+  const service = await buildApp({ config, database, kafka, patients });
+  kafkaLog.attach(service.log);
   closeOnSignals(async () => {
     await service.close();
     patients.close();

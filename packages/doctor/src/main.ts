@@ -1,4 +1,4 @@
-import { closeOnSignals, connectDatabase, createKafka, runMain, type EventLogger } from '@pms/platform';
+import { closeOnSignals, connectDatabase, createKafka, deferredLogger, runMain } from '@pms/platform';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { migrationsFolder } from './db/migrations-folder.js';
@@ -12,21 +12,10 @@ runMain(async () => {
     migrationsFolder,
     eventTables: true,
   });
-  // kafkajs takes its logger up front; the service's logger exists once the app is built,
-  // which is before anything connects to Kafka (in onReady).
-  const kafkaLog: { to?: EventLogger } = {};
-  const kafka = createKafka({
-    brokers: config.KAFKA_BROKERS,
-    clientId: config.KAFKA_CLIENT_ID ?? 'doctor',
-    logger: {
-      error: (obj, msg) => kafkaLog.to?.error(obj, msg),
-      warn: (obj, msg) => kafkaLog.to?.warn(obj, msg),
-      info: (obj, msg) => kafkaLog.to?.info(obj, msg),
-      debug: (obj, msg) => kafkaLog.to?.debug(obj, msg),
-    },
-  });
+  const kafkaLog = deferredLogger();
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'doctor', logger: kafkaLog });
   const app = await buildApp({ config, database, kafka });
-  kafkaLog.to = app.log;
+  kafkaLog.attach(app.log);
   closeOnSignals(async () => {
     await app.close();
     await database.close();

@@ -1,6 +1,7 @@
 export { consumerJoined, startConsumer, type ConsumerOptions, type EventConsumer, type EventHandler, type EventHandlers } from './consumer.js';
 export {
   createKafka,
+  deferredLogger,
   ensureTopics,
   type EventLogger,
   type KafkaLogLevel,

@@ -161,3 +161,21 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
 /** Exponential backoff with ±20 % jitter, so replicas do not retry in lockstep. */
 export const backoff = (attempt: number, initialMs: number, maxMs: number) =>
   Math.round(Math.min(maxMs, initialMs * 2 ** Math.max(0, attempt - 1)) * (0.8 + Math.random() * 0.4));
+
+/**
+ * kafkajs takes its logger when the client is made, in main.ts, before the service's own
+ * logger exists (buildApp makes it). Hand kafkajs this one and `attach` app.log once built;
+ * kafkajs logs nothing before the app connects in onReady.
+ */
+export function deferredLogger(): EventLogger & { attach(target: EventLogger): void } {
+  let target: EventLogger | undefined;
+  return {
+    attach: (logger) => {
+      target = logger;
+    },
+    error: (obj, msg) => target?.error(obj, msg),
+    warn: (obj, msg) => target?.warn(obj, msg),
+    info: (obj, msg) => target?.info(obj, msg),
+    debug: (obj, msg) => target?.debug(obj, msg),
+  };
+}
