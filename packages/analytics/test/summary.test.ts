@@ -273,8 +273,9 @@ describe('GET /api/analytics/summary', () => {
 
 describe('service', () => {
   it('reports readiness of its database, Kafka and consumer, and documents its route', async () => {
-    const ready = await app.inject({ url: '/health/ready' });
-    expect(ready.json()).toEqual({ status: 'ok', checks: { database: 'ok', kafka: 'ok', consumer: 'ok' } });
+    await expect
+      .poll(async () => (await app.inject({ url: '/health/ready' })).json(), { timeout: 10_000 })
+      .toEqual({ status: 'ok', checks: { revocations: 'ok', database: 'ok', kafka: 'ok', consumer: 'ok' } });
     const openapi = (await app.inject({ url: '/openapi.json' })).json<{ paths: Record<string, Record<string, unknown>> }>();
     expect(Object.keys(openapi.paths['/api/analytics/summary'] ?? {})).toEqual(['get']);
   });

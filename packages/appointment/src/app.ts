@@ -1,6 +1,7 @@
 import {
   createKafka,
   createKafkaProbe,
+  createRevocationFeed,
   createService,
   startOutboxRelay,
   tokenSourceFrom,
@@ -29,14 +30,17 @@ export async function buildApp(deps: AppDeps): Promise<ServiceInstance> {
   const { config, database, patients, doctors } = deps;
   let relay: OutboxRelay | undefined;
 
+  // Tokens of users who logged out or were disabled stop working here within seconds.
+  const revocations = createRevocationFeed();
   const app = await createService({
     name: 'appointment',
     description: 'Appointments and their lifecycle',
     logLevel: config.LOG_LEVEL,
-    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, revocations: revocations.list },
     // What /health/ready reports (DESIGN.md §2): the database, Kafka and the gRPC peers this
     // service calls. Liveness (/health/live) stays independent of them.
     readiness: {
+      revocations: () => revocations.caughtUp(),
       database: () => database.ping(),
       kafka: () => kafkaProbe.check(),
       patient: () => patients.ping(),
@@ -55,9 +59,11 @@ export async function buildApp(deps: AppDeps): Promise<ServiceInstance> {
   appointmentRoutes(app, ctx);
 
   app.addHook('onReady', async () => {
+    revocations.start({ kafka, service: 'appointment', logger: app.log });
     relay = startOutboxRelay({ handle: database, kafka, logger: app.log });
   });
   app.addHook('onClose', async () => {
+    await revocations.stop();
     await Promise.all([relay?.stop(), kafkaProbe.close()]);
     patients.close();
     doctors.close();

@@ -1,8 +1,18 @@
-import { authenticationPlugin, createService, type DatabaseHandle, type ServiceInstance } from '@pms/platform';
+import {
+  authenticationPlugin,
+  createKafka,
+  createKafkaProbe,
+  createRevocationFeed,
+  createService,
+  startOutboxRelay,
+  type DatabaseHandle,
+  type OutboxRelay,
+  type ServiceInstance,
+} from '@pms/platform';
 import type { AuthConfig } from './config.js';
 import { AccessTokenSigner } from './domain/access-tokens.js';
 import { Accounts } from './domain/accounts.js';
-import { LoginThrottle } from './domain/login-throttle.js';
+import { loginThrottle } from './domain/login-throttle.js';
 import { PasswordVerifier } from './domain/passwords.js';
 import { Sessions } from './domain/sessions.js';
 import type { SigningKey } from './domain/signing-key.js';
@@ -11,21 +21,34 @@ import { registerPublicRoutes } from './routes/public.js';
 
 export interface AppDeps {
   config: AuthConfig;
+  /** Connected and migrated with the event tables; closed by whoever opened it. */
   database: DatabaseHandle;
   signingKey: SigningKey;
 }
 
+/**
+ * Users, credentials, tokens and the JWKS. Its outbox relay publishes auth-events (the
+ * verification emails notification sends) and auth-revocations (which every service reads).
+ */
 export async function buildApp({ config, database, signingKey }: AppDeps): Promise<ServiceInstance> {
+  const revocations = createRevocationFeed();
   const app = await createService({
     name: 'auth',
-    description: 'Users, credentials, tokens, roles and the JWKS',
+    description: 'Users, credentials, email verification, tokens, roles and the JWKS',
     logLevel: config.LOG_LEVEL,
-    trustProxy: config.TRUST_PROXY,
-    readiness: { database: database.ping },
+    trustProxy: config.TRUSTED_PROXIES,
+    readiness: {
+      database: database.ping,
+      kafka: () => kafkaProbe.check(),
+      revocations: () => revocations.caughtUp(),
+    },
   });
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'auth', logger: app.log });
+  const kafkaProbe = createKafkaProbe(kafka);
 
   const jwks = { keys: [signingKey.publicJwk] };
-  const accounts = new Accounts(database.db);
+  const verification = { db: database.db, ttlSeconds: config.EMAIL_VERIFICATION_TTL_SECONDS, publicUrl: config.PUBLIC_URL };
+  const accounts = new Accounts(database.db, verification);
   const sessions = new Sessions({
     db: database.db,
     signer: new AccessTokenSigner(signingKey, {
@@ -34,7 +57,7 @@ export async function buildApp({ config, database, signingKey }: AppDeps): Promi
       ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     }),
     passwords: new PasswordVerifier(),
-    throttle: new LoginThrottle({
+    throttle: loginThrottle(database.db, {
       perEmail: config.LOGIN_MAX_ATTEMPTS_PER_EMAIL,
       perAddress: config.LOGIN_MAX_ATTEMPTS_PER_ADDRESS,
       windowMs: config.LOGIN_RATE_WINDOW_SECONDS * 1000,
@@ -42,7 +65,7 @@ export async function buildApp({ config, database, signingKey }: AppDeps): Promi
     refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
   });
 
-  registerPublicRoutes(app, { accounts, sessions, jwks });
+  registerPublicRoutes(app, { db: database.db, accounts, sessions, jwks });
   // Platform's authentication guards one path prefix; auth's public and protected routes share
   // /auth, so the protected ones live in their own scope where that prefix guards only them.
   await app.register(async (scope: ServiceInstance) => {
@@ -51,8 +74,18 @@ export async function buildApp({ config, database, signingKey }: AppDeps): Promi
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
       protectedPrefix: '/auth',
+      revocations: revocations.list,
     });
-    registerCallerRoutes(scope, accounts);
+    registerCallerRoutes(scope, accounts, verification);
+  });
+
+  let relay: OutboxRelay | undefined;
+  app.addHook('onReady', async () => {
+    relay = startOutboxRelay({ handle: database, kafka, logger: app.log });
+    revocations.start({ kafka, service: config.KAFKA_GROUP_ID, logger: app.log });
+  });
+  app.addHook('onClose', async () => {
+    await Promise.all([relay?.stop(), revocations.stop(), kafkaProbe.close()]);
   });
 
   const { ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: adminPassword } = config;

@@ -8,6 +8,7 @@ export const authEnvSchema = z
     ...envFragments.base,
     ...envFragments.http(4005),
     ...envFragments.database,
+    ...envFragments.kafka,
     JWT_ISSUER: envFragments.tokens.JWT_ISSUER,
     JWT_AUDIENCE: envFragments.tokens.JWT_AUDIENCE,
     ACCESS_TOKEN_TTL_SECONDS: positiveInt(15 * 60),
@@ -23,8 +24,18 @@ export const authEnvSchema = z
     LOGIN_MAX_ATTEMPTS_PER_EMAIL: positiveInt(10),
     LOGIN_MAX_ATTEMPTS_PER_ADDRESS: positiveInt(100),
     LOGIN_RATE_WINDOW_SECONDS: positiveInt(60),
-    /** Behind the gateway: take the caller's address from X-Forwarded-For (per-address login limits). */
-    TRUST_PROXY: envHelpers.bool.default(true),
+    /**
+     * The proxies whose X-Forwarded-For is believed (addresses, CIDRs, or proxy-addr's names
+     * `loopback`, `linklocal`, `uniquelocal`): the gateway. A direct caller's own header is
+     * ignored, so per-address login limits hold for it too.
+     */
+    TRUSTED_PROXIES: envHelpers.list.default(['loopback']),
+    /** Where users reach the console: verification links point at `<PUBLIC_URL>/verify-email`. */
+    PUBLIC_URL: z.url().default('http://127.0.0.1:4004'),
+    /** How long the link of a verification email works. */
+    EMAIL_VERIFICATION_TTL_SECONDS: positiveInt(24 * 60 * 60),
+    /** The consumer group prefix of the revocation feed (each replica adds its own id). */
+    KAFKA_GROUP_ID: z.string().min(1).default('auth'),
   })
   .superRefine((env, context) => {
     if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {

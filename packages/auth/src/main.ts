@@ -7,7 +7,12 @@ import { loadSigningKey } from './signing-key-source.js';
 runMain(async () => {
   const config = loadConfig(process.env);
   const { key: signingKey, source } = await loadSigningKey(config);
-  const database = await connectDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, migrationsFolder });
+  const database = await connectDatabase({
+    url: config.DATABASE_URL,
+    poolSize: config.DATABASE_POOL_SIZE,
+    migrationsFolder,
+    eventTables: true,
+  });
   const app = await buildApp({ config, database, signingKey });
   closeOnSignals(async () => {
     await app.close();

@@ -19,11 +19,13 @@ export const generateSigningKey = (): SigningKey =>
 
 export async function startTestAuthService(options: {
   databaseUrl: string;
+  /** auth publishes its events (verification emails, revocations) and reads revocations. */
+  kafkaBrokers: string;
   env?: Record<string, string>;
   signingKey?: SigningKey;
 }): Promise<TestAuthService> {
-  const config = loadConfig({ DATABASE_URL: options.databaseUrl, LOG_LEVEL: 'silent', ...options.env });
-  const database = await connectDatabase({ url: options.databaseUrl, poolSize: 5, migrationsFolder });
+  const config = loadConfig({ DATABASE_URL: options.databaseUrl, KAFKA_BROKERS: options.kafkaBrokers, LOG_LEVEL: 'silent', ...options.env });
+  const database = await connectDatabase({ url: options.databaseUrl, poolSize: 5, migrationsFolder, eventTables: true });
   const signingKey = options.signingKey ?? generateSigningKey();
   try {
     const app = await buildApp({ config, database, signingKey });

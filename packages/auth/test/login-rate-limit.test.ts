@@ -2,11 +2,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuth, uniqueEmail, type TestAuth } from './support/auth-app.js';
 
 let auth: TestAuth;
+/** A second auth replica on the same database. */
+let replica: TestAuth;
+const gatewayAddress = '203.0.113.10';
+const limits = {
+  LOGIN_MAX_ATTEMPTS_PER_EMAIL: '3',
+  LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '6',
+  LOGIN_RATE_WINDOW_SECONDS: '60',
+  TRUSTED_PROXIES: gatewayAddress,
+};
 
 beforeAll(async () => {
-  auth = await startAuth({ LOGIN_MAX_ATTEMPTS_PER_EMAIL: '3', LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '6', LOGIN_RATE_WINDOW_SECONDS: '60' });
+  auth = await startAuth(limits);
+  replica = await startAuth({ ...limits, ADMIN_EMAIL: auth.admin.email, ADMIN_PASSWORD: auth.admin.password }, { databaseUrl: auth.config.DATABASE_URL });
 });
-afterAll(() => auth.close());
+afterAll(async () => {
+  await replica?.close();
+  await auth?.close();
+});
 
 let addressCounter = 0;
 /** A caller address of its own per test, so the per-address budget of one test never leaks into another. */
@@ -40,18 +53,40 @@ describe('login rate limit', () => {
     expect((await login(uniqueEmail(), 'wrong password', newAddress())).statusCode).toBe(401);
   });
 
-  it('takes the address from X-Forwarded-For (auth sits behind the gateway)', async () => {
-    const forwarded = newAddress();
-    const viaGateway = (gatewaySocket: string) =>
-      auth.app.inject({
-        method: 'POST',
-        url: '/auth/login',
-        payload: { email: uniqueEmail(), password: 'wrong password' },
-        remoteAddress: gatewaySocket,
-        headers: { 'x-forwarded-for': forwarded },
-      });
-    for (let i = 0; i < 6; i++) expect((await viaGateway(newAddress())).statusCode).toBe(401);
-    expect((await viaGateway(newAddress())).statusCode).toBe(429);
+  const loginFrom = (socket: string, forwardedFor: string) =>
+    auth.app.inject({
+      method: 'POST',
+      url: '/auth/login',
+      payload: { email: uniqueEmail(), password: 'wrong password' },
+      remoteAddress: socket,
+      headers: { 'x-forwarded-for': forwardedFor },
+    });
+
+  it('takes the address from X-Forwarded-For only when the gateway (a trusted proxy) sent it', async () => {
+    const client = newAddress();
+    for (let i = 0; i < 6; i++) expect((await loginFrom(gatewayAddress, client)).statusCode).toBe(401);
+    expect((await loginFrom(gatewayAddress, client)).statusCode).toBe(429);
+    // The gateway's other clients are not affected.
+    expect((await loginFrom(gatewayAddress, newAddress())).statusCode).toBe(401);
+  });
+
+  it('ignores X-Forwarded-For from a direct caller: a forged address per request does not escape the limit', async () => {
+    const attacker = newAddress();
+    const answers: number[] = [];
+    for (let i = 0; i < 7; i++) answers.push((await loginFrom(attacker, newAddress())).statusCode);
+    expect(answers).toEqual([401, 401, 401, 401, 401, 401, 429]);
+  });
+
+  it('holds across auth replicas: the budget is shared in PostgreSQL', async () => {
+    const email = uniqueEmail();
+    await register(email);
+    const onReplica = (app: TestAuth['app']) =>
+      app.inject({ method: 'POST', url: '/auth/login', payload: { email, password: 'wrong password' }, remoteAddress: newAddress() });
+    expect((await onReplica(auth.app)).statusCode).toBe(401);
+    expect((await onReplica(replica.app)).statusCode).toBe(401);
+    expect((await onReplica(auth.app)).statusCode).toBe(401);
+    const limited = await replica.app.inject({ method: 'POST', url: '/auth/login', payload: { email, password }, remoteAddress: newAddress() });
+    expect(limited.statusCode).toBe(429);
   });
 
   it('does not count successful logins', async () => {

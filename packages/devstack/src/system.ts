@@ -84,6 +84,8 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     KAFKA_BROKERS: options.stack.kafkaBrokers.join(','),
     AUTH_JWKS_URL: `${urls.auth}/auth/.well-known/jwks.json`,
     AUTH_DATA_DIR: join(options.dataDir, 'auth'),
+    // Verification links point at the gateway, which serves the console.
+    PUBLIC_URL: urls.gateway,
     PATIENT_GRPC_URL: grpcOf('patient'),
     DOCTOR_GRPC_URL: grpcOf('doctor'),
     BILLING_GRPC_URL: grpcOf('billing'),

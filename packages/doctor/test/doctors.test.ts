@@ -230,8 +230,9 @@ describe('seedDemoDoctors', () => {
 
 describe('service basics', () => {
   it('is ready with its database and documents every route in OpenAPI', async () => {
-    const ready = await doctor.app.inject({ method: 'GET', url: '/health/ready' });
-    expect(ready.json()).toEqual({ status: 'ok', checks: { database: 'ok', kafka: 'ok' } });
+    await expect
+      .poll(async () => (await doctor.app.inject({ method: 'GET', url: '/health/ready' })).json(), { timeout: 10_000 })
+      .toEqual({ status: 'ok', checks: { revocations: 'ok', database: 'ok', kafka: 'ok' } });
     const openapi = (await doctor.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(Object.keys(openapi.paths).sort()).toEqual([
       '/api/doctors',

@@ -49,14 +49,28 @@ const mailsTo = async (address: string): Promise<Mail[]> => {
 const mailWith = (address: string, subject: RegExp) =>
   eventually(`mail "${subject}" to ${address}`, async () => (await mailsTo(address)).find((m) => subject.test(m.Subject)));
 
+/** Follows the link of the verification email, as the patient would (through the gateway). */
+async function verifyEmail(address: string): Promise<void> {
+  const mail = await mailWith(address, /Verify your email/);
+  const message = (await (await fetch(`${smtpApiUrl}/api/v1/message/${mail.ID}`)).json()) as { Text: string };
+  const token = /verify-email\?token=([\w-]+)/.exec(message.Text)?.[1];
+  expect(token, 'the mail holds the verification link').toBeTruthy();
+  expect((await api.post('/auth/verify-email', { token })).status).toBe(204);
+}
+
 async function registerPatient(name: string) {
   const email = `${name.toLowerCase().replace(/\W/g, '')}-${randomUUID().slice(0, 8)}@e2e.example`;
   const password = `pw-${randomUUID()}`;
   expect((await api.post('/auth/register', { email, password, name })).status).toBe(201);
+  // Before the email is proven, no record can be created or claimed.
+  const unverified = await api.login(email, password);
+  const refused = await api.post('/api/patients', { name, email, dateOfBirth: '1988-04-12' }, unverified);
+  expect(refused.body.code).toBe('EMAIL_NOT_VERIFIED');
+  await verifyEmail(email);
   const token = await api.login(email, password);
   const record = await api.post('/api/patients', { name, email, dateOfBirth: '1988-04-12', phone: '+49 30 5550100' }, token);
   expect(record.status).toBe(201);
-  return { email, token, patientId: record.body.id as string };
+  return { email, password, token, patientId: record.body.id as string };
 }
 
 function tomorrowUtc(): { from: string; to: string } {
@@ -160,5 +174,34 @@ describe('a clinic day through the gateway', () => {
       return body.slots.some((free: { startsAt: string }) => free.startsAt === slot.startsAt) ? true : undefined;
     });
     expect((await api.post(`/api/appointments/${appointmentId}/cancel`, {}, alice.token)).status).toBe(409);
+  });
+
+  it('a stranger who registers with a patient’s email cannot take over her record (issue 10, finding 1)', async () => {
+    const veraEmail = `vera-${randomUUID().slice(0, 8)}@e2e.example`;
+    const vera = await api.post('/api/patients', { name: 'Vera Staffmade', email: veraEmail, dateOfBirth: '1961-02-03' }, admin);
+    expect(vera.status).toBe(201);
+    const password = `pw-${randomUUID()}`;
+    expect((await api.post('/auth/register', { email: veraEmail, password })).status).toBe(201);
+    const stranger = await api.login(veraEmail, password);
+    const claim = await api.post('/api/patients', { name: 'Stranger', email: veraEmail, dateOfBirth: '1990-01-01' }, stranger);
+    expect(claim.status).toBe(403);
+    expect(claim.body.code).toBe('EMAIL_NOT_VERIFIED');
+    expect(JSON.stringify(claim.body)).not.toContain('Staffmade');
+    expect((await api.get(`/api/patients/${vera.body.id}`, admin)).body.ownerUserId).toBeNull();
+    // Staff can link it explicitly once they know the account is hers.
+    const users = await api.get(`/auth/users?email=${encodeURIComponent(veraEmail)}`, admin);
+    const linked = await api.put(`/api/patients/${vera.body.id}/owner`, { userId: users.body.items[0].id }, admin);
+    expect(linked.body.ownerUserId).toBe(users.body.items[0].id);
+  });
+
+  it('after logout the access token stops working at the services within seconds', async () => {
+    const carol = await registerPatient('Carol Leaving');
+    const { body: tokens } = await api.post('/auth/login', { email: carol.email, password: carol.password });
+    expect((await api.get(`/api/patients/${carol.patientId}`, tokens.accessToken)).status).toBe(200);
+    expect((await api.post('/auth/logout', { refreshToken: tokens.refreshToken })).status).toBe(204);
+    await eventually('token refused', async () => {
+      const { status, body } = await api.get(`/api/patients/${carol.patientId}`, tokens.accessToken);
+      return status === 401 && body.code === 'TOKEN_REVOKED' ? true : undefined;
+    }, 10_000);
   });
 });

@@ -14,7 +14,7 @@ let patients: StubService;
 let gateway: Awaited<ReturnType<typeof startGateway>>;
 
 beforeAll(async () => {
-  auth = await startTestAuthService({ databaseUrl: await createTestDatabase(inject('databaseUrl'), 'auth') });
+  auth = await startTestAuthService({ databaseUrl: await createTestDatabase(inject('databaseUrl'), 'auth'), kafkaBrokers: inject('kafkaBrokers') });
   authUrl = await auth.app.listen({ host: '127.0.0.1', port: 0 });
   patients = await startStubService('patient', '/api/patients', { jwksUrl: `${authUrl}/auth/.well-known/jwks.json` });
   gateway = await startGateway({ AUTH_URL: authUrl, PATIENT_URL: patients.url }, patients.url);

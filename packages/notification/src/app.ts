@@ -1,5 +1,6 @@
-import { topics } from '@pms/contracts';
+import { authTopics, topics } from '@pms/contracts';
 import {
+  createRevocationFeed,
   createService,
   startConsumer,
   tokenSourceFrom,
@@ -26,7 +27,7 @@ export interface AppDeps {
 }
 
 /** The topics whose events notify someone. */
-export const consumedTopics = [topics.appointment, topics.billing, topics.patient];
+export const consumedTopics = [topics.appointment, topics.billing, topics.patient, authTopics.events];
 
 /** A claim on a message outlives any send: the transports time out within a minute. */
 const leaseMs = 5 * 60_000;
@@ -36,12 +37,15 @@ export async function buildApp({ config, database, kafka, channels }: AppDeps): 
   let consumer: EventConsumer | undefined;
   let worker: DeliveryWorker | undefined;
 
+  // Tokens of users who logged out or were disabled stop working here within seconds.
+  const revocations = createRevocationFeed();
   const app = await createService({
     name: 'notification',
     description: 'Notification log; email and SMS delivery for patient, appointment and billing events',
     logLevel: config.LOG_LEVEL,
-    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, revocations: revocations.list },
     readiness: {
+      revocations: () => revocations.caughtUp(),
       database: () => database.ping(),
       kafka: () => probe.check(),
       consumer: () => consumerJoined(consumer),
@@ -59,6 +63,7 @@ export async function buildApp({ config, database, kafka, channels }: AppDeps): 
   };
 
   app.addHook('onReady', async () => {
+    revocations.start({ kafka, service: 'notification', logger: app.log });
     worker = startDeliveryWorker({
       handle: database,
       channels,
@@ -77,6 +82,7 @@ export async function buildApp({ config, database, kafka, channels }: AppDeps): 
   });
 
   app.addHook('onClose', async () => {
+    await revocations.stop();
     // Consumer first: nothing new is logged while the worker finishes what it is sending.
     await consumer?.stop();
     await worker?.stop();

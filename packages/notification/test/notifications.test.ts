@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { deadLetterTopic, topics, type EventData, type Notification, type NotificationPage } from '@pms/contracts';
+import { authTopics, deadLetterTopic, topics, type EventData, type Notification, type NotificationPage } from '@pms/contracts';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createWebhookSmsSender } from '../src/transports/sms.js';
@@ -186,6 +186,26 @@ describe('event notifications', () => {
     expect((await sink.to(withPhone.email))[0]?.Subject).toBe('Welcome to our clinic');
   });
 
+  it('mails the verification link auth asked for (auth-events)', async () => {
+    const userId = randomUUID();
+    const token = `tok_${randomUUID().replaceAll('-', '')}`;
+    const data: EventData<'EmailVerificationRequested'> = {
+      userId,
+      email: uniqueEmail('verify'),
+      name: 'Vera <Verify>',
+      token,
+      link: `https://clinic.example/verify-email?token=${token}`,
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    };
+    await publish(producer, authTopics.events, userId, envelope('EmailVerificationRequested', userId, data));
+    const [logged] = await sentTo(data.email, 1);
+    expect(logged).toMatchObject({ channel: 'EMAIL', type: 'EmailVerificationRequested', subject: 'Verify your email' });
+    const [mail] = await sink.to(data.email);
+    const full = await sink.full(mail!.ID);
+    expect(full.Text).toContain(data.link);
+    expect(full.HTML).toContain('Vera &lt;Verify&gt;');
+  });
+
   it('dead-letters a malformed event with the reason and notifies nobody', async () => {
     const data = booking();
     const broken = envelope('AppointmentBooked', data.appointmentId, { ...data, patient: { name: 'X', email: 'not-an-email' } });
@@ -268,8 +288,9 @@ describe('POST /api/notifications/email and the log', () => {
 
 describe('service', () => {
   it('reports readiness of its database, Kafka and consumer, and documents its routes', async () => {
-    const ready = await service.app.inject({ url: '/health/ready' });
-    expect(ready.json()).toEqual({ status: 'ok', checks: { database: 'ok', kafka: 'ok', consumer: 'ok' } });
+    await expect
+      .poll(async () => (await service.app.inject({ url: '/health/ready' })).json(), { timeout: 10_000 })
+      .toEqual({ status: 'ok', checks: { revocations: 'ok', database: 'ok', kafka: 'ok', consumer: 'ok' } });
     const openapi = (await service.app.inject({ url: '/openapi.json' })).json<{ paths: Record<string, Record<string, unknown>> }>();
     expect(Object.keys(openapi.paths['/api/notifications'] ?? {})).toEqual(['get']);
     expect(Object.keys(openapi.paths['/api/notifications/email'] ?? {})).toEqual(['post']);

@@ -252,6 +252,52 @@ describe('patient users', () => {
     expect(second.json()).toMatchObject({ code: 'EMAIL_TAKEN' });
   });
 
+  it('cannot claim or create a record before proving their email: the record-takeover attack fails', async () => {
+    // Staff registers Vera; a stranger self-registers with Vera's email but never gets the link.
+    const vera = await createAsStaff({ name: 'Vera Clinic' });
+    const sub = randomUUID();
+    const stranger = service.tokens.token({ role: 'patient', sub, email: vera.email, email_verified: false });
+    const attempt = await api('POST', '/api/patients', stranger, patientInput({ email: vera.email }));
+    expect(attempt.statusCode).toBe(403);
+    expect(attempt.json()).toMatchObject({ code: 'EMAIL_NOT_VERIFIED' });
+    expect(attempt.body).not.toContain('Vera Clinic');
+    expect((await api('GET', `/api/patients/${vera.id}`, staff)).json().ownerUserId).toBeNull();
+    expect((await api('GET', `/api/patients/${vera.id}`, stranger)).statusCode).toBe(404);
+    // Nor may an unverified account create a new record.
+    const newcomer = uniqueEmail('newcomer');
+    const unverified = service.tokens.token({ role: 'patient', sub: randomUUID(), email: newcomer, email_verified: false });
+    expect((await api('POST', '/api/patients', unverified, patientInput({ email: newcomer }))).json()).toMatchObject({ code: 'EMAIL_NOT_VERIFIED' });
+    // A token without the claim at all counts as unverified.
+    const noClaim = service.tokens.signRaw({ role: 'patient', sub: randomUUID(), email: newcomer, iss: service.tokens.issuer, aud: service.tokens.audience });
+    expect((await api('POST', '/api/patients', noClaim, patientInput({ email: newcomer }))).statusCode).toBe(403);
+  });
+
+  it('staff link a record to a user account (and unlink it); one record per user; audited', async () => {
+    const record = await createAsStaff();
+    const user = userOf(service.tokens, 'patient');
+    const linked = await api('PUT', `/api/patients/${record.id}/owner`, staff, { userId: user.sub });
+    expect(linked.statusCode).toBe(200);
+    expect(linked.json()).toEqual({ ...record, ownerUserId: user.sub });
+    expect((await api('GET', `/api/patients/${record.id}`, user.token)).statusCode).toBe(200);
+
+    const another = await createAsStaff();
+    const twice = await api('PUT', `/api/patients/${another.id}/owner`, staff, { userId: user.sub });
+    expect(twice.json()).toMatchObject({ statusCode: 409, code: 'PATIENT_ALREADY_REGISTERED' });
+    expect((await api('PUT', `/api/patients/${record.id}/owner`, user.token, { userId: user.sub })).statusCode).toBe(403);
+    expect((await api('PUT', `/api/patients/${randomUUID()}/owner`, staff, { userId: user.sub })).statusCode).toBe(404);
+    expect((await api('PUT', `/api/patients/${record.id}/owner`, staff, { userId: 'me' })).json().details[0].field).toBe('userId');
+
+    expect((await api('PUT', `/api/patients/${record.id}/owner`, staff, { userId: null })).json().ownerUserId).toBeNull();
+    expect((await api('GET', `/api/patients/${record.id}`, user.token)).statusCode).toBe(404);
+    const audit = await api('GET', `/api/patients/audit?patientId=${record.id}`, admin);
+    expect(audit.json().items.filter((entry: { action: string }) => entry.action === 'LINK')).toHaveLength(2);
+  });
+
+  it('sends Cache-Control: no-store with patient data', async () => {
+    const record = await createAsStaff();
+    expect((await api('GET', `/api/patients/${record.id}`, staff)).headers['cache-control']).toBe('no-store');
+  });
+
   it('cannot register under an email that is not their account’s', async () => {
     const user = userOf(service.tokens, 'patient');
     const victim = await createAsStaff();
@@ -328,7 +374,7 @@ describe('service endpoints', () => {
     expect(ready.json().checks.billing).toMatch(/billing/i);
     const openapi = await service.app.inject({ method: 'GET', url: '/openapi.json' });
     expect(openapi.statusCode).toBe(200);
-    expect(Object.keys(openapi.json().paths).sort()).toEqual(['/api/patients', '/api/patients/audit', '/api/patients/{id}']);
+    expect(Object.keys(openapi.json().paths).sort()).toEqual(['/api/patients', '/api/patients/audit', '/api/patients/{id}', '/api/patients/{id}/owner']);
     expect(Object.keys(openapi.json().paths['/api/patients/{id}']).sort()).toEqual(['delete', 'get', 'put']);
   });
 });

@@ -3,6 +3,7 @@ export * from './config.js';
 export * from './lifecycle.js';
 export * from './auth/principal.js';
 export * from './auth/keys.js';
+export * from './auth/revocations.js';
 export * from './http/service.js';
 export * from './http/authentication.js';
 export * from './http/error-handler.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conflict, createService, principalOf, unavailable, type ServiceInstance } from '../src/index.js';
+import { randomUUID } from 'node:crypto';
+import { conflict, createService, principalOf, RevocationList, unavailable, type ServiceInstance } from '../src/index.js';
 import { createTestTokenIssuer } from '../src/testing/index.js';
 
 const issuer = createTestTokenIssuer();
@@ -124,6 +125,50 @@ describe('access tokens', () => {
       expect(response.statusCode, token).toBe(401);
     }
     expect((await call(auth(expired))).json().message).toMatch(/expired/i);
+  });
+
+  it('rejects a token signed with the real key that lacks iss, aud or exp', async () => {
+    const claims = { sub: '4b7f4b3c-46a4-4a43-8d4b-9b1b3e9a1c11', role: 'admin', iss: issuer.issuer, aud: issuer.audience };
+    const { iss: _iss, ...withoutIssuer } = claims;
+    const { aud: _aud, ...withoutAudience } = claims;
+    expect((await call(auth(issuer.signRaw(claims)))).statusCode).toBe(200);
+    for (const token of [issuer.signRaw(withoutIssuer), issuer.signRaw(withoutAudience), issuer.signRaw(claims, { expiresInMs: null })]) {
+      const response = await call(auth(token));
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
+    }
+  });
+
+  it('refuses the tokens of a revoked user issued before the bound, and accepts newer ones', async () => {
+    const revocations = new RevocationList();
+    const guarded = await createService({
+      name: 'guarded',
+      logLevel: 'silent',
+      authentication: { keys: { jwks: issuer.jwks }, issuer: issuer.issuer, audience: issuer.audience, revocations },
+    });
+    guarded.get('/api/whoami', async (request) => principalOf(request));
+    try {
+      const sub = randomUUID();
+      const before = issuer.token({ role: 'patient', sub });
+      const whoami = (token: string) => guarded.inject({ method: 'GET', url: '/api/whoami', headers: auth(token) });
+      expect((await whoami(before)).statusCode).toBe(200);
+      revocations.revoke(sub, Math.floor(Date.now() / 1000) + 1);
+      const refused = await whoami(before);
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json()).toMatchObject({ code: 'TOKEN_REVOKED' });
+      // Another user's token is untouched; a token issued at or after the bound works.
+      expect((await whoami(issuer.token({ role: 'patient' }))).statusCode).toBe(200);
+      const after = issuer.signRaw({ sub, role: 'patient', iss: issuer.issuer, aud: issuer.audience, iat: Math.floor(Date.now() / 1000) + 1 });
+      expect((await whoami(after)).statusCode).toBe(200);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('sends Cache-Control: no-store on every answer unless the route chose otherwise', async () => {
+    const response = await call(auth());
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect((await app.inject({ method: 'GET', url: '/api/conflict', headers: auth() })).headers['cache-control']).toBe('no-store');
   });
 
   it('rejects a token without a valid role claim', async () => {

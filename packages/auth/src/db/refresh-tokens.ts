@@ -40,3 +40,11 @@ export async function revokeFamily(db: Executor, familyId: string): Promise<void
     .set({ revokedAt: sql`now()` })
     .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
 }
+
+/** Every session of the user ends (a disabled account stays logged out once enabled again). */
+export async function revokeUserSessions(db: Executor, userId: string): Promise<void> {
+  await db
+    .update(refreshTokens)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
+}

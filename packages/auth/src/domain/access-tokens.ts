@@ -2,6 +2,9 @@ import type { AccessTokenClaims } from '@pms/contracts';
 import { randomUUID, sign } from 'node:crypto';
 import type { SigningKey } from './signing-key.js';
 
+/** What the caller chooses; auth adds iss, aud, iat, exp and jti. */
+export type SignedClaims = Omit<AccessTokenClaims, 'iss' | 'aud' | 'iat' | 'exp'>;
+
 export interface AccessTokenOptions {
   issuer: string;
   audience: string;
@@ -23,8 +26,13 @@ export class AccessTokenSigner {
     return this.options.ttlSeconds;
   }
 
-  sign(claims: AccessTokenClaims): string {
-    const issuedAt = Math.floor(Date.now() / 1000);
+  /**
+   * `notBefore` is the user's revocation bound: a token issued in the same second as a
+   * revocation gets that bound as its `iat` (at most a second ahead), so it stays valid while
+   * the revoked ones (iat below it) do not.
+   */
+  sign(claims: SignedClaims, notBefore = 0): string {
+    const issuedAt = Math.max(Math.floor(Date.now() / 1000), notBefore);
     const payload = encode({
       ...claims,
       iss: this.options.issuer,

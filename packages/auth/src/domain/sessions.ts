@@ -1,14 +1,15 @@
 import type { TokenPair } from '@pms/contracts';
-import { unauthenticated } from '@pms/platform/domain';
+import { forbidden, unauthenticated } from '@pms/platform/domain';
 import { randomUUID } from 'node:crypto';
 import type { Database, Executor } from '../db/database.js';
 import { findRefreshToken, insertRefreshToken, markRotated, revokeFamily } from '../db/refresh-tokens.js';
 import type { UserRow } from '../db/schema.js';
-import { findUserByEmail, findUserById } from '../db/users.js';
+import { recordTokensRevoked } from '../db/outbox.js';
+import { findUserByEmail, findUserById, revokeUserTokens } from '../db/users.js';
 import type { AccessTokenSigner } from './access-tokens.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { PasswordVerifier } from './passwords.js';
-import { hashRefreshToken, newRefreshToken } from './refresh-token-secret.js';
+import { hashOpaqueSecret as hashRefreshToken, newOpaqueSecret as newRefreshToken } from './opaque-secrets.js';
 import { claimsOf } from './users.js';
 
 export interface SessionDeps {
@@ -26,12 +27,13 @@ export class Sessions {
   constructor(private readonly deps: SessionDeps) {}
 
   async login(email: string, password: string, address: string): Promise<TokenPair> {
-    const attempt = this.deps.throttle.begin(email, address);
+    const attempt = await this.deps.throttle.begin(email, address);
     const user = await findUserByEmail(this.deps.db, email);
     // Unknown email and wrong password do the same work and get the same answer.
     const valid = await this.deps.passwords.verify(user?.passwordHash, password);
     if (!user || !valid) throw badCredentials();
-    attempt.succeeded();
+    await attempt.succeeded();
+    if (user.disabledAt) throw forbidden('This account is disabled', 'ACCOUNT_DISABLED');
     return this.issue(this.deps.db, user, randomUUID());
   }
 
@@ -46,7 +48,7 @@ export class Sessions {
       const current = await markRotated(tx, tokenHash);
       if (current) {
         const user = await findUserById(tx, current.userId);
-        return user ? await this.issue(tx, user, current.familyId) : 'invalid';
+        return user && !user.disabledAt ? await this.issue(tx, user, current.familyId) : 'invalid';
       }
       const known = await findRefreshToken(tx, tokenHash);
       if (known?.rotatedAt) {
@@ -60,10 +62,19 @@ export class Sessions {
     return outcome;
   }
 
-  /** Ends the session the token belongs to; unknown tokens are ignored (nothing to end). */
-  async logout(refreshToken: string): Promise<void> {
-    const known = await findRefreshToken(this.deps.db, hashRefreshToken(refreshToken));
-    if (known) await revokeFamily(this.deps.db, known.familyId);
+  /**
+   * Ends the session the token belongs to and revokes the user's access tokens issued so far
+   * (every service drops them within seconds; other sessions refresh quietly). Unknown tokens
+   * are ignored: there is nothing to end.
+   */
+  async logout(refreshToken: string, requestId?: string): Promise<void> {
+    await this.deps.db.transaction(async (tx) => {
+      const known = await findRefreshToken(tx, hashRefreshToken(refreshToken));
+      if (!known || known.revokedAt) return;
+      await revokeFamily(tx, known.familyId);
+      const notBefore = await revokeUserTokens(tx, known.userId);
+      if (notBefore) await recordTokensRevoked(tx, known.userId, notBefore, 'LOGOUT', requestId);
+    });
   }
 
   private async issue(db: Executor, user: UserRow, familyId: string): Promise<TokenPair> {
@@ -75,7 +86,7 @@ export class Sessions {
       expiresAt: new Date(Date.now() + this.deps.refreshTtlSeconds * 1000),
     });
     return {
-      accessToken: this.deps.signer.sign(claimsOf(user)),
+      accessToken: this.deps.signer.sign(claimsOf(user), user.tokensNotBefore ?? 0),
       refreshToken,
       tokenType: 'Bearer',
       expiresIn: this.deps.signer.ttlSeconds,

@@ -9,10 +9,18 @@ export function toUser(row: UserRow): User {
     name: row.name,
     role: row.role,
     doctorId: row.doctorId,
+    emailVerified: row.emailVerifiedAt !== null,
+    disabled: row.disabledAt !== null,
     createdAt: row.createdAt.toISOString(),
   };
 }
 
-export function claimsOf(row: UserRow): { sub: string; role: Role; email: string; doctorId?: string } {
-  return { sub: row.id, role: row.role, email: row.email, ...(row.doctorId ? { doctorId: row.doctorId } : {}) };
+export function claimsOf(row: UserRow): { sub: string; role: Role; email: string; email_verified: boolean; doctorId?: string } {
+  return {
+    sub: row.id,
+    role: row.role,
+    email: row.email,
+    email_verified: row.emailVerifiedAt !== null,
+    ...(row.doctorId ? { doctorId: row.doctorId } : {}),
+  };
 }

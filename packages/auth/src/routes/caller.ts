@@ -1,12 +1,14 @@
-import { CreateUserBody, User } from '@pms/contracts';
+import { CreateUserBody, User, UserIdParams, UserList, UserListQuery } from '@pms/contracts';
 import { principalOf, type ServiceInstance } from '@pms/platform';
+import { z } from 'zod';
 import type { Accounts } from '../domain/accounts.js';
+import { resendEmailVerification, type VerificationContext } from '../domain/email-verification.js';
 import { errorResponses } from './error-responses.js';
 
 const bearer = [{ bearerAuth: [] }];
 
 /** Routes for a signed-in caller; registered where every request needs a valid access token. */
-export function registerCallerRoutes(app: ServiceInstance, accounts: Accounts) {
+export function registerCallerRoutes(app: ServiceInstance, accounts: Accounts, verification: VerificationContext) {
   app.get(
     '/auth/me',
     { schema: { summary: 'The calling user', security: bearer, response: { 200: User, ...errorResponses(401, 404) } } },
@@ -24,5 +26,64 @@ export function registerCallerRoutes(app: ServiceInstance, accounts: Accounts) {
       },
     },
     async (request, reply) => reply.code(201).send(await accounts.createByAdmin(principalOf(request), request.body)),
+  );
+
+  app.post(
+    '/auth/verification-email',
+    {
+      schema: {
+        summary: 'Send a new verification email (earlier links stop working)',
+        security: bearer,
+        response: { 202: z.null(), ...errorResponses(401, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      await resendEmailVerification(verification, principalOf(request), request.id);
+      return reply.code(202).send(null);
+    },
+  );
+
+  app.get(
+    '/auth/users',
+    {
+      schema: {
+        summary: 'Find user accounts, e.g. by email to link a patient record (staff, admin)',
+        security: bearer,
+        querystring: UserListQuery,
+        response: { 200: UserList, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request) => accounts.list(principalOf(request), request.query),
+  );
+
+  for (const [action, disabled] of [['disable', true], ['enable', false]] as const) {
+    app.post(
+      `/auth/users/:id/${action}`,
+      {
+        schema: {
+          summary: disabled ? "Disable an account: no logins, and its tokens are revoked within seconds (admin)" : 'Enable a disabled account (admin)',
+          security: bearer,
+          params: UserIdParams,
+          response: { 200: User, ...errorResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request) => accounts.setDisabled(principalOf(request), request.params.id, disabled, request.id),
+    );
+  }
+
+  app.delete(
+    '/auth/users/:id',
+    {
+      schema: {
+        summary: 'Delete an account; its tokens are revoked within seconds (admin)',
+        security: bearer,
+        params: UserIdParams,
+        response: { 204: z.null(), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await accounts.delete(principalOf(request), request.params.id, request.id);
+      return reply.code(204).send(null);
+    },
   );
 }

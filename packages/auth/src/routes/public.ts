@@ -1,29 +1,49 @@
-import { JsonWebKeySet, LoginBody, RefreshBody, RegisterBody, TokenPair, User } from '@pms/contracts';
+import { JsonWebKeySet, LoginBody, RefreshBody, RegisterBody, TokenPair, User, VerifyEmailBody } from '@pms/contracts';
 import type { ServiceInstance } from '@pms/platform';
 import { z } from 'zod';
+import type { Database } from '../db/database.js';
 import type { Accounts } from '../domain/accounts.js';
 import { TooManyLoginAttempts } from '../domain/login-throttle.js';
+import { verifyEmail } from '../domain/email-verification.js';
 import type { Sessions } from '../domain/sessions.js';
 import { errorResponses } from './error-responses.js';
 
 export interface PublicRouteDeps {
+  db: Database;
   accounts: Accounts;
   sessions: Sessions;
   jwks: JsonWebKeySet;
 }
 
 /** The routes anyone may call: no access token needed. */
-export function registerPublicRoutes(app: ServiceInstance, { accounts, sessions, jwks }: PublicRouteDeps) {
+export function registerPublicRoutes(app: ServiceInstance, { db, accounts, sessions, jwks }: PublicRouteDeps) {
   app.post(
     '/auth/register',
     {
       schema: {
-        summary: 'Self-registration (always role patient)',
+        summary: 'Self-registration (always role patient); sends a verification email',
+        description: 'The account can create or claim a patient record only once its email is verified (POST /auth/verify-email).',
         body: RegisterBody,
         response: { 201: User, ...errorResponses(400, 409, 413) },
       },
     },
-    async (request, reply) => reply.code(201).send(await accounts.register(request.body)),
+    async (request, reply) => reply.code(201).send(await accounts.register(request.body, request.id)),
+  );
+
+  app.post(
+    '/auth/verify-email',
+    {
+      schema: {
+        summary: 'Prove the email of an account with the token from its verification email',
+        description: 'Single use; expires. Refresh the access token afterwards to get `email_verified: true`.',
+        body: VerifyEmailBody,
+        response: { 204: z.null(), ...errorResponses(400) },
+      },
+    },
+    async (request, reply) => {
+      await verifyEmail({ db }, request.body.token);
+      return reply.code(204).send(null);
+    },
   );
 
   app.post(
@@ -47,9 +67,15 @@ export function registerPublicRoutes(app: ServiceInstance, { accounts, sessions,
 
   app.post(
     '/auth/logout',
-    { schema: { summary: 'Revoke the session of a refresh token', body: RefreshBody, response: { 204: z.null(), ...errorResponses(400) } } },
+    {
+      schema: {
+        summary: "Revoke the session of a refresh token, and the user's access tokens issued so far",
+        body: RefreshBody,
+        response: { 204: z.null(), ...errorResponses(400) },
+      },
+    },
     async (request, reply) => {
-      await sessions.logout(request.body.refreshToken);
+      await sessions.logout(request.body.refreshToken, request.id);
       return reply.code(204).send(null);
     },
   );

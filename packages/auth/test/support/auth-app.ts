@@ -1,5 +1,5 @@
 import { createTestDatabase } from '@pms/devstack';
-import type { ServiceInstance } from '@pms/platform';
+import type { DatabaseHandle, ServiceInstance } from '@pms/platform';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import type { AuthConfig } from '../../src/config.js';
@@ -8,6 +8,7 @@ import { generateSigningKey, startTestAuthService } from '../../src/testing.js';
 
 export interface TestAuth {
   app: ServiceInstance;
+  database: DatabaseHandle;
   config: AuthConfig;
   signingKey: SigningKey;
   admin: { email: string; password: string };
@@ -23,6 +24,7 @@ export async function startAuth(env: Record<string, string> = {}, options: { dat
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase(inject('databaseUrl'), 'auth'));
   const service = await startTestAuthService({
     databaseUrl,
+    kafkaBrokers: inject('kafkaBrokers'),
     env: { ADMIN_EMAIL: uniqueEmail('admin'), ADMIN_PASSWORD: `pw-${randomUUID()}`, ...env },
     signingKey: options.signingKey,
   });

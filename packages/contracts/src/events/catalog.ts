@@ -7,8 +7,18 @@ export const topics = {
   appointment: 'appointment-events',
   billing: 'billing-events',
 } as const;
-export type Topic = (typeof topics)[keyof typeof topics];
-export const allTopics: Topic[] = Object.values(topics);
+/**
+ * auth's topics, apart from the domain topics: analytics and its event store never read them
+ * (a verification event carries a secret). Revocations have a topic of their own because every
+ * service replays it from the start to know which access tokens no longer count.
+ */
+export const authTopics = {
+  events: 'auth-events',
+  revocations: 'auth-revocations',
+} as const;
+export type Topic = (typeof topics)[keyof typeof topics] | (typeof authTopics)[keyof typeof authTopics];
+/** The domain topics (not auth's). */
+export const allTopics = Object.values(topics);
 export const deadLetterTopic = (topic: string) => `${topic}.dlq`;
 
 /** Every event type: its payload schema, its topic and its schema version. */
@@ -27,6 +37,8 @@ export const eventCatalog = {
   InvoiceGenerated: { topic: topics.billing, version: 1, data: payloads.InvoiceGenerated },
   InvoicePaid: { topic: topics.billing, version: 1, data: payloads.InvoicePaid },
   InvoiceVoided: { topic: topics.billing, version: 1, data: payloads.InvoiceVoided },
+  EmailVerificationRequested: { topic: authTopics.events, version: 1, data: payloads.EmailVerificationRequested },
+  UserTokensRevoked: { topic: authTopics.revocations, version: 1, data: payloads.UserTokensRevoked },
 } as const;
 
 export type EventType = keyof typeof eventCatalog;

@@ -74,3 +74,27 @@ export const InvoiceSnapshot = z.object({
 export const InvoiceGenerated = InvoiceSnapshot;
 export const InvoicePaid = InvoiceSnapshot.extend({ method: PaymentMethod, paidAt: isoDateTime });
 export const InvoiceVoided = InvoiceSnapshot.extend({ voidReason: z.string() });
+
+/**
+ * A user asked to prove their email: notification mails them the link. The token is the
+ * secret itself (auth stores only its hash); it is single-use and expires at `expiresAt`.
+ */
+export const EmailVerificationRequested = z.object({
+  userId: uuid,
+  email: z.email(),
+  name: z.string().nullable(),
+  token: z.string().min(20),
+  /** The page of the console that verifies it: `<PUBLIC_URL>/verify-email?token=…`. */
+  link: z.url(),
+  expiresAt: isoDateTime,
+});
+
+/**
+ * Access tokens of the user issued before `notBefore` (seconds since the epoch, the unit of
+ * `iat`) no longer count: logout, a disabled or a deleted account.
+ */
+export const UserTokensRevoked = z.object({
+  userId: uuid,
+  notBefore: z.number().int().positive(),
+  reason: z.enum(['LOGOUT', 'DISABLED', 'DELETED']),
+});

@@ -22,9 +22,18 @@ export const User = z
     name: z.string().nullable(),
     role: Role,
     doctorId: uuid.nullable(),
+    emailVerified: z.boolean(),
+    disabled: z.boolean(),
     createdAt: z.string(),
   })
   .meta({ id: 'User' });
+
+/** POST /auth/verify-email: the token from the verification email. */
+export const VerifyEmailBody = z.object({ token: z.string().min(20).max(200).regex(/^[\w-]+$/, 'must be the token from the email') });
+/** GET /auth/users (staff, admin): find accounts, e.g. to link a patient record to one. */
+export const UserListQuery = z.object({ email: email.optional() });
+export const UserList = z.object({ items: z.array(User) });
+export const UserIdParams = z.object({ id: uuid });
 export type User = z.infer<typeof User>;
 
 export const TokenPair = z.object({
@@ -40,7 +49,14 @@ export const AccessTokenClaims = z.object({
   sub: uuid,
   role: Role,
   email: z.string().optional(),
+  /** Whether the account proved its email (a patient needs it to create or claim a record). */
+  email_verified: z.boolean().optional(),
   doctorId: uuid.optional(),
+  /** Required: a token without them is never accepted (issue 10). */
+  iat: z.number().int(),
+  exp: z.number().int(),
+  iss: z.string(),
+  aud: z.union([z.string(), z.array(z.string())]),
 });
 export type AccessTokenClaims = z.infer<typeof AccessTokenClaims>;
 

@@ -29,6 +29,9 @@ export const Patient = z
   .meta({ id: 'Patient' });
 export type Patient = z.infer<typeof Patient>;
 
+/** PUT /api/patients/:id/owner (staff, admin): the user account that owns the record, or null to unlink. */
+export const PatientOwnerBody = z.object({ userId: uuid.nullable() });
+
 export const PatientSort = z.enum(['name', '-name', 'registeredAt', '-registeredAt', 'email', '-email']);
 export const PatientListQuery = PageQuery.extend({
   q: z.string().trim().max(200).optional(),
@@ -36,8 +39,11 @@ export const PatientListQuery = PageQuery.extend({
 });
 export const PatientPage = pageOf(Patient);
 
-/** CLAIM: a patient user linked an existing, unlinked record to their account. */
-export const AuditAction = z.enum(['READ', 'CREATE', 'UPDATE', 'DELETE', 'LIST', 'CLAIM']);
+/**
+ * CLAIM: a patient user with a verified email linked an existing, unlinked record to their
+ * account. LINK: staff linked (or unlinked) a record and a user account.
+ */
+export const AuditAction = z.enum(['READ', 'CREATE', 'UPDATE', 'DELETE', 'LIST', 'CLAIM', 'LINK']);
 export type AuditAction = z.infer<typeof AuditAction>;
 
 export const AuditEntry = z.object({

@@ -130,6 +130,22 @@ function patientCreated({ data }: TypedEvent<'PatientCreated'>): OutgoingMessage
   return messages;
 }
 
+function emailVerificationRequested({ data }: TypedEvent<'EmailVerificationRequested'>): OutgoingMessage[] {
+  return [
+    email({
+      to: data.email,
+      subject: 'Verify your email',
+      greeting: data.name ? `Dear ${data.name},` : 'Hello,',
+      paragraphs: [
+        'please confirm that this is your email address by opening this link:',
+        data.link,
+        `Or enter this code on the verification page: ${data.token}`,
+        `The link works once and until ${formatDateTimeIn(data.expiresAt, 'UTC')}. If you did not register with our clinic, ignore this email.`,
+      ],
+    }),
+  ];
+}
+
 /** The messages an event causes; none for event types that notify nobody. */
 export function messagesFor(event: TypedEvent): OutgoingMessage[] {
   switch (event.type) {
@@ -143,6 +159,8 @@ export function messagesFor(event: TypedEvent): OutgoingMessage[] {
       return invoiceGenerated(event);
     case 'PatientCreated':
       return patientCreated(event);
+    case 'EmailVerificationRequested':
+      return emailVerificationRequested(event);
     default:
       return [];
   }
@@ -155,4 +173,5 @@ export const notifyingEventTypes = [
   'AppointmentRescheduled',
   'InvoiceGenerated',
   'PatientCreated',
+  'EmailVerificationRequested',
 ] as const satisfies TypedEvent['type'][];

@@ -71,6 +71,17 @@ export async function claimUnlinkedPatient(db: Executor, email: string, userId: 
   return row;
 }
 
+/** Staff set (or clear) the user account that owns the record; the unique index keeps one record per user. */
+export async function setPatientOwner(db: Executor, id: string, userId: string | null): Promise<PatientRow | undefined> {
+  const [row] = await db
+    .update(patients)
+    .set({ ownerUserId: userId, updatedAt: sql`now()` })
+    .where(eq(patients.id, id))
+    .returning()
+    .catch(rethrowAsConflict);
+  return row;
+}
+
 export async function markBillingActive(db: Executor, id: string): Promise<PatientRow | undefined> {
   const [row] = await db.update(patients).set({ billingStatus: 'ACTIVE' }).where(eq(patients.id, id)).returning();
   return row;

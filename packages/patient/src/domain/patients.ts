@@ -73,7 +73,12 @@ async function insertRecorded(tx: Executor, actor: Actor, input: PatientInput, o
 }
 
 async function registerSelf(db: Database, actor: Actor, input: PatientInput): Promise<{ row: PatientRow; claimed: boolean }> {
-  const { userId, email } = actor.principal;
+  const { userId, email, emailVerified } = actor.principal;
+  // Proof first: without it anyone could register with a stranger's email and claim the
+  // record the clinic keeps under it (issue 10, finding 1).
+  if (emailVerified !== true) {
+    throw forbidden('Verify your email first: follow the link we emailed you, then sign in again', 'EMAIL_NOT_VERIFIED');
+  }
   return db.transaction(async (tx) => {
     if (await repo.findPatientOwnedBy(tx, userId)) {
       throw conflict('You already have a patient record', 'PATIENT_ALREADY_REGISTERED');
@@ -112,6 +117,21 @@ export async function updatePatient(db: Database, actor: Actor, id: string, inpu
     const row = await repo.updatePatient(tx, id, input, ownerScopeOf(actor));
     if (!row) throw patientNotFound(id);
     await insertAuditEntries(tx, [auditEntry(actor, 'UPDATE', id)]);
+    await recordPatientSaved(tx, 'PatientUpdated', row, actor.requestId);
+    return toPatient(row);
+  });
+}
+
+/**
+ * Staff link a record to a user account (a patient who cannot receive the verification email,
+ * or a record registered before the account), or unlink it with null. One record per user.
+ */
+export async function linkPatientOwner(db: Database, actor: Actor, id: string, userId: string | null): Promise<Patient> {
+  requireRole(actor.principal, 'admin', 'staff');
+  return db.transaction(async (tx) => {
+    const row = await repo.setPatientOwner(tx, id, userId);
+    if (!row) throw patientNotFound(id);
+    await insertAuditEntries(tx, [auditEntry(actor, 'LINK', id)]);
     await recordPatientSaved(tx, 'PatientUpdated', row, actor.requestId);
     return toPatient(row);
   });

@@ -1,7 +1,7 @@
-import { IdParams, Patient, PatientInput, PatientListQuery, PatientPage } from '@pms/contracts';
+import { IdParams, Patient, PatientInput, PatientListQuery, PatientOwnerBody, PatientPage } from '@pms/contracts';
 import type { ServiceInstance } from '@pms/platform';
 import { z } from 'zod';
-import { createPatient, deletePatient, listPatients, readPatient, updatePatient, type PatientDeps } from '../domain/patients.js';
+import { createPatient, deletePatient, linkPatientOwner, listPatients, readPatient, updatePatient, type PatientDeps } from '../domain/patients.js';
 import { actorOf } from './actor.js';
 import { errorResponses } from './error-responses.js';
 
@@ -30,7 +30,8 @@ export function patientRoutes(app: ServiceInstance, deps: PatientDeps) {
         tags,
         summary: 'Register a patient (staff, admin, or a patient user for themselves)',
         description:
-          '201 with the new record. A patient user whose email matches an existing unlinked record claims it instead: 200 with that record.',
+          '201 with the new record. A patient user must have verified their email (403 EMAIL_NOT_VERIFIED otherwise); ' +
+          'one whose email matches an existing unlinked record claims it instead: 200 with that record.',
         body: PatientInput,
         response: { 200: Patient, 201: Patient, ...errorResponses(400, 401, 403, 409, 503) },
       },
@@ -66,6 +67,20 @@ export function patientRoutes(app: ServiceInstance, deps: PatientDeps) {
       },
     },
     async (request) => updatePatient(db, actorOf(request), request.params.id, request.body),
+  );
+
+  app.put(
+    '/api/patients/:id/owner',
+    {
+      schema: {
+        tags,
+        summary: 'Link the record to a user account, or unlink it with null (staff, admin)',
+        params: IdParams,
+        body: PatientOwnerBody,
+        response: { 200: Patient, ...errorResponses(400, 401, 403, 404, 409, 503) },
+      },
+    },
+    async (request) => linkPatientOwner(db, actorOf(request), request.params.id, request.body.userId),
   );
 
   app.delete(

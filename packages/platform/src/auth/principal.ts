@@ -6,6 +6,8 @@ export interface Principal {
   userId: string;
   role: Role;
   email?: string;
+  /** The account proved its email (auth's `email_verified` claim). */
+  emailVerified?: boolean;
   doctorId?: string;
 }
 

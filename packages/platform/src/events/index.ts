@@ -12,3 +12,4 @@ export { writeEvent, type NewEvent } from './outbox.js';
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './relay.js';
 export { outbox, processedEvents } from './tables.js';
 export { createKafkaProbe, type KafkaProbe } from './kafka-probe.js';
+export { createRevocationFeed, type RevocationFeed, type RevocationFeedStart } from './revocation-feed.js';

@@ -3,6 +3,7 @@ import { AccessTokenClaims } from '@pms/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { PublicKeyStore, type TokenKeySource } from '../auth/keys.js';
+import type { RevocationList } from '../auth/revocations.js';
 import type { Principal } from '../auth/principal.js';
 import { isAppError, unauthenticated } from '../errors.js';
 
@@ -12,6 +13,8 @@ export interface AuthenticationOptions {
   audience: string;
   /** Paths under these prefixes need a valid access token (default `/api`). */
   protectedPrefix?: string | string[];
+  /** Users whose earlier tokens were revoked (logout, disabled, deleted); fed by startRevocationFeed. */
+  revocations?: RevocationList;
 }
 
 declare module 'fastify' {
@@ -36,7 +39,15 @@ async function authentication(app: FastifyInstance, options: AuthenticationOptio
     decode: { complete: true },
     // The cache skips the signature check for a token already verified (until it expires):
     // the same token arrives on every request of a session, at the gateway and the service.
-    verify: { algorithms: [...algorithms], allowedIss: options.issuer, allowedAud: options.audience, cache: 10_000 },
+    // iss, aud and exp are required, not merely checked when present: a token without an
+    // expiry or an audience would be good forever, anywhere.
+    verify: {
+      algorithms: [...algorithms],
+      allowedIss: options.issuer,
+      allowedAud: options.audience,
+      requiredClaims: ['iss', 'aud', 'exp', 'iat', 'sub'],
+      cache: 10_000,
+    },
   });
 
   const prefixes = [options.protectedPrefix ?? '/api'].flat();
@@ -53,9 +64,10 @@ async function authentication(app: FastifyInstance, options: AuthenticationOptio
       throw unauthenticated(tokenProblem(error));
     }
     const claims = AccessTokenClaims.safeParse(payload);
-    if (!claims.success) throw unauthenticated('Access token lacks valid sub and role claims');
-    const { sub, role, email, doctorId } = claims.data;
-    request.principal = { userId: sub, role, email, doctorId };
+    if (!claims.success) throw unauthenticated('Access token lacks valid sub, role, iat or exp claims');
+    const { sub, role, email, email_verified: emailVerified = false, doctorId, iat } = claims.data;
+    if (options.revocations?.isRevoked(sub, iat)) throw unauthenticated('Access token was revoked (logout or account change)', 'TOKEN_REVOKED');
+    request.principal = { userId: sub, role, email, emailVerified, doctorId };
   });
 }
 

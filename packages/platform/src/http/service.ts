@@ -34,8 +34,8 @@ export interface ServiceOptions {
   readiness?: Record<string, ReadinessCheck>;
   /** Bytes; bigger bodies get 413. */
   bodyLimit?: number;
-  /** Behind the gateway, trust its X-Forwarded-For for rate limits and logs. */
-  trustProxy?: boolean;
+  /** Behind the gateway, trust its X-Forwarded-For for rate limits and logs: true, or the proxies' addresses/CIDRs. */
+  trustProxy?: boolean | string[];
 }
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
@@ -66,6 +66,11 @@ export async function createService(options: ServiceOptions): Promise<ServiceIns
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  // Answers carry patient data and tokens: no browser or shared cache may keep them, unless a
+  // route says otherwise (the JWKS, static assets).
+  app.addHook('onSend', async (_request, reply) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
   installErrorHandler(app);
 

@@ -8,10 +8,13 @@ export interface TestTokenIssuer {
   jwks: { keys: JsonWebKey[] };
   issuer: string;
   audience: string;
-  /** A valid access token for a user of this role. */
-  token(claims: { role: Role; sub?: string; doctorId?: string; email?: string }, options?: { expiresInMs?: number }): string;
-  /** Signs any payload (for expired, foreign-issuer or claim-less tokens). */
-  signRaw(payload: Record<string, unknown>, options?: { expiresInMs?: number; kid?: string }): string;
+  /** A valid access token for a user of this role; its email counts as verified unless `email_verified: false`. */
+  token(
+    claims: { role: Role; sub?: string; doctorId?: string; email?: string; email_verified?: boolean },
+    options?: { expiresInMs?: number },
+  ): string;
+  /** Signs any payload (for expired, foreign-issuer or claim-less tokens); `expiresInMs: null` leaves out `exp`. */
+  signRaw(payload: Record<string, unknown>, options?: { expiresInMs?: number | null; kid?: string }): string;
 }
 
 /** A throwaway Ed25519 key pair that tests sign access tokens with, as auth would. */
@@ -25,13 +28,13 @@ export function createTestTokenIssuer(issuer = 'pms-auth', audience = 'pms'): Te
       key: pem,
       algorithm: 'EdDSA',
       kid: options.kid ?? kid,
-      expiresIn: options.expiresInMs ?? 15 * 60_000,
+      ...(options.expiresInMs === null ? {} : { expiresIn: options.expiresInMs ?? 15 * 60_000 }),
     })(payload);
   return {
     jwks: { keys: [jwk] },
     issuer,
     audience,
     signRaw,
-    token: (claims, options) => signRaw({ sub: randomUUID(), iss: issuer, aud: audience, ...claims }, options),
+    token: (claims, options) => signRaw({ sub: randomUUID(), iss: issuer, aud: audience, email_verified: true, ...claims }, options),
   };
 }
