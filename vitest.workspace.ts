@@ -39,7 +39,9 @@ export const projects = [
   service('billing'),
   service('notification'),
   service('analytics'),
-  service('e2e', { testTimeout: 120_000, hookTimeout: 300_000, sequence: { groupOrder: 2 } }),
+  service('e2e', { exclude: ['test/replicas.test.ts'], testTimeout: 120_000, hookTimeout: 300_000, sequence: { groupOrder: 2 } }),
+  // Two processes per service on the default consumer groups: alone, after the e2e journey.
+  service('replicas', { include: ['test/replicas.test.ts'], testTimeout: 180_000, hookTimeout: 300_000, sequence: { groupOrder: 3 } }, 'packages/e2e'),
 ];
 
 export default projects;

@@ -14,4 +14,4 @@ export { spawnManaged, livePids, pidAlive } from './processes.js';
 export type { ManagedProcess, SpawnOptions } from './processes.js';
 export { freePort } from './ports.js';
 export { startSystem, serviceSpecs, serviceNames, demoDefaults, REPO_ROOT } from './system.js';
-export type { ServiceName, SystemPorts, StartSystemOptions, RunningSystem } from './system.js';
+export type { ServiceName, SystemPorts, StartSystemOptions, RunningSystem, ServiceReplica } from './system.js';

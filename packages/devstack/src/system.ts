@@ -48,6 +48,17 @@ export interface StartSystemOptions {
   readyTimeoutMs?: number;
   /** 'dist' runs the compiled services (`npm run build` first): less memory, faster start. */
   runFrom?: 'source' | 'dist';
+  /**
+   * Services that get a second process (a replica) on free ports, against the same database
+   * and Kafka, as a cluster runs them. The gateway and peers still address the first instance.
+   */
+  replicas?: readonly ServiceName[];
+}
+
+export interface ServiceReplica {
+  url: string;
+  ports: { http: number; grpc?: number };
+  process: ManagedProcess;
 }
 
 export interface RunningSystem {
@@ -55,6 +66,8 @@ export interface RunningSystem {
   urls: Record<ServiceName, string>;
   ports: SystemPorts;
   processes: Record<ServiceName, ManagedProcess>;
+  /** The second processes asked for with `replicas`; their Kafka client id and PGAPPNAME end in "-replica". */
+  replicas: Partial<Record<ServiceName, ServiceReplica>>;
   stop(): Promise<void>;
 }
 
@@ -96,29 +109,38 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
   };
 
   const echo = options.onLine ?? ((service, line) => console.log(`${service.padEnd(12)} | ${line}`));
-  const processes = {} as Record<ServiceName, ManagedProcess>;
-  for (const name of serviceNames) {
+  const spawnService = (name: ServiceName, own: { http: number; grpc?: number }, extraEnv: Record<string, string> = {}, label: string = name) => {
     // Our defaults, then the caller's environment (e.g. LOG_LEVEL=warn npm start), then what
     // only this service may have.
     const env = {
       ...shared,
       ...process.env,
-      PORT: String(ports[name].http),
-      ...(ports[name].grpc ? { GRPC_PORT: String(ports[name].grpc) } : {}),
+      PORT: String(own.http),
+      ...(own.grpc ? { GRPC_PORT: String(own.grpc) } : {}),
       ...(databases[name] ? { DATABASE_URL: databases[name] } : {}),
       ...options.env,
+      ...extraEnv,
     };
     // A small young generation keeps an idle service under 100 MB RSS (about 90 instead of
     // 120-160). PMS_SERVICE_NODE_ARGS adds flags, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
     const nodeArgs = ['--max-semi-space-size=2', ...(process.env.PMS_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
     const entry = options.runFrom === 'dist' ? [compiledMainOf(name)] : ['--conditions=@pms/source', '--import', 'tsx', mainOf(name)];
     const args = [...nodeArgs, ...entry];
-    processes[name] = spawnManaged(name, process.execPath, args, {
+    return spawnManaged(label, process.execPath, args, {
       cwd: REPO_ROOT,
       env,
       stopSignal: 'SIGTERM',
       onLine: (line) => echo(name, line),
     });
+  };
+  const processes = {} as Record<ServiceName, ManagedProcess>;
+  for (const name of serviceNames) processes[name] = spawnService(name, ports[name]);
+  const replicas: Partial<Record<ServiceName, ServiceReplica>> = {};
+  for (const name of options.replicas ?? []) {
+    const own = { http: await freePort(), grpc: ports[name].grpc ? await freePort() : undefined };
+    // Named apart in Kafka's group membership and PostgreSQL's pg_stat_activity.
+    const env = { KAFKA_CLIENT_ID: `${name}-replica`, PGAPPNAME: `${name}-replica` };
+    replicas[name] = { url: `http://127.0.0.1:${own.http}`, ports: own, process: spawnService(name, own, env, `${name}-replica`) };
   }
 
   const system: RunningSystem = {
@@ -126,14 +148,20 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     urls,
     ports,
     processes,
+    replicas,
     // The gateway first, so no request reaches a service that is already gone.
     stop: async () => {
       await processes.gateway.stop(10_000);
-      await Promise.all(Object.values(processes).map((p) => p.stop(15_000)));
+      const all = [...Object.values(processes), ...Object.values(replicas).map((replica) => replica.process)];
+      await Promise.all(all.map((p) => p.stop(15_000)));
     },
   };
+  const instances = [
+    ...serviceNames.map((name) => [name, urls[name], processes[name]] as const),
+    ...Object.entries(replicas).map(([name, replica]) => [`${name}-replica`, replica.url, replica.process] as const),
+  ];
   try {
-    await Promise.all(serviceNames.map((name) => waitUntilLive(name, urls[name], processes[name], options.readyTimeoutMs ?? 90_000)));
+    await Promise.all(instances.map(([name, url, child]) => waitUntilLive(name, url, child, options.readyTimeoutMs ?? 90_000)));
   } catch (error) {
     await system.stop();
     throw error;
@@ -165,7 +193,7 @@ async function choosePorts(mode: 'fixed' | 'random'): Promise<SystemPorts> {
   return ports;
 }
 
-function waitUntilLive(name: ServiceName, url: string, process: ManagedProcess, timeoutMs: number) {
+function waitUntilLive(name: string, url: string, process: ManagedProcess, timeoutMs: number) {
   return retryUntil(name, timeoutMs, async () => {
     if (!process.running) throw new Fatal(`exited early:\n${process.recentOutput()}`);
     const response = await fetch(`${url}/health/live`, { signal: AbortSignal.timeout(1_000) });

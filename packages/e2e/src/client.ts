@@ -5,7 +5,8 @@ export interface ApiResponse<T = any> {
   body: T;
 }
 
-export function gatewayClient(baseUrl: string) {
+/** `timeoutMs` bounds each request (the default suits an idle machine; a loaded CI run may need more). */
+export function gatewayClient(baseUrl: string, timeoutMs = 10_000) {
   const request = async <T = any>(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<ApiResponse<T>> => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
@@ -14,7 +15,7 @@ export function gatewayClient(baseUrl: string) {
         ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
       },
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: AbortSignal.timeout(10_000),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };

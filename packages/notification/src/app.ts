@@ -29,9 +29,6 @@ export interface AppDeps {
 /** The topics whose events notify someone. */
 export const consumedTopics = [topics.appointment, topics.billing, topics.patient, authTopics.events];
 
-/** A claim on a message outlives any send: the transports time out within a minute. */
-const leaseMs = 5 * 60_000;
-
 export async function buildApp({ config, database, kafka, channels }: AppDeps): Promise<ServiceInstance> {
   const probe = createKafkaProbe(kafka);
   let consumer: EventConsumer | undefined;
@@ -59,7 +56,7 @@ export async function buildApp({ config, database, kafka, channels }: AppDeps): 
     initialDelayMs: config.NOTIFICATION_RETRY_INITIAL_MS,
     maxDelayMs: config.NOTIFICATION_RETRY_MAX_MS,
     concurrency: config.NOTIFICATION_CONCURRENCY,
-    leaseMs,
+    leaseMs: config.NOTIFICATION_LEASE_MS,
   };
 
   app.addHook('onReady', async () => {

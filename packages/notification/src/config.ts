@@ -30,6 +30,11 @@ export const notificationEnvSchema = z
     NOTIFICATION_POLL_INTERVAL_MS: positiveInt(1_000),
     /** Messages sent in parallel by one replica. */
     NOTIFICATION_CONCURRENCY: positiveInt(4),
+    /**
+     * How long a replica's claim on a message lasts: what a crashed replica was sending waits
+     * this long before another sends it. Longer than any transport timeout (under a minute).
+     */
+    NOTIFICATION_LEASE_MS: positiveInt(300_000),
   })
   .superRefine((env, context) => {
     if (Boolean(env.SMTP_USER) !== Boolean(env.SMTP_PASSWORD)) {

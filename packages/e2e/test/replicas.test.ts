@@ -1,0 +1,295 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { demoDefaults, startSystem, withDatabase, type RunningSystem, type ServiceName } from '@pms/devstack';
+import type {} from '../../devstack/src/vitest-provided.js';
+import { Kafka, logLevel } from 'kafkajs';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { gatewayClient, type GatewayClient } from '../src/client.js';
+
+// Two processes of every service that consumes or relays events, against the same databases
+// and Kafka, the way a cluster runs them. Everything is driven through the gateway; halfway
+// through, the second process of each is SIGKILLed and the first has to finish the work.
+const replicated = ['patient', 'doctor', 'appointment', 'billing', 'notification', 'analytics'] as const satisfies readonly ServiceName[];
+/** Consumer groups (the services' default KAFKA_GROUP_ID). */
+const groups = ['patient', 'doctor', 'billing', 'notification', 'analytics'] as const;
+const withOutbox = ['patient', 'doctor', 'appointment', 'billing'] as const;
+
+let system: RunningSystem;
+let api: GatewayClient;
+let kafka: Kafka;
+const serviceLog: string[] = [];
+const smtpApiUrl = inject('smtpApiUrl');
+const databasePrefix = `replicas_${Date.now().toString(36)}_`;
+const databases: Record<string, postgres.Sql> = {};
+/** Messages one notification replica sends at once. */
+const notificationConcurrency = 4;
+
+beforeAll(async () => {
+  system = await startSystem({
+    stack: {
+      databaseUrl: inject('databaseUrl'),
+      kafkaBrokers: inject('kafkaBrokers').split(','),
+      smtp: { host: inject('smtpHost'), port: inject('smtpPort'), apiUrl: smtpApiUrl },
+    },
+    dataDir: mkdtempSync(join(tmpdir(), 'pms-replicas-')),
+    databasePrefix,
+    ports: 'random',
+    runFrom: 'dist',
+    replicas: replicated,
+    // A message claimed by the killed replica is sent by the survivor once the claim expires.
+    // Fourteen processes on two shared cores: calls may wait far longer than on an idle machine.
+    env: {
+      LOG_LEVEL: 'warn',
+      SEED_DEMO_DATA: 'false',
+      NOTIFICATION_LEASE_MS: '15000',
+      NOTIFICATION_CONCURRENCY: String(notificationConcurrency),
+      UPSTREAM_TIMEOUT_MS: '30000',
+      GRPC_DEADLINE_MS: '10000',
+      BILLING_DEADLINE_MS: '10000',
+      PATIENT_GRPC_DEADLINE_MS: '10000',
+    },
+    onLine: (service, line) => serviceLog.push(`${service} | ${line}`),
+  });
+  api = gatewayClient(system.gatewayUrl, 40_000);
+  kafka = new Kafka({ clientId: 'replicas-test', brokers: inject('kafkaBrokers').split(','), logLevel: logLevel.NOTHING });
+  for (const name of [...withOutbox, 'notification']) {
+    databases[name] = postgres(withDatabase(inject('databaseUrl'), `${databasePrefix}${name}`), { max: 1, onnotice: () => undefined });
+  }
+});
+
+afterAll(async () => {
+  await Promise.all(Object.values(databases).map((sql) => sql.end()));
+  await system?.stop();
+  const problems = serviceLog.filter((line) => /"level":(50|60)/.test(line));
+  if (problems.length) console.error(problems.slice(-20).join('\n'));
+});
+
+/** Members of each consumer group by client id (`billing`, `billing-replica`). */
+async function groupMembers(): Promise<Record<string, string[]>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { groups: described } = await admin.describeGroups([...groups]);
+    return Object.fromEntries(described.map((group) => [group.groupId, group.state === 'Stable' ? group.members.map((m) => m.clientId).sort() : []]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Events not yet applied: unsent outbox rows, and consumer lag summed over every group and partition. */
+async function backlog(): Promise<{ unsent: number; lag: number }> {
+  let unsent = 0;
+  for (const name of withOutbox) {
+    const [row] = await databases[name]!<{ n: number }[]>`select count(*)::int as n from outbox where sent_at is null`;
+    unsent += row!.n;
+  }
+  const admin = kafka.admin();
+  await admin.connect();
+  let lag = 0;
+  try {
+    for (const groupId of groups) {
+      for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
+        if (topic.endsWith('.dlq')) continue;
+        const ends = await admin.fetchTopicOffsets(topic);
+        for (const end of ends) {
+          const committed = Number(partitions.find((p) => p.partition === end.partition)?.offset ?? -1);
+          lag += Number(end.high) - (committed < 0 ? Number(end.low) : committed);
+        }
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  return { unsent, lag };
+}
+
+interface Mail {
+  Subject: string;
+  Created: string;
+  MessageID: string;
+}
+const mailsTo = async (address: string): Promise<Mail[]> => {
+  const response = await fetch(`${smtpApiUrl}/api/v1/search?query=${encodeURIComponent(`to:${address}`)}&limit=100`);
+  return ((await response.json()) as { messages: Mail[] }).messages;
+};
+
+function tomorrowUtc(): { from: string; to: string } {
+  const day = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  return { from: `${day}T00:00:00Z`, to: `${day}T23:59:59Z` };
+}
+
+interface Booking {
+  id: string;
+  doctorId: string;
+  startsAt: string;
+  cancelled: boolean;
+}
+interface PatientRun {
+  id: string;
+  email: string;
+  bookings: Booking[];
+}
+
+describe('two replicas of every consuming and relaying service', () => {
+  let admin: string;
+  const doctorIds: string[] = [];
+  const freeSlots: { doctorId: string; startsAt: string }[] = [];
+  const patients: PatientRun[] = [];
+  let done = 0;
+  const window = tomorrowUtc();
+
+  /** One patient: created, two bookings, the first cancelled; in that order, through the gateway. */
+  async function patientStory(label: string): Promise<PatientRun> {
+    const email = `${label}-${randomUUID().slice(0, 8)}@replicas.example`;
+    const created = await api.post('/api/patients', { name: `Replica ${label}`, email, dateOfBirth: '1979-02-03' }, admin);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const run: PatientRun = { id: created.body.id, email, bookings: [] };
+    patients.push(run);
+    for (let i = 0; i < 2; i += 1) {
+      // A free slot at a time this patient has not booked yet (the list interleaves the doctors).
+      const slot = freeSlots.splice(freeSlots.findIndex((free) => !run.bookings.some((b) => b.startsAt === free.startsAt)), 1)[0]!;
+      const booked = await api.post('/api/appointments', { patientId: run.id, doctorId: slot.doctorId, startsAt: slot.startsAt, reason: 'replicas' }, admin);
+      expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+      run.bookings.push({ id: booked.body.id, doctorId: slot.doctorId, startsAt: slot.startsAt, cancelled: false });
+    }
+    const first = run.bookings[0]!;
+    const cancel = await api.post(`/api/appointments/${first.id}/cancel`, { reason: 'replicas' }, admin);
+    expect(cancel.status, JSON.stringify(cancel.body)).toBe(200);
+    first.cancelled = true;
+    done += 1;
+    return run;
+  }
+
+  it('every replica joins its consumer group', async () => {
+    await expect
+      .poll(groupMembers, { timeout: 60_000, interval: 500 })
+      .toEqual(Object.fromEntries(groups.map((group) => [group, [group, `${group}-replica`]])));
+  });
+
+  it('the admin creates three doctors with a free day tomorrow', async () => {
+    admin = await api.login(demoDefaults.ADMIN_EMAIL, demoDefaults.ADMIN_PASSWORD);
+    const hours = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '08:00', end: '18:00' }));
+    for (const n of [1, 2, 3]) {
+      const doctor = await api.post('/api/doctors', { name: `Dr. Replica ${n}`, email: `replica-${n}-${randomUUID().slice(0, 8)}@replicas.example`, specialty: 'CARDIOLOGY' }, admin);
+      expect(doctor.status).toBe(201);
+      expect((await api.put(`/api/doctors/${doctor.body.id}/schedule`, { timeZone: 'Europe/Berlin', slotMinutes: 30, hours }, admin)).status).toBe(200);
+      doctorIds.push(doctor.body.id);
+      const { body } = await api.get(`/api/doctors/${doctor.body.id}/availability?from=${window.from}&to=${window.to}`, admin);
+      freeSlots.push(...body.slots.map((slot: { startsAt: string }) => ({ doctorId: doctor.body.id, startsAt: slot.startsAt })));
+    }
+    expect(freeSlots.length).toBeGreaterThanOrEqual(28);
+    // Interleave the doctors so consecutive bookings hit different keys and partitions.
+    freeSlots.sort((a, b) => a.startsAt.localeCompare(b.startsAt) || a.doctorId.localeCompare(b.doctorId));
+  });
+
+  it('patients are created, book and cancel while the second process of every service is SIGKILLed', async () => {
+    // Wave 1 with both replicas working.
+    await Promise.all([1, 2, 3, 4].map((n) => patientStory(`w1p${n}`)));
+    // Wave 2 in flight when the replicas die: the kill lands while events stream through.
+    const wave2 = Promise.all([1, 2, 3, 4, 5, 6].map((n) => patientStory(`w2p${n}`)));
+    await expect.poll(() => done, { timeout: 120_000, interval: 20 }).toBeGreaterThanOrEqual(6);
+    await Promise.all(
+      replicated.map(async (name) => {
+        const replica = system.replicas[name]!.process;
+        process.kill(replica.pid, 'SIGKILL');
+        expect(await replica.exited).toBe('SIGKILL');
+      }),
+    );
+    await wave2;
+    // Wave 3 with only the survivors.
+    await Promise.all([1, 2, 3, 4].map((n) => patientStory(`w3p${n}`)));
+    expect(patients).toHaveLength(14);
+    // The survivors took over every group alone.
+    await expect.poll(groupMembers, { timeout: 60_000, interval: 500 }).toEqual(Object.fromEntries(groups.map((group) => [group, [group]])));
+  });
+
+  it('everything is applied: no event waits in an outbox or a consumer group', async () => {
+    // Until this holds no further effect can appear, so the exact counts below are final.
+    await expect.poll(backlog, { timeout: 120_000, interval: 500 }).toEqual({ unsent: 0, lag: 0 });
+    await expect
+      .poll(async () => (await databases.notification!<{ n: number }[]>`select count(*)::int as n from notifications where status <> 'SENT'`)[0]!.n, { timeout: 60_000, interval: 500 })
+      .toBe(0);
+  });
+
+  it('one invoice per booking, voided exactly for the cancelled ones', async () => {
+    for (const patient of patients) {
+      const { body } = await api.get(`/api/billing/invoices?patientId=${patient.id}`, admin);
+      const invoices = body.items as { appointmentId: string; status: string }[];
+      expect(invoices.map((invoice) => invoice.appointmentId).sort()).toEqual(patient.bookings.map((b) => b.id).sort());
+      for (const booking of patient.bookings) {
+        // VOID proves the cancellation was applied after the booking (order per key kept).
+        expect(invoices.find((invoice) => invoice.appointmentId === booking.id)?.status).toBe(booking.cancelled ? 'VOID' : 'PENDING');
+      }
+    }
+  });
+
+  it('one email per notification, the confirmation applied before the cancellation', async () => {
+    const resent: { subject: string; attempts: number }[] = [];
+    for (const patient of patients) {
+      const mails = await mailsTo(patient.email);
+      // One message per notification row: its id is the Message-ID the recipient deduplicates by.
+      const byId = new Map(mails.map((mail) => [/[0-9a-f-]{36}/.exec(mail.MessageID)![0], mail.Subject]));
+      const subjects = [...byId.values()];
+      const rows = await databases.notification!<{ id: string; subject: string; attempts: number }[]>`
+        select id, subject, attempts from notifications where recipient = ${patient.email} and channel = 'EMAIL' order by created_at, id`;
+      expect([...byId.keys()].sort(), subjects.join('\n')).toEqual(rows.map((row) => row.id).sort());
+      const booked = patient.bookings.length;
+      const cancelledCount = patient.bookings.filter((booking) => booking.cancelled).length;
+      expect(booked).toBe(2);
+      expect(subjects.filter((s) => s === 'Welcome to our clinic'), patient.email).toHaveLength(1);
+      expect(subjects.filter((s) => s.startsWith('Appointment confirmed')), patient.email).toHaveLength(booked);
+      expect(subjects.filter((s) => s.startsWith('Your invoice')), patient.email).toHaveLength(booked);
+      const cancelled = subjects.filter((s) => s.startsWith('Appointment cancelled'));
+      expect(cancelled, patient.email).toHaveLength(cancelledCount);
+      expect(byId.size).toBe(1 + 2 * booked + cancelledCount);
+      // Order per key: notification applied each appointment's booking before its cancellation
+      // (its log, in the order the events were consumed; the mails themselves go out in parallel).
+      const applied = rows.map((row) => row.subject);
+      for (const subject of cancelled) {
+        const when = subject.slice('Appointment cancelled: '.length);
+        expect(applied.indexOf(`Appointment confirmed: ${when}`), applied.join('\n')).toBeGreaterThanOrEqual(0);
+        expect(applied.indexOf(`Appointment confirmed: ${when}`), applied.join('\n')).toBeLessThan(applied.indexOf(subject));
+      }
+      // A second SMTP delivery of the same message happens only to one the killed replica had
+      // handed to the SMTP server but not yet recorded as sent: the survivor sends it again once
+      // the claim expires (SMTP has no transactions; the repeated Message-ID lets mail clients
+      // drop the copy).
+      for (const row of rows) {
+        const copies = mails.filter((mail) => mail.MessageID.includes(row.id)).length;
+        if (copies > 1) resent.push({ subject: row.subject, attempts: row.attempts });
+        if (copies > 1) expect(row.attempts, row.subject).toBeGreaterThan(1);
+      }
+    }
+    if (resent.length) console.info(`sent twice across the SIGKILL (in flight in the killed replica): ${JSON.stringify(resent)}`);
+    expect(resent.length).toBeLessThanOrEqual(notificationConcurrency);
+  });
+
+  it('analytics counts every booking and cancellation exactly once', async () => {
+    const from = new Date(Date.now() - 86_400_000).toISOString();
+    const to = new Date(Date.parse(window.to) + 86_400_000).toISOString();
+    const { status, body } = await api.get(`/api/analytics/summary?from=${from}&to=${to}`, admin);
+    expect(status).toBe(200);
+    const bookings = patients.flatMap((patient) => patient.bookings);
+    for (const doctorId of doctorIds) {
+      const row = body.byDoctor.find((entry: { doctorId: string }) => entry.doctorId === doctorId) ?? { appointmentsBooked: 0, appointmentsCancelled: 0 };
+      const mine = bookings.filter((booking) => booking.doctorId === doctorId);
+      expect(row, doctorId).toMatchObject({
+        appointmentsBooked: mine.length,
+        appointmentsCancelled: mine.filter((booking) => booking.cancelled).length,
+      });
+    }
+  });
+
+  it("the doctors' availability shows exactly the slots still booked as taken", async () => {
+    for (const doctorId of doctorIds) {
+      const { body } = await api.get(`/api/doctors/${doctorId}/availability?from=${window.from}&to=${window.to}`, admin);
+      const free = new Set(body.slots.map((slot: { startsAt: string }) => slot.startsAt));
+      for (const booking of patients.flatMap((patient) => patient.bookings).filter((b) => b.doctorId === doctorId)) {
+        expect(free.has(booking.startsAt), `${booking.startsAt} cancelled=${booking.cancelled}`).toBe(booking.cancelled);
+      }
+    }
+  });
+});
