@@ -12,9 +12,15 @@ import { eventually, gatewayClient, type GatewayClient } from '../src/client.js'
 let system: RunningSystem;
 let api: GatewayClient;
 const serviceLog: string[] = [];
-const smtpApiUrl = inject('smtpApiUrl');
+// `npm run compose:smoke` points the journey at a running stack (its gateway and Mailpit) instead.
+const external = process.env.PMS_GATEWAY_URL;
+const smtpApiUrl = process.env.PMS_SMTP_API_URL ?? inject('smtpApiUrl');
 
 beforeAll(async () => {
+  if (external) {
+    api = gatewayClient(external, 30_000);
+    return;
+  }
   system = await startSystem({
     stack: {
       databaseUrl: inject('databaseUrl'),
