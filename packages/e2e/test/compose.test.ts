@@ -57,7 +57,8 @@ describe('compose.yaml', () => {
     for (const name of serviceNames) {
       for (const [variable, value] of Object.entries(environment(name))) {
         const peer = /^([A-Z]+)_(URL|GRPC_URL)$/.exec(variable);
-        if (!peer || variable === 'DATABASE_URL' || variable === 'AUTH_JWKS_URL') continue;
+        // PUBLIC_URL is the address browsers use, not a peer's.
+        if (!peer || ['DATABASE_URL', 'AUTH_JWKS_URL', 'PUBLIC_URL'].includes(variable)) continue;
         const target = peer[1]!.toLowerCase() as ServiceName;
         const spec = serviceSpecs[target] as { http: number; grpc?: number };
         const port = peer[2] === 'GRPC_URL' ? spec.grpc : spec.http;

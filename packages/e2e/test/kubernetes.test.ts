@@ -151,7 +151,8 @@ describe.each(overlays)('deploy/kubernetes overlay %s', (overlay) => {
       if (spec.grpc) expect(Number(env.values.GRPC_PORT), `${name} GRPC_PORT`).toBe(spec.grpc);
       for (const [variable, value] of Object.entries(env.values)) {
         const peer = /^([A-Z]+)_(URL|GRPC_URL)$/.exec(variable);
-        if (!peer || variable === 'AUTH_JWKS_URL') continue;
+        // PUBLIC_URL is the address browsers use, not a peer's.
+        if (!peer || ['AUTH_JWKS_URL', 'PUBLIC_URL'].includes(variable)) continue;
         const target = peer[1]!.toLowerCase() as ServiceName;
         const port = peer[2] === 'GRPC_URL' ? (serviceSpecs[target] as { grpc?: number }).grpc : serviceSpecs[target].http;
         expect(value, `${name} ${variable}`).toMatch(new RegExp(`^(http://)?${target}:${port}$`));
@@ -206,7 +207,7 @@ describe.each(overlays)('deploy/kubernetes overlay %s', (overlay) => {
       const env = environmentOf(resources, name);
       const peers = new Set(
         Object.entries(env.values)
-          .filter(([variable]) => /_(URL|GRPC_URL)$/.test(variable))
+          .filter(([variable]) => /_(URL|GRPC_URL)$/.test(variable) && variable !== 'PUBLIC_URL')
           .map(([, value]) => /^(?:http:\/\/)?([a-z]+):/.exec(value)![1]),
       );
       for (const rule of own.flatMap((p) => p.spec.egress ?? [])) {
