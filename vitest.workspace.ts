@@ -40,6 +40,14 @@ export const projects = [
   service('notification'),
   service('analytics'),
   service('e2e', { testTimeout: 120_000, hookTimeout: 300_000, sequence: { groupOrder: 2 } }),
+  service('console', { include: ['test/unit/**/*.test.ts'] }),
+  // Chromium against the whole system started as `npm start` does: after e2e, so the two
+  // full systems do not compete for the machine.
+  service(
+    'console-browser',
+    { include: ['test/browser/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000, sequence: { groupOrder: 3 } },
+    'packages/console',
+  ),
 ];
 
 export default projects;

@@ -97,7 +97,7 @@ export function ScheduleEditor({ doctorId, editable }: { doctorId: string; edita
               data={weekdays.map((label, i) => ({ value: String(i + 1), label }))}
               disabled={!editable}
             />
-            <TextInput label="Start" type="time" value={row.start} onChange={(e) => change(index, { start: e.currentTarget.value })} error={errors[`hours.${index}.start`]} disabled={!editable} />
+            <TextInput label="Start" type="time" value={row.start} onChange={(e) => change(index, { start: e.currentTarget.value })} error={errors[`hours.${index}.start`] ?? errors[`hours.${index}`]} disabled={!editable} />
             <TextInput label="End" type="time" value={row.end} onChange={(e) => change(index, { end: e.currentTarget.value })} error={errors[`hours.${index}.end`]} disabled={!editable} />
             {editable && (
               <ActionIcon variant="subtle" color="red" size="lg" aria-label={`Remove working hours ${index + 1}`} onClick={() => setRows(rows.filter((_, i) => i !== index))}>

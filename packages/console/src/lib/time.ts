@@ -56,3 +56,19 @@ export function dayLabel(day: string): string {
 
 export const money = (cents: number, currency: string) =>
   new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(cents / 100);
+
+interface Span {
+  startsAt: string;
+  endsAt: string;
+}
+/**
+ * Free slots minus those an active appointment already covers: availability learns of a booking
+ * through an event, a moment after the appointment itself exists.
+ */
+export function freeSlots<S extends Span>(slots: S[], appointments: (Span & { status: string })[]): S[] {
+  const busy = appointments.filter((a) => a.status !== 'CANCELLED').map((a) => [Date.parse(a.startsAt), Date.parse(a.endsAt)] as const);
+  return slots.filter((slot) => {
+    const [start, end] = [Date.parse(slot.startsAt), Date.parse(slot.endsAt)];
+    return !busy.some(([busyStart, busyEnd]) => busyStart < end && start < busyEnd);
+  });
+}

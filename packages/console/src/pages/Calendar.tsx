@@ -10,7 +10,7 @@ import { BookSlot, type Slot } from '../components/BookSlot.js';
 import { PageTitle } from '../components/PageTitle.js';
 import { PatientPicker } from '../components/PatientPicker.js';
 import { useAppointments, useAvailability, useDoctor, useDoctors } from '../lib/queries.js';
-import { addDays, dateTimeIn, dayIn, dayLabel, dayStart, timeIn, weekStart } from '../lib/time.js';
+import { addDays, dateTimeIn, dayIn, dayLabel, dayStart, freeSlots, timeIn, weekStart } from '../lib/time.js';
 
 /** Day or week of one doctor: appointments and free slots; a free slot books in two clicks. */
 export default function Calendar() {
@@ -34,7 +34,7 @@ export default function Calendar() {
   const [booking, setBooking] = useState<Slot>();
 
   const navigate = (patch: Record<string, string>) => setParams((current) => ({ ...Object.fromEntries(current), ...patch }));
-  const slots = availability.data?.slots ?? [];
+  const slots = freeSlots(availability.data?.slots ?? [], appointments.data?.items ?? []);
   const staff = claims?.role === 'admin' || claims?.role === 'staff';
 
   return (

@@ -2,7 +2,7 @@ import { Anchor, Button, Group, Modal, NativeSelect, Pagination, Stack, Text } f
 import { invoiceStatuses, PaymentMethod, type Invoice } from '@pms/contracts/http';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { describeError } from '../api/errors.js';
 import { useApi } from '../api/session.js';
 import { FormAlert } from '../components/FormAlert.js';
@@ -26,9 +26,14 @@ function PatientName({ id }: { id: string }) {
 export default function Invoices() {
   const api = useApi();
   const queries = useQueryClient();
-  const [status, setStatus] = useState('');
-  const [patientId, setPatientId] = useState('');
-  const [page, setPage] = useState(1);
+  // Filters live in the URL: a link (or a reload) shows the same list.
+  const [params, setParams] = useSearchParams();
+  const status = params.get('status') ?? '';
+  const patientId = params.get('patient') ?? '';
+  const page = Number(params.get('page') ?? 1);
+  const filter = (patch: Record<string, string>) =>
+    setParams((current) => Object.fromEntries(Object.entries({ ...Object.fromEntries(current), page: '1', ...patch }).filter(([, v]) => v)));
+  const setPage = (next: number) => filter({ page: String(next) });
   const [paying, setPaying] = useState<Invoice>();
   const [method, setMethod] = useState<string>('CARD');
   const [error, setError] = useState<string>();
@@ -54,13 +59,10 @@ export default function Invoices() {
         <NativeSelect
           label="Status"
           value={status}
-          onChange={(e) => {
-            setStatus(e.currentTarget.value);
-            setPage(1);
-          }}
+          onChange={(e) => filter({ status: e.currentTarget.value })}
           data={[{ value: '', label: 'Any' }, ...invoiceStatuses]}
         />
-        <PatientPicker value={patientId} onChange={(id) => (setPatientId(id), setPage(1))} />
+        <PatientPicker value={patientId} onChange={(id) => filter({ patient: id })} />
       </Group>
       <InvoiceTable
         items={invoices.data?.items ?? []}

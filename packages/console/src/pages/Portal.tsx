@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Group, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
-import type { Patient } from '@pms/contracts/http';
+import type { Appointment, Patient } from '@pms/contracts/http';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { describeError } from '../api/errors.js';
@@ -10,7 +10,7 @@ import { InvoiceTable } from '../components/InvoiceTable.js';
 import { PageTitle } from '../components/PageTitle.js';
 import { PatientForm } from '../components/PatientForm.js';
 import { useAppointments, useAvailability, useDoctors, useInvoices, type Page } from '../lib/queries.js';
-import { addDays, dayIn, dayStart, timeIn } from '../lib/time.js';
+import { addDays, dayIn, dayStart, freeSlots, timeIn } from '../lib/time.js';
 import { specialtyLabel } from './Doctors.js';
 
 function VerifyBanner() {
@@ -43,7 +43,7 @@ function VerifyBanner() {
   );
 }
 
-function BookFromFreeSlots({ patient }: { patient: Patient }) {
+function BookFromFreeSlots({ patient, booked }: { patient: Patient; booked: Appointment[] }) {
   const { api } = useSession();
   const queries = useQueryClient();
   const doctors = useDoctors();
@@ -54,7 +54,7 @@ function BookFromFreeSlots({ patient }: { patient: Patient }) {
   const [day, setDay] = useState(addDays(dayIn(Date.now(), timeZone), 1));
   const availability = useAvailability(doctor?.id, dayStart(day, timeZone).toISOString(), dayStart(addDays(day, 1), timeZone).toISOString());
   const [booking, setBooking] = useState<Slot>();
-  const slots = (availability.data?.slots ?? []).filter((slot) => Date.parse(slot.startsAt) > Date.now());
+  const slots = freeSlots(availability.data?.slots ?? [], booked).filter((slot) => Date.parse(slot.startsAt) > Date.now());
   return (
     <section aria-labelledby="book-heading">
       <Title order={3} id="book-heading" mb="xs">
@@ -122,7 +122,7 @@ function MyRecord({ patient }: { patient: Patient }) {
           {patient.phone ? ` · ${patient.phone}` : ''}
         </Text>
       </Card>
-      <BookFromFreeSlots patient={patient} />
+      <BookFromFreeSlots patient={patient} booked={appointments.data?.items ?? []} />
       <section aria-labelledby="mine-heading">
         <Title order={3} id="mine-heading" mb="xs">
           My appointments
