@@ -262,9 +262,13 @@ describe('the console in a real browser', () => {
 
     await appointments.getByRole('button', { name: 'Cancel' }).click();
     await appointments.getByText('CANCELLED').waitFor();
-    await page.getByRole('button', { name: 'Free slot 11:00' }).waitFor();
-    await page.reload();
-    await page.getByRole('table', { name: 'Invoices' }).getByText('VOID').waitFor();
+    await reloadUntil(
+      page,
+      'the slot free again and the invoice void',
+      async () =>
+        (await page.getByRole('button', { name: 'Free slot 11:00' }).count()) === 1 &&
+        (await page.getByRole('table', { name: 'Invoices' }).getByText('VOID').count()) === 1,
+    );
   });
 
   it('the doctor signs in, sees their day and checks the patient in', async () => {
