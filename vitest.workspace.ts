@@ -45,7 +45,7 @@ export const projects = [
   // full systems do not compete for the machine.
   service(
     'console-browser',
-    { include: ['test/browser/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000, sequence: { groupOrder: 3 } },
+    { include: ['test/browser/**/*.test.ts'], testTimeout: 240_000, hookTimeout: 300_000, sequence: { groupOrder: 3 } },
     'packages/console',
   ),
 ];

@@ -36,6 +36,8 @@ export interface Tab {
 /** A fresh browser profile (no cache, no storage) on one page that records console errors. */
 export async function openTab(browser: Browser, baseURL: string): Promise<Tab> {
   const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 860 }, locale: 'en-GB' });
+  // Generous: the suite shares two cores with everything else CI runs.
+  context.setDefaultTimeout(60_000);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {
