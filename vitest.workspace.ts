@@ -41,7 +41,15 @@ export const projects = [
   service('analytics'),
   service('e2e', { exclude: ['test/replicas.test.ts'], testTimeout: 120_000, hookTimeout: 300_000, sequence: { groupOrder: 2 } }),
   // Two processes per service on the default consumer groups: alone, after the e2e journey.
+  service('console', { include: ['test/unit/**/*.test.ts'] }),
   service('replicas', { include: ['test/replicas.test.ts'], testTimeout: 180_000, hookTimeout: 300_000, sequence: { groupOrder: 3 } }, 'packages/e2e'),
+  // Chromium against the whole system started as `npm start` does: last and alone, so two full
+  // systems never compete for the machine.
+  service(
+    'console-browser',
+    { include: ['test/browser/**/*.test.ts'], testTimeout: 240_000, hookTimeout: 300_000, sequence: { groupOrder: 4 } },
+    'packages/console',
+  ),
 ];
 
 export default projects;

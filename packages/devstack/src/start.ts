@@ -36,6 +36,7 @@ const t = stack.timings;
 console.log(`
   Patient management system is up
   ────────────────────────────────────────────────────────────
+  Console      ${system?.gatewayUrl}/
   Gateway      ${system?.gatewayUrl}
   API docs     ${system?.gatewayUrl}/docs
   Demo admin   ${admin.email} / ${admin.password}

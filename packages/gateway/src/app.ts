@@ -4,6 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import { authenticationPlugin, createService, tokenSourceFrom, type ServiceInstance } from '@pms/platform';
 import { AppError } from '@pms/platform/errors';
 import type { GatewayConfig } from './config.js';
+import { registerConsole } from './routes/console.js';
 import { registerDocs } from './routes/docs.js';
 import { registerProxy } from './routes/proxy.js';
 import { upstreamChecks } from './routes/readiness.js';
@@ -13,7 +14,7 @@ export interface AppDeps {
   config: GatewayConfig;
 }
 
-/** The front door (DESIGN.md §3): routing, token checks, rate limits, CORS, security headers, /docs. */
+/** The front door (DESIGN.md §3): routing, token checks, rate limits, CORS, security headers, /docs, the web console. */
 export async function buildApp({ config }: AppDeps): Promise<ServiceInstance> {
   const upstreams = upstreamsOf(config);
   const everyUpstream = [upstreams.auth, ...upstreams.api];
@@ -51,6 +52,7 @@ export async function buildApp({ config }: AppDeps): Promise<ServiceInstance> {
   });
 
   await registerDocs(app, everyUpstream, config.UPSTREAM_TIMEOUT_MS);
+  await registerConsole(app, config.CONSOLE_DIR);
 
   const tuning = {
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { envFragments, parseConfig } from '@pms/platform';
 import { z } from 'zod';
 
@@ -30,6 +31,8 @@ export const gatewayEnvSchema = z
     /** Keep-alive connections per upstream. */
     UPSTREAM_CONNECTIONS: positiveInt(128),
     BODY_LIMIT_BYTES: positiveInt(1_048_576),
+    /** The built web console (packages/console/dist, from src/ or dist/ alike). */
+    CONSOLE_DIR: z.string().min(1).default(fileURLToPath(new URL('../../console/dist', import.meta.url))),
   })
   .transform((env) => ({
     ...env,

@@ -1,0 +1,132 @@
+import { ActionIcon, Alert, Button, Group, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
+import { ScheduleInput } from '@pms/contracts/http';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import type { z } from 'zod';
+import { describeError } from '../api/errors.js';
+import { useApi } from '../api/session.js';
+import { fieldErrorsOf, serverFieldErrors, type FieldErrors } from '../forms/errors.js';
+import { FormAlert } from './FormAlert.js';
+
+type Schedule = z.infer<typeof ScheduleInput>;
+interface Row {
+  weekday: string;
+  start: string;
+  end: string;
+}
+
+export const weekdays = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const presets = {
+  'Weekdays 09:00–17:00': [1, 2, 3, 4, 5].map((day) => ({ weekday: String(day), start: '09:00', end: '17:00' })),
+  'Every day 08:00–18:00': [1, 2, 3, 4, 5, 6, 7].map((day) => ({ weekday: String(day), start: '08:00', end: '18:00' })),
+};
+
+/** The weekly working hours of a doctor (admin): any number of ranges per weekday. */
+export function ScheduleEditor({ doctorId, editable }: { doctorId: string; editable: boolean }) {
+  const api = useApi();
+  const queries = useQueryClient();
+  const schedule = useQuery({ queryKey: ['schedule', doctorId], queryFn: () => api.get<Schedule>(`/api/doctors/${doctorId}/schedule`) });
+  const [timeZone, setTimeZone] = useState('Europe/Berlin');
+  const [slotMinutes, setSlotMinutes] = useState('30');
+  const [rows, setRows] = useState<Row[]>([]);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string>();
+  const [saved, setSaved] = useState(false);
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    if (!schedule.data) return;
+    setTimeZone(schedule.data.timeZone);
+    setSlotMinutes(String(schedule.data.slotMinutes));
+    setRows(schedule.data.hours.map((hours) => ({ ...hours, weekday: String(hours.weekday) })));
+  }, [schedule.data]);
+
+  const change = (index: number, patch: Partial<Row>) => {
+    setSaved(false);
+    setRows((current) => current.map((row, i) => (i === index ? { ...row, ...patch } : row)));
+  };
+
+  const save = async () => {
+    setFormError(undefined);
+    setSaved(false);
+    const input = { timeZone, slotMinutes: Number(slotMinutes), hours: rows.map((row) => ({ ...row, weekday: Number(row.weekday) })) };
+    const parsed = ScheduleInput.safeParse(input);
+    if (!parsed.success) return setErrors(fieldErrorsOf(parsed.error));
+    setErrors({});
+    setSaving(true);
+    try {
+      queries.setQueryData(['schedule', doctorId], await api.put<Schedule>(`/api/doctors/${doctorId}/schedule`, parsed.data));
+      await queries.invalidateQueries({ queryKey: ['availability', doctorId] });
+      await queries.invalidateQueries({ queryKey: ['doctor', doctorId] });
+      setSaved(true);
+    } catch (error) {
+      setErrors(serverFieldErrors(error));
+      setFormError(describeError(error));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  if (schedule.isError) return <Alert color="red">{describeError(schedule.error)}</Alert>;
+  return (
+    <section aria-labelledby="schedule-heading">
+      <Title order={3} id="schedule-heading" mb="xs">
+        Weekly schedule
+      </Title>
+      <Stack gap="sm">
+        <FormAlert message={formError} />
+        <Group align="flex-start">
+          <TextInput label="Time zone" value={timeZone} onChange={(e) => setTimeZone(e.currentTarget.value)} error={errors.timeZone} disabled={!editable} />
+          <TextInput
+            label="Slot minutes"
+            type="number"
+            value={slotMinutes}
+            onChange={(e) => setSlotMinutes(e.currentTarget.value)}
+            error={errors.slotMinutes}
+            disabled={!editable}
+            w={120}
+          />
+        </Group>
+        {rows.length === 0 && <Text c="dimmed">No working hours yet.</Text>}
+        {rows.map((row, index) => (
+          <Group key={index} align="flex-end" role="group" aria-label={`Working hours ${index + 1}`}>
+            <NativeSelect
+              label="Day"
+              value={row.weekday}
+              onChange={(e) => change(index, { weekday: e.currentTarget.value })}
+              data={weekdays.map((label, i) => ({ value: String(i + 1), label }))}
+              disabled={!editable}
+            />
+            <TextInput label="Start" type="time" value={row.start} onChange={(e) => change(index, { start: e.currentTarget.value })} error={errors[`hours.${index}.start`] ?? errors[`hours.${index}`]} disabled={!editable} />
+            <TextInput label="End" type="time" value={row.end} onChange={(e) => change(index, { end: e.currentTarget.value })} error={errors[`hours.${index}.end`]} disabled={!editable} />
+            {editable && (
+              <ActionIcon variant="subtle" color="red" size="lg" aria-label={`Remove working hours ${index + 1}`} onClick={() => setRows(rows.filter((_, i) => i !== index))}>
+                ×
+              </ActionIcon>
+            )}
+          </Group>
+        ))}
+        {editable && (
+          <Group>
+            <Button variant="default" onClick={() => setRows([...rows, { weekday: '1', start: '09:00', end: '17:00' }])}>
+              Add hours
+            </Button>
+            {Object.entries(presets).map(([label, preset]) => (
+              <Button key={label} variant="default" onClick={() => setRows(preset)}>
+                {label}
+              </Button>
+            ))}
+            <Button onClick={() => void save()} loading={saving}>
+              Save schedule
+            </Button>
+          </Group>
+        )}
+        {saved && (
+          <Text c="green" role="status">
+            Schedule saved.
+          </Text>
+        )}
+      </Stack>
+    </section>
+  );
+}

@@ -1,0 +1,22 @@
+import { Badge } from '@mantine/core';
+
+const colors: Record<string, string> = {
+  BOOKED: 'blue',
+  CHECKED_IN: 'violet',
+  COMPLETED: 'green',
+  CANCELLED: 'gray',
+  NO_SHOW: 'orange',
+  PENDING: 'yellow',
+  PAID: 'green',
+  VOID: 'gray',
+  SENT: 'green',
+  FAILED: 'red',
+};
+
+export function StatusBadge({ status }: { status: string }) {
+  return (
+    <Badge color={colors[status] ?? 'gray'} variant="light">
+      {status.replace('_', ' ')}
+    </Badge>
+  );
+}

@@ -1,0 +1,88 @@
+import { Button, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { TimeOffInput } from '@pms/contracts/http';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useApi } from '../api/session.js';
+import { orUndefined, useZodForm } from '../forms/useZodForm.js';
+import { dateTimeIn } from '../lib/time.js';
+import { FormAlert } from './FormAlert.js';
+
+interface TimeOff {
+  id: string;
+  startsAt: string;
+  endsAt: string;
+  reason: string | null;
+}
+
+/** datetime-local text ('2026-12-01T09:00') as an instant in the browser's zone. */
+const localToIso = (value: string) => (value ? new Date(value).toISOString() : value);
+
+export function TimeOffEditor({ doctorId, editable }: { doctorId: string; editable: boolean }) {
+  const api = useApi();
+  const queries = useQueryClient();
+  const list = useQuery({ queryKey: ['time-off', doctorId], queryFn: () => api.get<{ items: TimeOff[] }>(`/api/doctors/${doctorId}/time-off`) });
+  const refresh = async () => {
+    await queries.invalidateQueries({ queryKey: ['time-off', doctorId] });
+    await queries.invalidateQueries({ queryKey: ['availability', doctorId] });
+  };
+  const form = useZodForm({
+    schema: TimeOffInput,
+    initial: { startsAt: '', endsAt: '', reason: '' },
+    toInput: (values) => ({ startsAt: localToIso(values.startsAt), endsAt: localToIso(values.endsAt), reason: orUndefined(values.reason) }),
+    submit: async (input) => {
+      await api.post(`/api/doctors/${doctorId}/time-off`, input);
+      form.reset({ startsAt: '', endsAt: '', reason: '' });
+      await refresh();
+    },
+  });
+  const remove = async (id: string) => {
+    await api.delete(`/api/doctors/${doctorId}/time-off/${id}`);
+    await refresh();
+  };
+  return (
+    <section aria-labelledby="time-off-heading">
+      <Title order={3} id="time-off-heading" mb="xs">
+        Time off
+      </Title>
+      {list.data?.items.length ? (
+        <Table aria-label="Time off">
+          <Table.Tbody>
+            {list.data.items.map((entry) => (
+              <Table.Tr key={entry.id}>
+                <Table.Td>
+                  {dateTimeIn(entry.startsAt)} – {dateTimeIn(entry.endsAt)}
+                </Table.Td>
+                <Table.Td>{entry.reason ?? ''}</Table.Td>
+                <Table.Td>
+                  {editable && (
+                    <Button size="xs" variant="subtle" color="red" onClick={() => void remove(entry.id)}>
+                      Remove
+                    </Button>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      ) : (
+        <Text c="dimmed">No time off.</Text>
+      )}
+      {editable && (
+        <form onSubmit={form.onSubmit} noValidate aria-label="Add time off">
+          <Stack gap="sm" mt="sm">
+            <FormAlert message={form.formError} />
+            <Group align="flex-start">
+              <TextInput label="From" type="datetime-local" {...form.field('startsAt')} />
+              <TextInput label="Until" type="datetime-local" {...form.field('endsAt')} />
+              <TextInput label="Reason" {...form.field('reason')} />
+            </Group>
+            <Group>
+              <Button type="submit" variant="default" loading={form.submitting}>
+                Add time off
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      )}
+    </section>
+  );
+}

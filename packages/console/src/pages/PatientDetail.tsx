@@ -1,0 +1,125 @@
+import { Alert, Button, Card, Grid, Loader, Modal, Stack, Table, Text, Title } from '@mantine/core';
+import type { AuditEntry, Patient, PatientInput } from '@pms/contracts/http';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useParams } from 'react-router';
+import { describeError } from '../api/errors.js';
+import { isStaff, useSession } from '../api/session.js';
+import { AppointmentTable } from '../components/AppointmentTable.js';
+import { InvoiceTable } from '../components/InvoiceTable.js';
+import { PageTitle } from '../components/PageTitle.js';
+import { PatientForm } from '../components/PatientForm.js';
+import { useAppointments, useInvoices, usePatient, type Page } from '../lib/queries.js';
+import { dateTimeIn } from '../lib/time.js';
+
+export default function PatientDetail() {
+  const { id } = useParams();
+  const { api, claims } = useSession();
+  const queries = useQueryClient();
+  const [editing, setEditing] = useState(false);
+  const patient = usePatient(id);
+  const appointments = useAppointments({ patientId: id }, claims?.role !== 'doctor');
+  const invoices = useInvoices({ patientId: id, pageSize: 100 }, isStaff(claims));
+  const audit = useQuery({
+    queryKey: ['audit', id],
+    queryFn: () => api.get<Page<AuditEntry>>(`/api/patients/audit?patientId=${id}&pageSize=50`),
+    enabled: claims?.role === 'admin',
+  });
+
+  if (patient.isPending) return <Loader aria-label="Loading" />;
+  if (patient.isError) return <Alert color="red" role="alert">{describeError(patient.error)}</Alert>;
+  const record = patient.data;
+
+  const save = async (input: PatientInput) => {
+    const saved = await api.put<Patient>(`/api/patients/${record.id}`, input);
+    queries.setQueryData(['patient', record.id], saved);
+    await queries.invalidateQueries({ queryKey: ['patients'] });
+    setEditing(false);
+  };
+
+  return (
+    <>
+      <PageTitle title={record.name}>{isStaff(claims) && <Button onClick={() => setEditing(true)}>Edit</Button>}</PageTitle>
+      <Grid>
+        <Grid.Col span={{ base: 12, md: 4 }}>
+          <Card withBorder>
+            <Stack gap={4}>
+              <Text>
+                <b>Email:</b> {record.email}
+              </Text>
+              <Text>
+                <b>Date of birth:</b> {record.dateOfBirth}
+              </Text>
+              <Text>
+                <b>Phone:</b> {record.phone ?? '—'}
+              </Text>
+              <Text>
+                <b>Address:</b> {record.address ?? '—'}
+              </Text>
+              <Text>
+                <b>Billing:</b> {record.billingStatus}
+              </Text>
+              <Text size="sm" c="dimmed">
+                Registered {dateTimeIn(record.registeredAt)}
+              </Text>
+            </Stack>
+          </Card>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 8 }}>
+          <Stack>
+            {claims?.role !== 'doctor' && (
+              <section aria-labelledby="appointments-heading">
+                <Title order={3} id="appointments-heading" mb="xs">
+                  Appointments
+                </Title>
+                <AppointmentTable items={appointments.data?.items ?? []} />
+              </section>
+            )}
+            {isStaff(claims) && (
+              <section aria-labelledby="invoices-heading">
+                <Title order={3} id="invoices-heading" mb="xs">
+                  Invoices
+                </Title>
+                <InvoiceTable items={invoices.data?.items ?? []} />
+              </section>
+            )}
+            {claims?.role === 'admin' && (
+              <section aria-labelledby="audit-heading">
+                <Title order={3} id="audit-heading" mb="xs">
+                  Audit trail
+                </Title>
+                <Table aria-label="Audit trail">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>When</Table.Th>
+                      <Table.Th>Action</Table.Th>
+                      <Table.Th>Role</Table.Th>
+                      <Table.Th>Actor</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {audit.data?.items.map((entry) => (
+                      <Table.Tr key={entry.id}>
+                        <Table.Td>{dateTimeIn(entry.at)}</Table.Td>
+                        <Table.Td>{entry.action}</Table.Td>
+                        <Table.Td>{entry.actorRole}</Table.Td>
+                        <Table.Td>
+                          <Text size="xs" ff="monospace">
+                            {entry.actorId}
+                          </Text>
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </section>
+            )}
+          </Stack>
+        </Grid.Col>
+      </Grid>
+      <Modal opened={editing} onClose={() => setEditing(false)} title="Edit patient">
+        <PatientForm initial={record} submitLabel="Save" onSubmit={save} />
+      </Modal>
+    </>
+  );
+}

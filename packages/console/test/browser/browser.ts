@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '@pms/devstack';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** Debian's Chromium (`apt-get install chromium`): Playwright's own browser download does not work here. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export interface Tab {
+  page: Page;
+  context: BrowserContext;
+  /** Every console error and uncaught exception of the page so far. */
+  errors: string[];
+  /** Takes errors the test caused on purpose (a 400 it provoked) out of `errors`. */
+  expectErrors(pattern: RegExp): void;
+  screenshot(name: string): Promise<void>;
+}
+
+/** A fresh browser profile (no cache, no storage) on one page that records console errors. */
+export async function openTab(browser: Browser, baseURL: string): Promise<Tab> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 860 }, locale: 'en-GB' });
+  // Generous: the suite shares two cores with everything else CI runs.
+  context.setDefaultTimeout(60_000);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  return {
+    page,
+    context,
+    errors,
+    expectErrors(pattern) {
+      const before = errors.length;
+      const kept = errors.filter((error) => !pattern.test(error));
+      if (kept.length === before) throw new Error(`expected a console error matching ${pattern}, got ${JSON.stringify(errors)}`);
+      errors.splice(0, errors.length, ...kept);
+    },
+    async screenshot(name) {
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      // Let fonts and transitions settle so the picture shows what a user sees.
+      await page.waitForLoadState('networkidle');
+      await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+    },
+  };
+}
