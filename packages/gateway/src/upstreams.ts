@@ -5,7 +5,7 @@ export interface Upstream {
   name: string;
   /** The path prefix the service owns; forwarded unchanged. */
   prefix: string;
-  /** Further prefixes the same service owns (same pool, same docs). */
+  /** Further prefixes the same service owns (one proxy each, one entry in /docs). */
   morePrefixes?: string[];
   url: string;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isoDate, isoDateTime, uuid } from '../common.js';
 import { Specialty } from '../http/doctor.js';
-import { ContactPreferences, defaultContactPreferences } from '../http/patient.js';
+import { ContactPreferences } from '../http/patient.js';
 import { AppointmentTypeInput, SchedulingPolicy } from '../http/scheduling.js';
 
 export const PatientSnapshot = z.object({
@@ -13,8 +13,8 @@ export const PatientSnapshot = z.object({
   dateOfBirth: isoDate,
   ownerUserId: uuid.nullable(),
   registeredAt: isoDateTime,
-  /** Missing in events written before contact preferences existed: the defaults applied then. */
-  contactPreferences: ContactPreferences.default(defaultContactPreferences),
+  /** Missing in events written before contact preferences existed: `defaultContactPreferences` applied then. */
+  contactPreferences: ContactPreferences.optional(),
 });
 export const PatientCreated = PatientSnapshot;
 export const PatientUpdated = PatientSnapshot;
