@@ -6,14 +6,14 @@ import { patientContacts, reminders, type PatientContactRow, type ReminderRow } 
 type Appointment = EventData<'AppointmentBooked'>;
 
 /**
- * One row per offset whose moment is still ahead (an offset already past is skipped). A
+ * One row per offset whose moment is after `since` (an offset already past then is skipped). A
  * redelivered event finds its rows there and adds nothing.
  */
-export async function scheduleReminders(db: Executor, appointment: Appointment, offsetsSeconds: number[], now: Date): Promise<void> {
+export async function scheduleReminders(db: Executor, appointment: Appointment, offsetsSeconds: number[], since: Date): Promise<void> {
   const startsAt = new Date(appointment.startsAt);
   const rows = offsetsSeconds
     .map((offsetSeconds) => ({ offsetSeconds, dueAt: new Date(startsAt.getTime() - offsetSeconds * 1000) }))
-    .filter((row) => row.dueAt > now)
+    .filter((row) => row.dueAt > since)
     .map((row) => ({ ...row, appointmentId: appointment.appointmentId, patientId: appointment.patientId, startsAt, appointment }));
   if (rows.length > 0) await db.insert(reminders).values(rows).onConflictDoNothing();
 }

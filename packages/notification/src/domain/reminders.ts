@@ -7,14 +7,19 @@ import { reminderMessages } from './messages.js';
 
 export const reminderType = 'AppointmentReminder';
 
-/** The appointment-events side of reminders; each call runs in the consumer's transaction. */
-export function reminderSchedule(offsetsSeconds: number[], now: () => Date = () => new Date()) {
+/**
+ * The appointment-events side of reminders; each call runs in the consumer's transaction.
+ * `bookedAt` is when the event happened: an offset already past then is skipped, one that
+ * passed only while the event waited in Kafka still goes out (at once).
+ */
+export function reminderSchedule(offsetsSeconds: number[]) {
   return {
-    booked: (tx: Executor, appointment: EventData<'AppointmentBooked'>) => scheduleReminders(tx, appointment, offsetsSeconds, now()),
+    booked: (tx: Executor, appointment: EventData<'AppointmentBooked'>, bookedAt: Date) =>
+      scheduleReminders(tx, appointment, offsetsSeconds, bookedAt),
     /** The reminders move: the ones not yet sent for the old time go, the new time gets its own. */
-    rescheduled: async (tx: Executor, appointment: EventData<'AppointmentBooked'>) => {
+    rescheduled: async (tx: Executor, appointment: EventData<'AppointmentBooked'>, movedAt: Date) => {
       await dropReminders(tx, appointment.appointmentId);
-      await scheduleReminders(tx, appointment, offsetsSeconds, now());
+      await scheduleReminders(tx, appointment, offsetsSeconds, movedAt);
     },
     /** Cancelled, completed, no-show: nothing more to remind of. */
     ended: (tx: Executor, appointment: EventData<'AppointmentBooked'>) => dropReminders(tx, appointment.appointmentId),

@@ -18,8 +18,8 @@ export function notificationHandlers(reminderOffsetsSeconds: number[]): EventHan
     effects.set(type, [...(effects.get(type) ?? []), effect as Effect]);
 
   for (const type of notifyingEventTypes) add(type, (event, tx) => recordEventNotifications(tx, event));
-  add('AppointmentBooked', (event, tx) => schedule.booked(tx, event.data));
-  add('AppointmentRescheduled', (event, tx) => schedule.rescheduled(tx, event.data));
+  add('AppointmentBooked', (event, tx) => schedule.booked(tx, event.data, new Date(event.occurredAt)));
+  add('AppointmentRescheduled', (event, tx) => schedule.rescheduled(tx, event.data, new Date(event.occurredAt)));
   for (const type of ['AppointmentCancelled', 'AppointmentCompleted', 'AppointmentNoShow'] as const) {
     add(type, (event, tx) => schedule.ended(tx, event.data));
   }
