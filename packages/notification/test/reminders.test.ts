@@ -84,7 +84,7 @@ describe('appointment reminders', () => {
     await sentReminder(marker.patient.email);
     const [reminder] = await sentReminder(moved.patient.email);
     expect(reminder?.subject).toContain('Reminder:');
-    expect((await scheduledFor(moved.appointmentId)).map((row) => [row.starts_at.toISOString(), row.offset_seconds, row.status])).toEqual([
+    expect((await scheduledFor(moved.appointmentId)).map((row) => [new Date(row.starts_at).toISOString(), row.offset_seconds, row.status])).toEqual([
       [new Date(later.startsAt).toISOString(), 3_600, 'QUEUED'],
     ]);
     expect(await remindersTo(cancelled.patient.email)).toEqual([]);
