@@ -27,7 +27,14 @@ beforeAll(async () => {
     databasePrefix: `e2es_${Date.now().toString(36)}_`,
     ports: 'random',
     runFrom: 'dist',
-    env: { LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false', REMINDER_OFFSETS: `24h,${reminderSeconds}s`, WAITLIST_OFFER_MINUTES: '30' },
+    env: {
+      LOG_LEVEL: 'warn',
+      SEED_DEMO_DATA: 'false',
+      REMINDER_OFFSETS: `24h,${reminderSeconds}s`,
+      WAITLIST_OFFER_MINUTES: '30',
+      // Every helper's tests share two cores: give a slow upstream time rather than a 503.
+      UPSTREAM_TIMEOUT_MS: '20000',
+    },
     onLine: (service, line) => serviceLog.push(`${service} | ${line}`),
   });
   api = gatewayClient(system.gatewayUrl);
