@@ -1,18 +1,26 @@
+import { topics } from '@pms/contracts';
 import {
+  consumerJoined,
   createKafka,
   createKafkaProbe,
   createRevocationFeed,
   createService,
+  startConsumer,
   startOutboxRelay,
   tokenSourceFrom,
   type DatabaseHandle,
+  type EventConsumer,
   type OutboxRelay,
   type ServiceInstance,
 } from '@pms/platform';
 import type { AppointmentConfig } from './config.js';
 import type { AppointmentsContext } from './domain/context.js';
 import { grpcPeers, type DoctorClient, type PatientClient } from './peers/grpc-peers.js';
+import { waitlistHandlers } from './events/handlers.js';
 import { appointmentRoutes } from './routes/appointments.js';
+import { schedulingRoutes } from './routes/scheduling.js';
+import { waitlistRoutes } from './routes/waitlist.js';
+import { startOfferExpiry, type OfferExpiry } from './workers/offer-expiry.js';
 
 export interface AppDeps {
   config: AppointmentConfig;
@@ -20,7 +28,12 @@ export interface AppDeps {
   database: DatabaseHandle;
   patients: PatientClient;
   doctors: DoctorClient;
+  /** The clock of policy checks; tests move it. */
+  now?: () => Date;
 }
+
+/** How often lapsed waitlist offers are looked for. */
+const offerExpiryIntervalMs = 1_000;
 
 /**
  * The appointment service. `ready()` starts the outbox relay; `close()` stops it and then
@@ -29,6 +42,8 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps): Promise<ServiceInstance> {
   const { config, database, patients, doctors } = deps;
   let relay: OutboxRelay | undefined;
+  let consumer: EventConsumer | undefined;
+  let offerExpiry: OfferExpiry | undefined;
 
   // Tokens of users who logged out or were disabled stop working here within seconds.
   const revocations = createRevocationFeed();
@@ -45,6 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<ServiceInstance> {
       kafka: () => kafkaProbe.check(),
       patient: () => patients.ping(),
       doctor: () => doctors.ping(),
+      consumer: () => consumerJoined(consumer),
     },
   });
   // Built here rather than in main so kafkajs logs through the service's logger.
@@ -55,16 +71,31 @@ export async function buildApp(deps: AppDeps): Promise<ServiceInstance> {
     db: database.db,
     peers: grpcPeers(patients, doctors),
     defaultDurationMinutes: config.DEFAULT_APPOINTMENT_MINUTES,
+    waitlistOfferMinutes: config.WAITLIST_OFFER_MINUTES,
+    now: deps.now ?? (() => new Date()),
   };
   appointmentRoutes(app, ctx);
+  schedulingRoutes(app, ctx);
+  waitlistRoutes(app, ctx);
 
   app.addHook('onReady', async () => {
     revocations.start({ kafka, service: 'appointment', logger: app.log });
     relay = startOutboxRelay({ handle: database, kafka, logger: app.log });
+    // The waitlist follows this service's own events: freed slots are offered after the
+    // cancellation committed, and a crash between the two loses nothing.
+    consumer = startConsumer({
+      kafka,
+      groupId: config.KAFKA_GROUP_ID,
+      topics: [topics.appointment],
+      handle: database,
+      handlers: waitlistHandlers(config.WAITLIST_OFFER_MINUTES),
+      logger: app.log.child({ component: 'consumer' }),
+    });
+    offerExpiry = startOfferExpiry(database.db, offerExpiryIntervalMs, app.log);
   });
   app.addHook('onClose', async () => {
-    await revocations.stop();
-    await Promise.all([relay?.stop(), kafkaProbe.close()]);
+    await Promise.all([revocations.stop(), consumer?.stop()]);
+    await Promise.all([relay?.stop(), offerExpiry?.stop(), kafkaProbe.close()]);
     patients.close();
     doctors.close();
     await database.close();

@@ -17,6 +17,10 @@ export const appointmentEnvSchema = z
     DOCTOR_GRPC_URL: z.string().min(1).default('localhost:9083'),
     /** Deadline of every call to patient and doctor: a slow peer turns into a quick 503. */
     GRPC_DEADLINE_MS: z.coerce.number().int().min(50).max(30_000).default(1_000),
+    /** Consumer group of the waitlist's appointment-events consumer; replicas share it. */
+    KAFKA_GROUP_ID: z.string().min(1).default('appointment'),
+    /** How long a freed slot is held for a waitlist entry before it passes to the next. */
+    WAITLIST_OFFER_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
     /** Length of an appointment booked without durationMinutes. */
     DEFAULT_APPOINTMENT_MINUTES: z.coerce.number().int().min(5).max(480).default(30),
   })

@@ -116,6 +116,11 @@ describe('POST /api/appointments', () => {
           reason: 'rash',
           patient: { name: patient.name, email: patient.email },
           doctor: { name: doctor.name, specialty: 'DERMATOLOGY', timeZone: 'Europe/Berlin' },
+          appointmentTypeId: null,
+          seriesId: null,
+          bufferBeforeMinutes: 0,
+          bufferAfterMinutes: 0,
+          priceCents: null,
         },
       });
     } finally {

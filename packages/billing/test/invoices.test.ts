@@ -98,6 +98,13 @@ describe('AppointmentBooked', () => {
     });
   });
 
+  it('charges the appointment type’s price when the booking carries one, whatever the duration', async () => {
+    const data = appointment({ durationMinutes: 45, priceCents: 7_550, appointmentTypeId: randomUUID() });
+    await book(data);
+
+    expect(await invoiceFor(data)).toMatchObject({ amountCents: 7_550, status: 'PENDING' });
+  });
+
   it('opens the billing account from the appointment when the patient is not known yet', async () => {
     const data = appointment();
     await book(data);

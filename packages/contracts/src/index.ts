@@ -6,6 +6,7 @@ export * from './http/auth.js';
 export * from './http/patient.js';
 export * from './http/doctor.js';
 export * from './http/appointment.js';
+export * from './http/scheduling.js';
 export * from './http/billing.js';
 export * from './http/notification.js';
 export * from './http/analytics.js';

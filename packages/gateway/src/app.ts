@@ -67,7 +67,9 @@ export async function buildApp({ config }: AppDeps): Promise<ServiceInstance> {
       audience: config.JWT_AUDIENCE,
       protectedPrefix: '/api',
     });
-    for (const upstream of upstreams.api) await registerProxy(api, upstream, tuning);
+    for (const upstream of upstreams.api) {
+      for (const prefix of [upstream.prefix, ...(upstream.morePrefixes ?? [])]) await registerProxy(api, { ...upstream, prefix }, tuning);
+    }
     // Unknown /api paths answer 404 only to callers with a valid token, like every other /api path.
     api.all('/api/*', { schema: { hide: true } }, async (request) => {
       throw new AppError('NOT_FOUND', `Route ${request.method} ${request.url} not found`, 'ROUTE_NOT_FOUND');

@@ -5,6 +5,8 @@ export interface Upstream {
   name: string;
   /** The path prefix the service owns; forwarded unchanged. */
   prefix: string;
+  /** Further prefixes the same service owns (one proxy each, one entry in /docs). */
+  morePrefixes?: string[];
   url: string;
 }
 
@@ -15,7 +17,12 @@ export function upstreamsOf(config: GatewayConfig): { auth: Upstream; api: Upstr
     api: [
       { name: 'patient', prefix: '/api/patients', url: config.PATIENT_URL },
       { name: 'doctor', prefix: '/api/doctors', url: config.DOCTOR_URL },
-      { name: 'appointment', prefix: '/api/appointments', url: config.APPOINTMENT_URL },
+      {
+        name: 'appointment',
+        prefix: '/api/appointments',
+        morePrefixes: ['/api/appointment-types', '/api/scheduling', '/api/waitlist'],
+        url: config.APPOINTMENT_URL,
+      },
       { name: 'billing', prefix: '/api/billing', url: config.BILLING_URL },
       { name: 'analytics', prefix: '/api/analytics', url: config.ANALYTICS_URL },
       { name: 'notification', prefix: '/api/notifications', url: config.NOTIFICATION_URL },

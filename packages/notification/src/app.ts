@@ -12,6 +12,7 @@ import {
 } from '@pms/platform';
 import type { Kafka } from 'kafkajs';
 import type { NotificationConfig } from './config.js';
+import { startReminderScheduler, type ReminderScheduler } from './delivery/reminders.js';
 import { startDeliveryWorker, type DeliveryWorker } from './delivery/worker.js';
 import type { Channels } from './domain/channels.js';
 import type { DeliveryPolicy } from './domain/delivery.js';
@@ -33,6 +34,7 @@ export async function buildApp({ config, database, kafka, channels }: AppDeps): 
   const probe = createKafkaProbe(kafka);
   let consumer: EventConsumer | undefined;
   let worker: DeliveryWorker | undefined;
+  let reminders: ReminderScheduler | undefined;
 
   // Tokens of users who logged out or were disabled stop working here within seconds.
   const revocations = createRevocationFeed();
@@ -73,15 +75,17 @@ export async function buildApp({ config, database, kafka, channels }: AppDeps): 
       groupId: config.KAFKA_GROUP_ID,
       topics: consumedTopics,
       handle: database,
-      handlers: notificationHandlers,
+      handlers: notificationHandlers(config.REMINDER_OFFSETS),
       logger: app.log.child({ component: 'consumer' }),
     });
+    reminders = startReminderScheduler(database.db, config.NOTIFICATION_POLL_INTERVAL_MS, app.log.child({ component: 'reminders' }));
   });
 
   app.addHook('onClose', async () => {
     await revocations.stop();
     // Consumer first: nothing new is logged while the worker finishes what it is sending.
     await consumer?.stop();
+    await reminders?.stop();
     await worker?.stop();
     await probe.close();
   });

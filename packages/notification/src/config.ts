@@ -3,6 +3,25 @@ import { z } from 'zod';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
+const unitSeconds = { s: 1, m: 60, h: 3_600, d: 86_400 } as const;
+
+/** `24h,2h,30m` → seconds, largest first; each offset once. */
+export const reminderOffsets = z
+  .string()
+  .trim()
+  .transform((value, context) => {
+    const seconds = new Set<number>();
+    for (const part of value.split(',').map((item) => item.trim()).filter(Boolean)) {
+      const match = /^(\d+)\s*([smhd])$/.exec(part);
+      if (!match || Number(match[1]) === 0) {
+        context.addIssue({ code: 'custom', message: `"${part}" is not a duration like 24h, 30m, 2d or 90s` });
+        return z.NEVER;
+      }
+      seconds.add(Number(match[1]) * unitSeconds[match[2] as keyof typeof unitSeconds]);
+    }
+    return [...seconds].sort((a, b) => b - a);
+  });
+
 export const notificationEnvSchema = z
   .object({
     ...envFragments.base,
@@ -28,6 +47,8 @@ export const notificationEnvSchema = z
     NOTIFICATION_RETRY_MAX_MS: positiveInt(3_600_000),
     /** Fallback poll for due retries; new messages wake the worker at once. */
     NOTIFICATION_POLL_INTERVAL_MS: positiveInt(1_000),
+    /** Before each BOOKED appointment, a reminder this long ahead of its start; empty for none. */
+    REMINDER_OFFSETS: reminderOffsets.default([86_400, 7_200]),
     /** Messages sent in parallel by one replica. */
     NOTIFICATION_CONCURRENCY: positiveInt(4),
     /**

@@ -43,16 +43,23 @@ export const testDatabase = async (url?: string) =>
 export interface TestApp {
   app: ServiceInstance;
   database: DatabaseHandle;
+  databaseUrl: string;
   kafka: Kafka;
   groupId: string;
   close(): Promise<void>;
 }
 
 /** The whole service on a database and consumer group of its own, started and consuming. */
-export async function startTestApp(options: { smtp: { host: string; port: number }; env?: Record<string, string>; sms?: Channels['sms'] }): Promise<TestApp> {
-  const groupId = `notification-test-${randomUUID().slice(0, 8)}`;
+export async function startTestApp(options: {
+  smtp: { host: string; port: number };
+  env?: Record<string, string>;
+  sms?: Channels['sms'];
+  /** Replicas: the database and consumer group of another app. */
+  shareWith?: { databaseUrl: string; groupId: string };
+}): Promise<TestApp> {
+  const groupId = options.shareWith?.groupId ?? `notification-test-${randomUUID().slice(0, 8)}`;
   const config = loadConfig({
-    DATABASE_URL: await createTestDatabase(inject('databaseUrl'), 'notification'),
+    DATABASE_URL: options.shareWith?.databaseUrl ?? (await createTestDatabase(inject('databaseUrl'), 'notification')),
     KAFKA_BROKERS: inject('kafkaBrokers'),
     KAFKA_GROUP_ID: groupId,
     AUTH_JWKS: JSON.stringify(issuer.jwks),
@@ -76,6 +83,7 @@ export async function startTestApp(options: { smtp: { host: string; port: number
   return {
     app,
     database,
+    databaseUrl: config.DATABASE_URL,
     kafka,
     groupId,
     async close() {

@@ -21,6 +21,65 @@ export async function insertAppointment(db: Executor, values: NewAppointmentRow)
   return row;
 }
 
+/** Every occurrence of a series in one statement; one overlap refuses them all. */
+export async function insertAppointments(db: Executor, values: NewAppointmentRow[]): Promise<AppointmentRow[]> {
+  return db.insert(appointments).values(values).returning().catch(rethrowOverlap);
+}
+
+export interface PlannedRange {
+  startsAt: Date;
+  endsAt: Date;
+  doctorBlockedFrom: Date;
+  doctorBlockedUntil: Date;
+}
+
+/**
+ * For each planned range (by index), whether an active appointment of the doctor (buffers
+ * included) or of the patient already overlaps it: one statement for the whole series. A
+ * read, so only for explaining a refusal; the exclusion constraints still decide at insert.
+ */
+export async function findBusyRanges(
+  db: Executor,
+  parties: { doctorId: string; patientId: string },
+  planned: PlannedRange[],
+): Promise<{ index: number; doctorBusy: boolean; patientBusy: boolean }[]> {
+  if (planned.length === 0) return [];
+  const rows = sql.join(
+    planned.map(
+      (range, index) =>
+        sql`(${index}::int, ${range.startsAt.toISOString()}::timestamptz, ${range.endsAt.toISOString()}::timestamptz, ${range.doctorBlockedFrom.toISOString()}::timestamptz, ${range.doctorBlockedUntil.toISOString()}::timestamptz)`,
+    ),
+    sql`, `,
+  );
+  const result = await db.execute<{ index: number; doctor_busy: boolean; patient_busy: boolean }>(sql`
+    select o.idx as index,
+      exists (select 1 from ${appointments} a where a.doctor_id = ${parties.doctorId} and a.status in ('BOOKED', 'CHECKED_IN')
+              and tstzrange(a.doctor_blocked_from, a.doctor_blocked_until) && tstzrange(o.bf, o.bu)) as doctor_busy,
+      exists (select 1 from ${appointments} a where a.patient_id = ${parties.patientId} and a.status in ('BOOKED', 'CHECKED_IN')
+              and tstzrange(a.starts_at, a.ends_at) && tstzrange(o.s, o.e)) as patient_busy
+    from (values ${rows}) as o(idx, s, e, bf, bu)
+    order by o.idx`);
+  return [...result].map((row) => ({ index: row.index, doctorBusy: row.doctor_busy, patientBusy: row.patient_busy }));
+}
+
+/** Cancels the series' BOOKED occurrences starting at or after `from`, in one statement. */
+export async function cancelSeriesRows(
+  db: Executor,
+  seriesId: string,
+  from: Date,
+  changes: { cancellationReason: string | null; cancelledBy: string },
+): Promise<AppointmentRow[]> {
+  return db
+    .update(appointments)
+    .set({ ...changes, status: 'CANCELLED', updatedAt: sql`now()` })
+    .where(and(eq(appointments.seriesId, seriesId), eq(appointments.status, 'BOOKED'), gte(appointments.startsAt, from)))
+    .returning();
+}
+
+export async function findSeries(db: Executor, seriesId: string): Promise<AppointmentRow[]> {
+  return db.select().from(appointments).where(eq(appointments.seriesId, seriesId)).orderBy(asc(appointments.startsAt));
+}
+
 export async function findAppointment(db: Executor, id: string): Promise<AppointmentRow | undefined> {
   const [row] = await db.select().from(appointments).where(eq(appointments.id, id)).limit(1);
   return row;

@@ -9,7 +9,18 @@ export async function recordEvent<T extends EventType>(
   tx: Executor,
   type: T,
   data: EventData<T> & { appointmentId: string },
-  requestId: string,
+  requestId: string | null,
 ): Promise<void> {
   await writeEvent(tx, { type, subject: data.appointmentId, data, source: eventSource, requestId });
+}
+
+/** Any other event of this service (types, policy, waitlist), keyed by its own subject. */
+export async function recordEventOf<T extends EventType>(
+  tx: Executor,
+  type: T,
+  subject: string,
+  data: EventData<T>,
+  requestId: string | null,
+): Promise<void> {
+  await writeEvent(tx, { type, subject, data, source: eventSource, requestId });
 }

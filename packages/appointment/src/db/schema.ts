@@ -1,6 +1,6 @@
-import type { AppointmentStatus, Specialty } from '@pms/contracts';
+import type { AppointmentStatus, Specialty, WaitlistStatus } from '@pms/contracts';
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * One row per appointment. The patient and doctor fields are a snapshot taken from patient
@@ -8,7 +8,8 @@ import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-o
  * without calling those services again.
  *
  * Overlaps are refused by two exclusion constraints that drizzle cannot express; they live
- * in the custom migration 0001_no_overlaps.sql (see `overlapConstraints`).
+ * in the custom migrations 0001_no_overlaps.sql and 0002_scheduling.sql (see
+ * `overlapConstraints`): the doctor's range includes the type's buffers, the patient's does not.
  */
 export const appointments = pgTable(
   'appointments',
@@ -31,6 +32,18 @@ export const appointments = pgTable(
     doctorName: text('doctor_name').notNull(),
     doctorSpecialty: text('doctor_specialty').$type<Specialty>().notNull(),
     doctorTimeZone: text('doctor_time_zone').notNull(),
+    appointmentTypeId: uuid('appointment_type_id'),
+    seriesId: uuid('series_id'),
+    bufferBeforeMinutes: integer('buffer_before_minutes').notNull().default(0),
+    bufferAfterMinutes: integer('buffer_after_minutes').notNull().default(0),
+    /** The type's price at booking; null bills by specialty and duration. */
+    priceCents: integer('price_cents'),
+    /**
+     * [startsAt - bufferBefore, endsAt + bufferAfter): the doctor's time this appointment takes.
+     * Stored (not computed by the constraint) because timestamptz arithmetic is not immutable.
+     */
+    doctorBlockedFrom: timestamp('doctor_blocked_from', { withTimezone: true }).notNull(),
+    doctorBlockedUntil: timestamp('doctor_blocked_until', { withTimezone: true }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -44,6 +57,7 @@ export const appointments = pgTable(
     index('appointments_patient_starts_idx').on(table.patientId, table.startsAt),
     index('appointments_doctor_starts_idx').on(table.doctorId, table.startsAt),
     index('appointments_starts_idx').on(table.startsAt),
+    index('appointments_series_idx').on(table.seriesId).where(sql`${table.seriesId} is not null`),
   ],
 );
 
@@ -55,3 +69,80 @@ export const overlapConstraints = {
   appointments_doctor_no_overlap: 'SLOT_TAKEN',
   appointments_patient_no_overlap: 'PATIENT_BUSY',
 } as const;
+
+export const appointmentTypes = pgTable(
+  'appointment_types',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    durationMinutes: integer('duration_minutes').notNull(),
+    bufferBeforeMinutes: integer('buffer_before_minutes').notNull().default(0),
+    bufferAfterMinutes: integer('buffer_after_minutes').notNull().default(0),
+    priceCents: integer('price_cents'),
+    specialty: text('specialty').$type<Specialty>(),
+    active: boolean('active').notNull().default(true),
+    /** Deleted types stay for the appointments that name them, hidden from lists. */
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    check('appointment_types_minutes_check', sql`${table.durationMinutes} > 0 and ${table.bufferBeforeMinutes} >= 0 and ${table.bufferAfterMinutes} >= 0`),
+  ],
+);
+export type AppointmentTypeRow = typeof appointmentTypes.$inferSelect;
+
+/** One row (id 1) once an admin set the policy; the contract's defaults before. */
+export const schedulingPolicy = pgTable(
+  'scheduling_policy',
+  {
+    id: smallint('id').primaryKey().default(1),
+    minimumNoticeMinutes: integer('minimum_notice_minutes').notNull(),
+    maxAdvanceDays: integer('max_advance_days').notNull(),
+    patientCancelCutoffHours: integer('patient_cancel_cutoff_hours').notNull(),
+    patientRescheduleCutoffHours: integer('patient_reschedule_cutoff_hours').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [check('scheduling_policy_single_row', sql`${table.id} = 1`)],
+);
+
+/**
+ * Patients waiting for a slot of one doctor in [windowFrom, windowTo). A freed slot goes to the
+ * earliest WAITING entry it fits (OFFERED until offerExpiresAt), then to the next.
+ */
+export const waitlistEntries = pgTable(
+  'waitlist_entries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    patientId: uuid('patient_id').notNull(),
+    doctorId: uuid('doctor_id').notNull(),
+    windowFrom: timestamp('window_from', { withTimezone: true }).notNull(),
+    windowTo: timestamp('window_to', { withTimezone: true }).notNull(),
+    appointmentTypeId: uuid('appointment_type_id'),
+    /** From the type at joining; null duration: whatever length the freed slot has. */
+    durationMinutes: integer('duration_minutes'),
+    bufferBeforeMinutes: integer('buffer_before_minutes').notNull().default(0),
+    bufferAfterMinutes: integer('buffer_after_minutes').notNull().default(0),
+    status: text('status').$type<WaitlistStatus>().notNull().default('WAITING'),
+    patientName: text('patient_name').notNull(),
+    patientEmail: text('patient_email').notNull(),
+    doctorName: text('doctor_name').notNull(),
+    doctorSpecialty: text('doctor_specialty').$type<Specialty>().notNull(),
+    doctorTimeZone: text('doctor_time_zone').notNull(),
+    offeredStartsAt: timestamp('offered_starts_at', { withTimezone: true }),
+    offeredEndsAt: timestamp('offered_ends_at', { withTimezone: true }),
+    offerExpiresAt: timestamp('offer_expires_at', { withTimezone: true }),
+    appointmentId: uuid('appointment_id'),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    check('waitlist_status_check', sql`${table.status} in ('WAITING', 'OFFERED', 'BOOKED', 'EXPIRED')`),
+    check('waitlist_window_check', sql`${table.windowFrom} < ${table.windowTo}`),
+    index('waitlist_doctor_status_idx').on(table.doctorId, table.status, table.createdAt),
+    index('waitlist_patient_idx').on(table.patientId, table.doctorId),
+    index('waitlist_offer_expiry_idx').on(table.offerExpiresAt).where(sql`${table.status} = 'OFFERED'`),
+  ],
+);
+export type WaitlistRow = typeof waitlistEntries.$inferSelect;

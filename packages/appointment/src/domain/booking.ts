@@ -5,17 +5,19 @@ import type { z } from 'zod';
 import { findAppointment, insertAppointment, lockAppointment, updateIfStatus } from '../db/appointments.js';
 import { recordEvent } from '../db/events.js';
 import { authorizeAppointment, rolesFor } from './access.js';
+import { assertTypeSuitsDoctor, resolveVisit, type Visit } from './appointment-types.js';
 import type { Actor, AppointmentsContext } from './context.js';
 import { checkParties, type Parties } from './parties.js';
+import { assertMayBook, assertMayReschedule, policyFor } from './policy.js';
 import { illegalTransition } from './transitions.js';
 import { snapshotOf, toAppointment } from './views.js';
 
 export type BookInput = z.infer<typeof BookAppointmentBody>;
 export type RescheduleInput = z.infer<typeof RescheduleAppointmentBody>;
 
-const addMinutes = (at: Date, minutes: number) => new Date(at.getTime() + minutes * 60_000);
+export const addMinutes = (at: Date, minutes: number) => new Date(at.getTime() + minutes * 60_000);
 
-const snapshotColumns = ({ patient, doctor }: Parties) => ({
+export const snapshotColumns = ({ patient, doctor }: Parties) => ({
   patientName: patient.name,
   patientEmail: patient.email,
   doctorName: doctor.name,
@@ -23,24 +25,47 @@ const snapshotColumns = ({ patient, doctor }: Parties) => ({
   doctorTimeZone: doctor.timeZone,
 });
 
+/** The visit's times: its own range, and the doctor's range with the type's buffers around it. */
+export function rangeOf(startsAt: Date, visit: Pick<Visit, 'durationMinutes' | 'bufferBeforeMinutes' | 'bufferAfterMinutes'>) {
+  const endsAt = addMinutes(startsAt, visit.durationMinutes);
+  return {
+    startsAt,
+    endsAt,
+    durationMinutes: visit.durationMinutes,
+    doctorBlockedFrom: addMinutes(startsAt, -visit.bufferBeforeMinutes),
+    doctorBlockedUntil: addMinutes(endsAt, visit.bufferAfterMinutes),
+  };
+}
+
+/** The type's columns of an appointment row. */
+export const visitColumns = (visit: Visit) => ({
+  appointmentTypeId: visit.appointmentTypeId,
+  bufferBeforeMinutes: visit.bufferBeforeMinutes,
+  bufferAfterMinutes: visit.bufferAfterMinutes,
+  priceCents: visit.priceCents,
+});
+
 /**
- * The hot path: two concurrent gRPC calls, then one transaction with two inserts (the row and
- * its AppointmentBooked event), no reads. Overlaps are left to the database's exclusion constraints.
+ * The hot path: the type (and, for patients, the policy) in one round trip, two concurrent gRPC
+ * calls, then one transaction with the row and its AppointmentBooked event. Overlaps, buffers
+ * included, are left to the database's exclusion constraints.
  */
 export async function bookAppointment(ctx: AppointmentsContext, actor: Actor, input: BookInput): Promise<Appointment> {
   requireRole(actor.principal, ...rolesFor.book);
   const startsAt = new Date(input.startsAt);
-  const durationMinutes = input.durationMinutes ?? ctx.defaultDurationMinutes;
-  const endsAt = addMinutes(startsAt, durationMinutes);
-  const parties = await checkParties(ctx, actor, { patientId: input.patientId, doctorId: input.doctorId, startsAt, endsAt });
+  const [visit, policy] = await Promise.all([resolveVisit(ctx, input), policyFor(ctx, actor.principal)]);
+  assertMayBook(policy, startsAt, ctx.now());
+  const range = rangeOf(startsAt, visit);
+  const parties = await checkParties(ctx, actor, { patientId: input.patientId, doctorId: input.doctorId, startsAt, endsAt: range.endsAt });
+  assertTypeSuitsDoctor(visit, parties.doctor.specialty);
 
   const values = {
     id: randomUUID(),
     patientId: input.patientId,
     doctorId: input.doctorId,
-    startsAt,
-    endsAt,
-    durationMinutes,
+    ...range,
+    ...visitColumns(visit),
+    seriesId: null,
     reason: input.reason || null,
     bookedBy: actor.principal.userId,
     ...snapshotColumns(parties),
@@ -59,8 +84,8 @@ export async function bookAppointment(ctx: AppointmentsContext, actor: Actor, in
 }
 
 /**
- * Moves a BOOKED appointment, with the same checks as booking. The database moves the range
- * in place, so the old slot is free the moment this commits.
+ * Moves a BOOKED appointment, with the same checks as booking; the type's buffers move with it.
+ * The database moves the range in place, so the old slot is free the moment this commits.
  */
 export async function rescheduleAppointment(
   ctx: AppointmentsContext,
@@ -70,17 +95,21 @@ export async function rescheduleAppointment(
 ): Promise<Appointment> {
   const current = await findAppointment(ctx.db, id);
   if (!current) throw notFound(`Appointment ${id} not found`, 'APPOINTMENT_NOT_FOUND');
-  const knownPatient = await authorizeAppointment(ctx, actor, current, rolesFor.manage);
+  const [knownPatient, policy] = await Promise.all([
+    authorizeAppointment(ctx, actor, current, rolesFor.manage),
+    policyFor(ctx, actor.principal),
+  ]);
   if (current.status !== 'BOOKED') throw illegalTransition(current.status, 'reschedule');
-
   const startsAt = new Date(input.startsAt);
-  const durationMinutes = input.durationMinutes ?? current.durationMinutes;
-  const endsAt = addMinutes(startsAt, durationMinutes);
+  assertMayReschedule(policy, current.startsAt, ctx.now());
+  assertMayBook(policy, startsAt, ctx.now());
+
+  const range = rangeOf(startsAt, { ...current, durationMinutes: input.durationMinutes ?? current.durationMinutes });
   const parties = await checkParties(ctx, actor, {
     patientId: current.patientId,
     doctorId: current.doctorId,
     startsAt,
-    endsAt,
+    endsAt: range.endsAt,
     knownPatient,
   });
 
@@ -89,7 +118,7 @@ export async function rescheduleAppointment(
     const previous = await lockAppointment(tx, id);
     if (!previous) throw notFound(`Appointment ${id} not found`, 'APPOINTMENT_NOT_FOUND');
     if (previous.status !== 'BOOKED') throw illegalTransition(previous.status, 'reschedule');
-    const moved = await updateIfStatus(tx, id, ['BOOKED'], { startsAt, endsAt, durationMinutes, ...snapshotColumns(parties) });
+    const moved = await updateIfStatus(tx, id, ['BOOKED'], { ...range, ...snapshotColumns(parties) });
     if (!moved) throw conflict(`Appointment ${id} changed meanwhile`, 'ILLEGAL_TRANSITION');
     await recordEvent(
       tx,

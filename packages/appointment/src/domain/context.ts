@@ -7,6 +7,10 @@ export interface AppointmentsContext {
   db: Database;
   peers: Peers;
   defaultDurationMinutes: number;
+  /** How long a waitlist offer holds before it passes on. */
+  waitlistOfferMinutes: number;
+  /** The clock policy checks use. */
+  now: () => Date;
 }
 
 /** Who asks, and the request id that travels to peers and into events. */

@@ -35,6 +35,8 @@ export interface AvailabilityQuery {
 export interface Peers {
   /** Undefined when patient has no such record. */
   getPatient(id: string, requestId: string): Promise<PatientSummary | undefined>;
+  /** Undefined when doctor has no such doctor (series need the time zone before any slot check). */
+  getDoctor(id: string, requestId: string): Promise<DoctorSummary | undefined>;
   /** An unknown doctor answers `{available: false, reason: 'UNKNOWN_DOCTOR'}`. */
   checkAvailability(query: AvailabilityQuery, requestId: string): Promise<Availability>;
 }

@@ -4,9 +4,11 @@ import type { z } from 'zod';
 import { findAppointment, updateIfStatus } from '../db/appointments.js';
 import { recordEvent } from '../db/events.js';
 import type { AppointmentRow } from '../db/schema.js';
+import type { SchedulingPolicy } from '@pms/contracts';
 import type { Transaction } from '../db/database.js';
 import { authorizeAppointment, rolesFor } from './access.js';
 import type { Actor, AppointmentsContext } from './context.js';
+import { assertMayCancel, policyFor } from './policy.js';
 import { snapshotOf, toAppointment } from './views.js';
 
 export type CancelInput = z.infer<typeof CancelAppointmentBody>;
@@ -19,6 +21,8 @@ interface Transition {
   roles: readonly Role[];
   /** Writes the step's event, if the catalog has one (checking in has none). */
   announce?: (tx: Transaction, row: AppointmentRow, requestId: string) => Promise<void>;
+  /** The booking policy's say, for callers it binds (patients). */
+  policyCheck?: (policy: SchedulingPolicy | undefined, row: AppointmentRow, now: Date) => void;
 }
 
 const transitions = {
@@ -42,6 +46,7 @@ const transitions = {
     from: ['BOOKED'],
     to: 'CANCELLED',
     roles: rolesFor.manage,
+    policyCheck: (policy, row, now) => assertMayCancel(policy, row.startsAt, now),
     announce: (tx, row, requestId) =>
       recordEvent(
         tx,
@@ -74,6 +79,7 @@ async function transition(
   if (!current) throw notFound(`Appointment ${id} not found`, 'APPOINTMENT_NOT_FOUND');
   await authorizeAppointment(ctx, actor, current, step.roles);
   if (!step.from.includes(current.status)) throw illegalTransition(current.status, step.verb);
+  if (step.policyCheck) step.policyCheck(await policyFor(ctx, actor.principal), current, ctx.now());
 
   const row = await ctx.db.transaction(async (tx) => {
     const changed = await updateIfStatus(tx, id, step.from, { ...changes, status: step.to });

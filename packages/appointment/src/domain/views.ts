@@ -13,6 +13,8 @@ export function toAppointment(row: AppointmentRow): Appointment {
     reason: row.reason,
     cancellationReason: row.cancellationReason,
     cancelledBy: row.cancelledBy,
+    appointmentTypeId: row.appointmentTypeId,
+    seriesId: row.seriesId,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -32,6 +34,11 @@ type SnapshotFields = Pick<
   | 'doctorName'
   | 'doctorSpecialty'
   | 'doctorTimeZone'
+  | 'appointmentTypeId'
+  | 'seriesId'
+  | 'bufferBeforeMinutes'
+  | 'bufferAfterMinutes'
+  | 'priceCents'
 >;
 
 /** The AppointmentSnapshot every appointment event carries, from the row alone. */
@@ -46,5 +53,10 @@ export function snapshotOf(row: SnapshotFields): EventData<'AppointmentBooked'> 
     reason: row.reason,
     patient: { name: row.patientName, email: row.patientEmail },
     doctor: { name: row.doctorName, specialty: row.doctorSpecialty, timeZone: row.doctorTimeZone },
+    appointmentTypeId: row.appointmentTypeId,
+    seriesId: row.seriesId,
+    bufferBeforeMinutes: row.bufferBeforeMinutes,
+    bufferAfterMinutes: row.bufferAfterMinutes,
+    priceCents: row.priceCents,
   };
 }

@@ -55,6 +55,15 @@ export function grpcPeers(patients: PatientClient, doctors: DoctorClient): Peers
         throw error;
       }
     },
+    async getDoctor(id, requestId): Promise<DoctorSummary | undefined> {
+      try {
+        const { doctor } = await doctors.call('getDoctor', { id }, { requestId });
+        return parseAnswer(DoctorAnswer, doctor, 'doctor');
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
     async checkAvailability({ doctorId, startsAt, endsAt }, requestId): Promise<Availability> {
       try {
         const answer = await doctors.call(

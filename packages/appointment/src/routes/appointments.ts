@@ -3,22 +3,22 @@ import {
   AppointmentListQuery,
   AppointmentPage,
   BookAppointmentBody,
+  BookSeriesBody,
   CancelAppointmentBody,
-  ErrorResponse,
+  CancelSeriesBody,
   IdParams,
   RescheduleAppointmentBody,
+  Series,
+  SeriesParams,
 } from '@pms/contracts';
-import { principalOf, type ServiceInstance } from '@pms/platform';
-import type { FastifyRequest } from 'fastify';
+import type { ServiceInstance } from '@pms/platform';
 import { bookAppointment, rescheduleAppointment } from '../domain/booking.js';
-import type { Actor, AppointmentsContext } from '../domain/context.js';
+import type { AppointmentsContext } from '../domain/context.js';
+import { bookSeries, cancelSeries } from '../domain/series.js';
 import { getAppointment, listAppointments } from '../domain/queries.js';
 import { cancelAppointment, checkInAppointment, completeAppointment, markNoShow } from '../domain/transitions.js';
+import { actorOf, errors } from './shared.js';
 
-const actorOf = (request: FastifyRequest): Actor => ({ principal: principalOf(request), requestId: String(request.id) });
-
-/** The error answers a route documents in OpenAPI (all in the one error shape). */
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((code) => [code, ErrorResponse]));
 const tags = ['appointments'];
 
 export function appointmentRoutes(app: ServiceInstance, ctx: AppointmentsContext): void {
@@ -36,6 +36,33 @@ export function appointmentRoutes(app: ServiceInstance, ctx: AppointmentsContext
       const appointment = await bookAppointment(ctx, actorOf(request), request.body);
       return reply.code(201).header('location', `/api/appointments/${appointment.id}`).send(appointment);
     },
+  );
+
+  app.post(
+    '/api/appointments/series',
+    {
+      schema: {
+        tags,
+        summary: 'Book a recurring series, all or nothing (409 lists every occurrence that cannot be booked)',
+        body: BookSeriesBody,
+        response: { 201: Series, ...errors(400, 401, 403, 409, 422, 503) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await bookSeries(ctx, actorOf(request), request.body)),
+  );
+
+  app.post(
+    '/api/appointments/series/:seriesId/cancel',
+    {
+      schema: {
+        tags,
+        summary: 'Cancel the remaining occurrences of a series (or those from `from` on)',
+        params: SeriesParams,
+        body: CancelSeriesBody.nullish(),
+        response: { 200: Series, ...errors(400, 401, 403, 404, 503) },
+      },
+    },
+    async (request) => cancelSeries(ctx, actorOf(request), request.params.seriesId, request.body ?? {}),
   );
 
   app.get(
@@ -69,7 +96,7 @@ export function appointmentRoutes(app: ServiceInstance, ctx: AppointmentsContext
     {
       schema: {
         tags,
-        summary: 'Cancel a BOOKED appointment (staff, admin, or the patient); frees the slot',
+        summary: 'Cancel a BOOKED appointment (staff, admin, or the patient within the policy); frees the slot',
         params: IdParams,
         // No body at all is fine: Fastify hands the validator null then.
         body: CancelAppointmentBody.nullish(),

@@ -37,6 +37,7 @@ export async function startService(options: TestServiceOptions): Promise<TestSer
     DATABASE_URL: databaseUrl,
     KAFKA_BROKERS: inject('kafkaBrokers'),
     KAFKA_CLIENT_ID: `appointment-test-${randomUUID().slice(0, 8)}`,
+    KAFKA_GROUP_ID: `appointment-test-${randomUUID()}`,
     AUTH_JWKS: JSON.stringify(options.issuer.jwks),
     PATIENT_GRPC_URL: options.patientUrl,
     DOCTOR_GRPC_URL: options.doctorUrl,

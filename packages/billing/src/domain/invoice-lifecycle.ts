@@ -89,7 +89,7 @@ export class InvoiceLifecycle {
     if (!existing) return (await this.generate(tx, appointment, requestId)) ? 'generated' : 'unchanged';
     if (existing.status !== 'PENDING') return 'not-pending';
     const { durationMinutes, amountCents, dueDate } = this.terms(appointment);
-    const same = existing.durationMinutes === durationMinutes && existing.dueDate === dueDate;
+    const same = existing.durationMinutes === durationMinutes && existing.dueDate === dueDate && existing.amountCents === amountCents;
     if (same) return 'unchanged';
     await repricePending(tx, appointment.appointmentId, { durationMinutes, amountCents, dueDate });
     return 'repriced';
@@ -103,7 +103,8 @@ export class InvoiceLifecycle {
       doctorId: appointment.doctorId,
       specialty: appointment.doctor.specialty,
       durationMinutes: appointment.durationMinutes,
-      amountCents: invoiceAmountCents(fees, appointment.doctor.specialty, appointment.durationMinutes),
+      // The appointment type's price when it has one; otherwise the specialty's fee for the duration.
+      amountCents: appointment.priceCents ?? invoiceAmountCents(fees, appointment.doctor.specialty, appointment.durationMinutes),
       currency,
       dueDate: dueDateOf(appointment.startsAt, appointment.doctor.timeZone, dueDays),
       patientName: appointment.patient.name,

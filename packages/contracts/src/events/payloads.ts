@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { isoDate, isoDateTime, uuid } from '../common.js';
 import { Specialty } from '../http/doctor.js';
+import { ContactPreferences } from '../http/patient.js';
+import { AppointmentTypeInput, SchedulingPolicy } from '../http/scheduling.js';
 
 export const PatientSnapshot = z.object({
   patientId: uuid,
@@ -11,6 +13,8 @@ export const PatientSnapshot = z.object({
   dateOfBirth: isoDate,
   ownerUserId: uuid.nullable(),
   registeredAt: isoDateTime,
+  /** Missing in events written before contact preferences existed: `defaultContactPreferences` applied then. */
+  contactPreferences: ContactPreferences.optional(),
 });
 export const PatientCreated = PatientSnapshot;
 export const PatientUpdated = PatientSnapshot;
@@ -39,6 +43,14 @@ export const AppointmentSnapshot = z.object({
   reason: z.string().nullable(),
   patient: z.object({ name: z.string(), email: z.email() }),
   doctor: z.object({ name: z.string(), specialty: Specialty, timeZone: z.string() }),
+  // Optional: events written before appointment types existed have none of these.
+  appointmentTypeId: uuid.nullable().optional(),
+  seriesId: uuid.nullable().optional(),
+  /** The doctor's time blocked around [startsAt, endsAt). */
+  bufferBeforeMinutes: z.number().int().nonnegative().optional(),
+  bufferAfterMinutes: z.number().int().nonnegative().optional(),
+  /** The type's price; billing charges it instead of the specialty fee. */
+  priceCents: z.number().int().nonnegative().nullable().optional(),
 });
 export const AppointmentBooked = AppointmentSnapshot;
 export const AppointmentCancelled = AppointmentSnapshot.extend({
@@ -51,6 +63,26 @@ export const AppointmentRescheduled = AppointmentSnapshot.extend({
 });
 export const AppointmentCompleted = AppointmentSnapshot;
 export const AppointmentNoShow = AppointmentSnapshot;
+
+/** The whole type after a create, update or delete (deleted: true), for read models (doctor). */
+export const AppointmentTypeChanged = AppointmentTypeInput.extend({ appointmentTypeId: uuid, deleted: z.boolean() });
+export const SchedulingPolicyChanged = SchedulingPolicy;
+
+const WaitlistSlot = z.object({
+  entryId: uuid,
+  patientId: uuid,
+  doctorId: uuid,
+  startsAt: isoDateTime,
+  endsAt: isoDateTime,
+  doctor: z.object({ name: z.string(), specialty: Specialty, timeZone: z.string() }),
+});
+/** A freed slot is offered to a waiting patient until expiresAt. */
+export const WaitlistSlotOffered = WaitlistSlot.extend({
+  expiresAt: isoDateTime,
+  patient: z.object({ name: z.string(), email: z.email() }),
+});
+/** The offer lapsed unused: the slot passes to the next entry. */
+export const WaitlistOfferExpired = WaitlistSlot;
 
 export const BillingAccountCreated = z.object({
   accountId: uuid,

@@ -11,6 +11,8 @@ export const BookAppointmentBody = z.object({
   patientId: uuid,
   doctorId: uuid,
   startsAt: isoDateTime.refine(inFuture, 'must be in the future'),
+  /** Duration and buffers come from the type; without one, durationMinutes (or the default) applies. */
+  appointmentTypeId: uuid.optional(),
   durationMinutes: z.number().int().min(5).max(480).optional(),
   reason: z.string().trim().max(1000).optional(),
 });
@@ -31,6 +33,9 @@ export const Appointment = z
     reason: z.string().nullable(),
     cancellationReason: z.string().nullable(),
     cancelledBy: z.string().nullable(),
+    appointmentTypeId: uuid.nullable(),
+    /** Set on every occurrence of a recurring series. */
+    seriesId: uuid.nullable(),
     createdAt: isoDateTime,
     updatedAt: isoDateTime,
   })

@@ -82,7 +82,12 @@ export const TimeOffQuery = z
 export const TimeOffList = z.object({ items: z.array(TimeOff) });
 
 export const AvailabilityQuery = z
-  .object({ from: isoDateTime, to: isoDateTime })
+  .object({
+    from: isoDateTime,
+    to: isoDateTime,
+    /** Only starts where a visit of this type fits, with its buffers (slots are as long as the visit). */
+    appointmentTypeId: uuid.optional(),
+  })
   .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: 'must be after from', path: ['to'] })
   .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 31 * 86_400_000, {
     message: 'window must be at most 31 days',

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { isoDate, isoDateTime, PageQuery, pageOf, uuid } from '../common.js';
 
+/** The channels a patient agreed to be contacted on (reminders honour them). */
+export const ContactPreferences = z.object({ email: z.boolean(), sms: z.boolean() }).meta({ id: 'ContactPreferences' });
+export type ContactPreferences = z.infer<typeof ContactPreferences>;
+export const defaultContactPreferences: ContactPreferences = { email: true, sms: false };
+
 const notInFuture = (value: string) => value <= new Date().toISOString().slice(0, 10);
 
 export const PatientInput = z.object({
@@ -9,6 +14,8 @@ export const PatientInput = z.object({
   phone: z.string().trim().regex(/^\+?[0-9 ()-]{5,20}$/, 'must be a phone number').nullable().optional(),
   address: z.string().trim().max(500).nullable().optional(),
   dateOfBirth: isoDate.refine(notInFuture, 'must not be in the future'),
+  /** Create: email on, SMS off when left out. Update: unchanged when left out. */
+  contactPreferences: ContactPreferences.optional(),
 });
 export type PatientInput = z.infer<typeof PatientInput>;
 
@@ -25,6 +32,7 @@ export const Patient = z
     registeredAt: isoDateTime,
     ownerUserId: uuid.nullable(),
     billingStatus: BillingStatus,
+    contactPreferences: ContactPreferences,
   })
   .meta({ id: 'Patient' });
 export type Patient = z.infer<typeof Patient>;

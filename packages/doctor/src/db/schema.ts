@@ -80,3 +80,31 @@ export const bookedSlots = pgTable(
 
 export type DoctorRow = typeof doctors.$inferSelect;
 export type TimeOffRow = typeof timeOff.$inferSelect;
+
+/**
+ * appointment's appointment types, as its AppointmentTypeChanged events describe them (a read
+ * model: appointment owns types; availability needs their length and buffers).
+ */
+export const appointmentTypes = pgTable('appointment_types', {
+  id: uuid('id').primaryKey(),
+  durationMinutes: integer('duration_minutes').notNull(),
+  bufferBeforeMinutes: integer('buffer_before_minutes').notNull(),
+  bufferAfterMinutes: integer('buffer_after_minutes').notNull(),
+  specialty: specialty('specialty'),
+  active: boolean('active').notNull(),
+  deleted: boolean('deleted').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+export type AppointmentTypeRow = typeof appointmentTypes.$inferSelect;
+
+/** appointment's booking policy (SchedulingPolicyChanged): availability shown to patients honours it. */
+export const schedulingPolicy = pgTable(
+  'scheduling_policy',
+  {
+    id: integer('id').primaryKey().default(1),
+    minimumNoticeMinutes: integer('minimum_notice_minutes').notNull(),
+    maxAdvanceDays: integer('max_advance_days').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [check('scheduling_policy_single_row', sql`${table.id} = 1`)],
+);

@@ -4,9 +4,11 @@ import type { Database } from '../db/database.js';
 import { listBookedPeriods } from '../db/booked-slots.js';
 import { findDoctor, findDoctorForCheck } from '../db/doctors.js';
 import type { DoctorRow } from '../db/schema.js';
+import { findAppointmentType, readPolicy } from '../db/scheduling-copies.js';
 import { listTimeOff } from '../db/time-off.js';
 import { doctorNotFound, toDoctor } from './doctors.js';
-import { fitsSchedule, freeSlots, type WeeklySchedule } from './slots.js';
+import { fitsSchedule, visitSlots, type VisitShape, type WeeklySchedule } from './slots.js';
+import { notFound } from '@pms/platform/domain';
 
 type AvailabilityDto = z.output<typeof AvailabilitySchema>;
 
@@ -23,6 +25,15 @@ const weeklySchedule = (row: DoctorRow): WeeklySchedule => ({
   hours: row.workingHours,
 });
 
+export interface FreeSlotOptions {
+  appointmentTypeId?: string;
+  /** A patient user asks: the booking policy's notice and advance limits apply. */
+  forPatient?: boolean;
+}
+
+/** Longest buffer a type may have (contracts: 240 minutes), as the look-around for bookings. */
+const reach = 240 * 60_000;
+
 const toPeriod = (entry: { startsAt: Date; endsAt: Date }) => ({ start: entry.startsAt.getTime(), end: entry.endsAt.getTime() });
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -34,19 +45,36 @@ export class Availability {
   ) {}
 
   /**
-   * The schedule's slots inside [from, to), minus time off, booked appointments and the past.
-   * An inactive doctor has none.
+   * The schedule's slots inside [from, to), minus time off, booked appointments (with their
+   * buffers) and the past. With an appointment type, the slots where a visit of that type fits
+   * with its buffers (none when the type is not for this doctor's specialty or not bookable).
+   * For a patient, only what the booking policy lets them book. An inactive doctor has none.
    */
-  async freeSlots(doctorId: string, from: Date, to: Date): Promise<AvailabilityDto> {
-    const row = await findDoctor(this.db, doctorId);
+  async freeSlots(doctorId: string, from: Date, to: Date, options: FreeSlotOptions = {}): Promise<AvailabilityDto> {
+    const [row, type, policy] = await Promise.all([
+      findDoctor(this.db, doctorId),
+      options.appointmentTypeId ? findAppointmentType(this.db, options.appointmentTypeId) : undefined,
+      options.forPatient ? readPolicy(this.db) : undefined,
+    ]);
     if (!row) throw doctorNotFound(doctorId);
-    if (!row.active) return { slots: [] };
+    if (options.appointmentTypeId && (!type || type.deleted)) {
+      throw notFound(`Appointment type ${options.appointmentTypeId} not found`, 'APPOINTMENT_TYPE_NOT_FOUND');
+    }
+    if (!row.active || (type && (!type.active || (type.specialty && type.specialty !== row.specialty)))) return { slots: [] };
+    const now = this.now();
+    const window = { start: from.getTime(), end: to.getTime() };
+    if (policy) {
+      window.start = Math.max(window.start, now + policy.minimumNoticeMinutes * 60_000);
+      window.end = Math.min(window.end, now + policy.maxAdvanceDays * 86_400_000);
+      if (window.start >= window.end) return { slots: [] };
+    }
     const [timeOff, booked] = await Promise.all([
       listTimeOff(this.db, doctorId, { from, to }),
-      listBookedPeriods(this.db, doctorId, from, to),
+      // Buffers reach outside the window: look that far for bookings that block it.
+      listBookedPeriods(this.db, doctorId, new Date(from.getTime() - reach), new Date(to.getTime() + reach)),
     ]);
-    const window = { start: from.getTime(), end: to.getTime() };
-    const slots = freeSlots(weeklySchedule(row), window, [...timeOff, ...booked].map(toPeriod), this.now());
+    const visit: VisitShape = type ?? { durationMinutes: row.slotMinutes, bufferBeforeMinutes: 0, bufferAfterMinutes: 0 };
+    const slots = visitSlots(weeklySchedule(row), window, [...timeOff, ...booked].map(toPeriod), now, visit);
     return { slots: slots.map((slot) => ({ startsAt: iso(slot.start), endsAt: iso(slot.end) })) };
   }
 

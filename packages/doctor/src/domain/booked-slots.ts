@@ -5,11 +5,14 @@ import type { Executor } from '../db/database.js';
 
 type AppointmentSnapshot = z.output<typeof events.AppointmentSnapshot>;
 
+const minuteMs = 60_000;
+
+/** The doctor's time the appointment takes: its type's buffers included. */
 const slotOf = (appointment: AppointmentSnapshot): BookedSlot => ({
   appointmentId: appointment.appointmentId,
   doctorId: appointment.doctorId,
-  startsAt: new Date(appointment.startsAt),
-  endsAt: new Date(appointment.endsAt),
+  startsAt: new Date(Date.parse(appointment.startsAt) - (appointment.bufferBeforeMinutes ?? 0) * minuteMs),
+  endsAt: new Date(Date.parse(appointment.endsAt) + (appointment.bufferAfterMinutes ?? 0) * minuteMs),
 });
 
 /**

@@ -79,6 +79,35 @@ export function freeSlots(schedule: WeeklySchedule, window: Period, busy: Period
   });
 }
 
+/** A visit of a given length with the doctor's time it blocks before and after. */
+export interface VisitShape {
+  durationMinutes: number;
+  bufferBeforeMinutes: number;
+  bufferAfterMinutes: number;
+}
+
+/**
+ * Starts on the schedule's slot grid where the visit fits: the visit itself inside one
+ * working-hours block and the window, starting at or after `now`, and the visit with its buffers
+ * clear of every busy period (time off, booked appointments with their buffers).
+ */
+export function visitSlots(schedule: WeeklySchedule, window: Period, busy: Period[], now: number, visit: VisitShape): Period[] {
+  const step = schedule.slotMinutes * minuteMs;
+  const length = visit.durationMinutes * minuteMs;
+  const before = visit.bufferBeforeMinutes * minuteMs;
+  const after = visit.bufferAfterMinutes * minuteMs;
+  const slots: Period[] = [];
+  for (const block of workingBlocks(schedule, window)) {
+    for (let start = block.start; start + length <= block.end; start += step) {
+      const slot = { start, end: start + length };
+      if (slot.start < window.start || slot.end > window.end || slot.start < now) continue;
+      const blocked = { start: start - before, end: slot.end + after };
+      if (!busy.some((period) => overlaps(blocked, period))) slots.push(slot);
+    }
+  }
+  return slots;
+}
+
 /**
  * Whether an appointment fits the schedule: it starts on a slot boundary of a working-hours
  * block and ends inside that same block. Its length is the caller's business (appointment

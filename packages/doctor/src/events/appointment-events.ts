@@ -1,8 +1,9 @@
 import type { EventHandlers } from '@pms/platform';
+import { upsertAppointmentType, upsertPolicy } from '../db/scheduling-copies.js';
 import { bookedSlotView } from '../domain/booked-slots.js';
 
 /**
- * appointment-events → the booked-slot view. Completed appointments keep their (past) slot;
+ * appointment-events → the booked-slot view and the copies of appointment's types and policy. Completed appointments keep their (past) slot;
  * every other type is skipped. Each runs in the consumer's transaction with its processed_events row.
  */
 export const appointmentEventHandlers: EventHandlers = {
@@ -10,4 +11,6 @@ export const appointmentEventHandlers: EventHandlers = {
   AppointmentRescheduled: (event, tx) => bookedSlotView.rescheduled(tx, event.data),
   AppointmentCancelled: (event, tx) => bookedSlotView.released(tx, event.data),
   AppointmentNoShow: (event, tx) => bookedSlotView.released(tx, event.data),
+  AppointmentTypeChanged: (event, tx) => upsertAppointmentType(tx, event.data),
+  SchedulingPolicyChanged: (event, tx) => upsertPolicy(tx, event.data),
 };

@@ -83,12 +83,17 @@ export function registerScheduleRoutes(app: ServiceInstance, schedules: Schedule
     '/api/doctors/:id/availability',
     {
       schema: {
-        summary: 'Free slots in [from, to): working hours minus time off, booked slots and the past',
+        summary:
+          'Free slots in [from, to): working hours minus time off, booked slots and the past; by appointment type; for patients within the booking policy',
         params: IdParams,
         querystring: AvailabilityQuery,
         response: { 200: Availability, ...errorResponses(400, 401, 404) },
       },
     },
-    async (request) => availability.freeSlots(request.params.id, new Date(request.query.from), new Date(request.query.to)),
+    async (request) =>
+      availability.freeSlots(request.params.id, new Date(request.query.from), new Date(request.query.to), {
+        appointmentTypeId: request.query.appointmentTypeId,
+        forPatient: callerOf(request).principal.role === 'patient',
+      }),
   );
 }

@@ -1,5 +1,6 @@
+import type { EventData } from '@pms/contracts';
 import { sql } from 'drizzle-orm';
-import { index, integer, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 
 export const notificationChannel = pgEnum('notification_channel', ['EMAIL', 'SMS']);
 export const notificationStatus = pgEnum('notification_status', ['PENDING', 'SENT', 'FAILED']);
@@ -45,3 +46,47 @@ export const notifications = pgTable(
 
 export type NotificationRow = typeof notifications.$inferSelect;
 export type NewNotificationRow = typeof notifications.$inferInsert;
+
+/**
+ * What notification knows of each patient's contact details and consent, kept from
+ * patient-events (PatientCreated/Updated/Deleted). Reminders read it when they go out, so a
+ * consent withdrawn after booking is honoured.
+ */
+export const patientContacts = pgTable('patient_contacts', {
+  patientId: uuid('patient_id').primaryKey(),
+  email: text('email').notNull(),
+  phone: text('phone'),
+  emailAllowed: boolean('email_allowed').notNull(),
+  smsAllowed: boolean('sms_allowed').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+export type PatientContactRow = typeof patientContacts.$inferSelect;
+
+export const reminderStatus = pgEnum('reminder_status', ['SCHEDULED', 'QUEUED', 'SKIPPED']);
+
+/**
+ * The reminder schedule: one row per appointment, offset and appointment start. A worker claims
+ * due rows (FOR UPDATE SKIP LOCKED) and queues their messages in the same transaction, so each
+ * goes out once whatever the number of replicas or restarts. Rescheduling replaces the
+ * SCHEDULED rows; cancel, complete and no-show delete them.
+ */
+export const reminders = pgTable(
+  'reminders',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    appointmentId: uuid('appointment_id').notNull(),
+    patientId: uuid('patient_id').notNull(),
+    offsetSeconds: integer('offset_seconds').notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    /** The appointment as the last event described it (AppointmentSnapshot): what the message says. */
+    appointment: jsonb('appointment').$type<EventData<'AppointmentBooked'>>().notNull(),
+    status: reminderStatus('status').notNull().default('SCHEDULED'),
+    queuedAt: timestamp('queued_at', { withTimezone: true }),
+  },
+  (table) => [
+    unique('reminders_appointment_offset_start_key').on(table.appointmentId, table.offsetSeconds, table.startsAt),
+    index('reminders_due_idx').on(table.dueAt).where(sql`${table.status} = 'SCHEDULED'`),
+  ],
+);
+export type ReminderRow = typeof reminders.$inferSelect;

@@ -1,4 +1,4 @@
-import type { TypedEvent } from '@pms/contracts';
+import type { EventData, TypedEvent } from '@pms/contracts';
 import { escapeHtml, formatDate, formatDateTimeIn, formatMoney, formatSpecialty } from './format.js';
 
 /** One message to one recipient on one channel, rendered and ready to queue. */
@@ -38,10 +38,8 @@ function email({ to, subject, greeting, paragraphs, facts = [] }: Email): Outgoi
   return { channel: 'EMAIL', recipient: to, subject, text, html: `<!doctype html><html><body>${html}</body></html>` };
 }
 
-type AppointmentEvent = TypedEvent<'AppointmentBooked' | 'AppointmentCancelled' | 'AppointmentRescheduled'>;
-
 /** The appointment as the patient needs it; times in the doctor's time zone, where the visit happens. */
-function appointmentFacts({ data }: AppointmentEvent): [string, string][] {
+function appointmentFacts({ data }: { data: EventData<'AppointmentBooked'> }): [string, string][] {
   const facts: [string, string][] = [
     ['When', formatDateTimeIn(data.startsAt, data.doctor.timeZone)],
     ['Duration', `${data.durationMinutes} minutes`],
@@ -146,6 +144,71 @@ function emailVerificationRequested({ data }: TypedEvent<'EmailVerificationReque
   ];
 }
 
+/** "24 hours", "2 hours", "30 minutes": how far ahead a reminder is. */
+function aheadOf(offsetSeconds: number): string {
+  const [amount, unit] =
+    offsetSeconds % 86_400 === 0 && offsetSeconds >= 172_800
+      ? [offsetSeconds / 86_400, 'day']
+      : offsetSeconds % 3_600 === 0
+        ? [offsetSeconds / 3_600, 'hour']
+        : [Math.round(offsetSeconds / 60), 'minute'];
+  return `${amount} ${unit}${amount === 1 ? '' : 's'}`;
+}
+
+/** Where and how a patient agreed to be reached (notification's copy of patient's record). */
+export interface Contact {
+  email: string;
+  phone: string | null;
+  emailAllowed: boolean;
+  smsAllowed: boolean;
+}
+
+/** A reminder of an appointment, on each channel the patient allows (none, if they allow none). */
+export function reminderMessages(appointment: EventData<'AppointmentBooked'>, contact: Contact, offsetSeconds: number): OutgoingMessage[] {
+  const when = formatDateTimeIn(appointment.startsAt, appointment.doctor.timeZone);
+  const messages: OutgoingMessage[] = [];
+  if (contact.emailAllowed) {
+    messages.push(
+      email({
+        to: contact.email,
+        subject: `Reminder: your appointment on ${when}`,
+        greeting: `Dear ${appointment.patient.name},`,
+        paragraphs: [
+          `this is a reminder of your appointment with ${appointment.doctor.name} in ${aheadOf(offsetSeconds)}, on ${when}.`,
+          'If you cannot come, please cancel it so someone else can have the slot.',
+        ],
+        facts: appointmentFacts({ data: appointment }),
+      }),
+    );
+  }
+  if (contact.smsAllowed && contact.phone) {
+    const text = `Reminder: your appointment with ${appointment.doctor.name} is on ${when}.`;
+    messages.push({ channel: 'SMS', recipient: contact.phone, subject: null, text, html: null });
+  }
+  return messages;
+}
+
+function waitlistSlotOffered({ data }: TypedEvent<'WaitlistSlotOffered'>): OutgoingMessage[] {
+  const when = formatDateTimeIn(data.startsAt, data.doctor.timeZone);
+  const until = formatDateTimeIn(data.expiresAt, data.doctor.timeZone);
+  return [
+    email({
+      to: data.patient.email,
+      subject: `A slot is available: ${when}`,
+      greeting: `Dear ${data.patient.name},`,
+      paragraphs: [
+        `a slot with ${data.doctor.name} has become available on ${when}, within the time you are waiting for.`,
+        `It is held for you until ${until}; book it before then, or it passes to the next patient waiting.`,
+      ],
+      facts: [
+        ['When', when],
+        ['Doctor', `${data.doctor.name} (${formatSpecialty(data.doctor.specialty)})`],
+        ['Held until', until],
+      ],
+    }),
+  ];
+}
+
 /** The messages an event causes; none for event types that notify nobody. */
 export function messagesFor(event: TypedEvent): OutgoingMessage[] {
   switch (event.type) {
@@ -161,6 +224,8 @@ export function messagesFor(event: TypedEvent): OutgoingMessage[] {
       return patientCreated(event);
     case 'EmailVerificationRequested':
       return emailVerificationRequested(event);
+    case 'WaitlistSlotOffered':
+      return waitlistSlotOffered(event);
     default:
       return [];
   }
@@ -174,4 +239,5 @@ export const notifyingEventTypes = [
   'InvoiceGenerated',
   'PatientCreated',
   'EmailVerificationRequested',
+  'WaitlistSlotOffered',
 ] as const satisfies TypedEvent['type'][];

@@ -14,6 +14,7 @@ const snapshotOf = (row: PatientRow) => ({
   dateOfBirth: row.dateOfBirth,
   ownerUserId: row.ownerUserId,
   registeredAt: row.registeredAt.toISOString(),
+  contactPreferences: { email: row.contactByEmail, sms: row.contactBySms },
 });
 
 /** Queues the event in the caller's transaction: it is published if and only if the change commits. */

@@ -12,13 +12,17 @@ export type OwnerScope = string | undefined;
 const inScope = (id: string, owner: OwnerScope) =>
   owner === undefined ? eq(patients.id, id) : and(eq(patients.id, id), eq(patients.ownerUserId, owner));
 
-/** PUT replaces the record: optional fields left out become null. */
+/**
+ * PUT replaces the record: optional fields left out become null. Contact preferences left out
+ * stay as they are (the column defaults on create).
+ */
 const columnsOf = (input: PatientInput) => ({
   name: input.name,
   email: input.email.toLowerCase(),
   phone: input.phone ?? null,
   address: input.address ?? null,
   dateOfBirth: input.dateOfBirth,
+  ...(input.contactPreferences && { contactByEmail: input.contactPreferences.email, contactBySms: input.contactPreferences.sms }),
 });
 
 export async function insertPatient(db: Executor, input: PatientInput, ownerUserId: string | null): Promise<PatientRow> {

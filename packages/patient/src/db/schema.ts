@@ -1,6 +1,6 @@
 import { AuditAction, BillingStatus } from '@pms/contracts';
 import { sql } from 'drizzle-orm';
-import { date, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 // zod lists an enum's values as a plain array; pgEnum wants a non-empty tuple.
 const valuesOf = <T extends string>(values: readonly T[]) => values as [T, ...T[]];
@@ -21,6 +21,9 @@ export const patients = pgTable(
     /** The auth user id of the patient user who owns the record; null while unlinked. */
     ownerUserId: uuid('owner_user_id'),
     billingStatus: billingStatus('billing_status').notNull().default('PENDING'),
+    /** Consent to be contacted (reminders): email on and SMS off unless the patient says otherwise. */
+    contactByEmail: boolean('contact_by_email').notNull().default(true),
+    contactBySms: boolean('contact_by_sms').notNull().default(false),
     registeredAt: timestamp('registered_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -13,6 +13,7 @@ export const toPatient = (row: PatientRow): Patient => ({
   registeredAt: row.registeredAt.toISOString(),
   ownerUserId: row.ownerUserId,
   billingStatus: row.billingStatus,
+  contactPreferences: { email: row.contactByEmail, sms: row.contactBySms },
 });
 
 export const toAuditEntry = (row: AuditRow): AuditEntry => ({ ...row, at: row.at.toISOString() });

@@ -1,0 +1,137 @@
+import type { WaitlistStatus } from '@pms/contracts';
+import { and, asc, count, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import type { Executor } from './database.js';
+import { waitlistEntries, type WaitlistRow } from './schema.js';
+
+export type NewWaitlistRow = typeof waitlistEntries.$inferInsert;
+
+export async function insertWaitlistEntry(db: Executor, values: NewWaitlistRow): Promise<WaitlistRow> {
+  const [row] = await db.insert(waitlistEntries).values(values).returning();
+  if (!row) throw new Error('insert returned no row');
+  return row;
+}
+
+export async function findWaitlistEntry(db: Executor, id: string): Promise<WaitlistRow | undefined> {
+  const [row] = await db.select().from(waitlistEntries).where(eq(waitlistEntries.id, id)).limit(1);
+  return row;
+}
+
+export async function deleteWaitlistEntry(db: Executor, id: string): Promise<WaitlistRow | undefined> {
+  const [row] = await db.delete(waitlistEntries).where(eq(waitlistEntries.id, id)).returning();
+  return row;
+}
+
+export interface WaitlistFilter {
+  doctorId?: string;
+  patientId?: string;
+  status?: WaitlistStatus;
+}
+
+export async function listWaitlist(
+  db: Executor,
+  filter: WaitlistFilter,
+  page: { limit: number; offset: number },
+): Promise<{ rows: WaitlistRow[]; total: number }> {
+  const where: SQL | undefined = and(
+    filter.doctorId ? eq(waitlistEntries.doctorId, filter.doctorId) : undefined,
+    filter.patientId ? eq(waitlistEntries.patientId, filter.patientId) : undefined,
+    filter.status ? eq(waitlistEntries.status, filter.status) : undefined,
+  );
+  const [rows, [counted]] = await Promise.all([
+    db
+      .select()
+      .from(waitlistEntries)
+      .where(where)
+      .orderBy(asc(waitlistEntries.createdAt), asc(waitlistEntries.id))
+      .limit(page.limit)
+      .offset(page.offset),
+    db.select({ total: count() }).from(waitlistEntries).where(where),
+  ]);
+  return { rows, total: counted?.total ?? 0 };
+}
+
+/** A stretch of a doctor's time that became free, and where in it an offered visit starts. */
+export interface FreedTime {
+  doctorId: string;
+  /** The freed appointment's start: offered visits start here. */
+  startsAt: Date;
+  /** Its own length, for entries without a type. */
+  durationMinutes: number;
+  /** The doctor's freed range, buffers included. */
+  freeFrom: Date;
+  freeUntil: Date;
+}
+
+/**
+ * Offers freed time to the earliest WAITING entry it fits, in one statement: the entry's window
+ * holds the start, its type (buffers included) fits the freed range, the doctor has no other
+ * active appointment there now, and the start is still ahead. SKIP LOCKED: two freed slots
+ * handled at once go to two different entries, never twice to one.
+ */
+export async function offerFreedTime(db: Executor, freed: FreedTime, expiresAt: Date): Promise<WaitlistRow | undefined> {
+  const start = freed.startsAt.toISOString();
+  const duration = sql`coalesce(w.duration_minutes, ${freed.durationMinutes}::int)`;
+  const needFrom = sql`${start}::timestamptz - make_interval(mins => w.buffer_before_minutes)`;
+  const visitEnd = sql`${start}::timestamptz + make_interval(mins => ${duration})`;
+  const needUntil = sql`${visitEnd} + make_interval(mins => w.buffer_after_minutes)`;
+  const result = await db.execute<{ id: string }>(sql`
+    update ${waitlistEntries} set status = 'OFFERED',
+      offered_starts_at = ${start}::timestamptz,
+      offered_ends_at = chosen.visit_end,
+      offer_expires_at = ${expiresAt.toISOString()}::timestamptz,
+      updated_at = now()
+    from (
+      select w.id, ${visitEnd} as visit_end from ${waitlistEntries} w
+      where w.doctor_id = ${freed.doctorId} and w.status = 'WAITING'
+        and w.window_from <= ${start}::timestamptz and w.window_to > ${start}::timestamptz
+        and ${start}::timestamptz > now()
+        and ${needFrom} >= ${freed.freeFrom.toISOString()}::timestamptz
+        and ${needUntil} <= ${freed.freeUntil.toISOString()}::timestamptz
+        and not exists (
+          select 1 from appointments a where a.doctor_id = w.doctor_id and a.status in ('BOOKED', 'CHECKED_IN')
+            and tstzrange(a.doctor_blocked_from, a.doctor_blocked_until) && tstzrange(${needFrom}, ${needUntil}))
+      order by w.created_at, w.id
+      limit 1
+      for update of w skip locked
+    ) as chosen
+    where ${waitlistEntries.id} = chosen.id
+    returning ${waitlistEntries.id} as id`);
+  const [offered] = [...result];
+  return offered ? findWaitlistEntry(db, offered.id) : undefined;
+}
+
+/** A patient booked that doctor inside the window: their waiting or offered entries are done. */
+export async function markBookedEntries(
+  db: Executor,
+  booking: { patientId: string; doctorId: string; startsAt: Date; appointmentId: string },
+): Promise<WaitlistRow[]> {
+  return db
+    .update(waitlistEntries)
+    .set({ status: 'BOOKED', appointmentId: booking.appointmentId, offerExpiresAt: null, updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(waitlistEntries.patientId, booking.patientId),
+        eq(waitlistEntries.doctorId, booking.doctorId),
+        inArray(waitlistEntries.status, ['WAITING', 'OFFERED']),
+        lte(waitlistEntries.windowFrom, booking.startsAt),
+        sql`${waitlistEntries.windowTo} > ${booking.startsAt.toISOString()}::timestamptz`,
+      ),
+    )
+    .returning();
+}
+
+/** Claims lapsed offers (SKIP LOCKED: replicas share the work) and marks them EXPIRED. */
+export async function expireLapsedOffers(db: Executor, limit: number): Promise<WaitlistRow[]> {
+  const lapsed = db
+    .select({ id: waitlistEntries.id })
+    .from(waitlistEntries)
+    .where(and(eq(waitlistEntries.status, 'OFFERED'), lte(waitlistEntries.offerExpiresAt, sql`now()`)))
+    .orderBy(asc(waitlistEntries.offerExpiresAt))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+  return db
+    .update(waitlistEntries)
+    .set({ status: 'EXPIRED', updatedAt: sql`now()` })
+    .where(inArray(waitlistEntries.id, lapsed))
+    .returning();
+}

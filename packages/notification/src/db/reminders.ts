@@ -1,0 +1,58 @@
+import type { EventData } from '@pms/contracts';
+import type { Executor } from '@pms/platform';
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { patientContacts, reminders, type PatientContactRow, type ReminderRow } from './schema.js';
+
+type Appointment = EventData<'AppointmentBooked'>;
+
+/**
+ * One row per offset whose moment is after `since` (an offset already past then is skipped). A
+ * redelivered event finds its rows there and adds nothing.
+ */
+export async function scheduleReminders(db: Executor, appointment: Appointment, offsetsSeconds: number[], since: Date): Promise<void> {
+  const startsAt = new Date(appointment.startsAt);
+  const rows = offsetsSeconds
+    .map((offsetSeconds) => ({ offsetSeconds, dueAt: new Date(startsAt.getTime() - offsetSeconds * 1000) }))
+    .filter((row) => row.dueAt > since)
+    .map((row) => ({ ...row, appointmentId: appointment.appointmentId, patientId: appointment.patientId, startsAt, appointment }));
+  if (rows.length > 0) await db.insert(reminders).values(rows).onConflictDoNothing();
+}
+
+/** Reminders not yet queued are dropped (cancel, complete, no-show, or before a reschedule). */
+export async function dropReminders(db: Executor, appointmentId: string): Promise<void> {
+  await db.delete(reminders).where(and(eq(reminders.appointmentId, appointmentId), eq(reminders.status, 'SCHEDULED')));
+}
+
+/**
+ * Claims due reminders for this transaction: SKIP LOCKED lets replicas take different rows, and
+ * the status change commits with the queued messages, so no row is ever queued twice.
+ */
+export async function claimDueReminders(db: Executor, limit: number): Promise<ReminderRow[]> {
+  const due = db
+    .select({ id: reminders.id })
+    .from(reminders)
+    .where(and(eq(reminders.status, 'SCHEDULED'), lte(reminders.dueAt, sql`now()`)))
+    .orderBy(asc(reminders.dueAt))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+  // Due long ago and the appointment already begun (the service was down): too late to remind.
+  return db
+    .update(reminders)
+    .set({ status: sql`case when ${reminders.startsAt} > now() then 'QUEUED' else 'SKIPPED' end::reminder_status`, queuedAt: sql`now()` })
+    .where(inArray(reminders.id, due))
+    .returning();
+}
+
+export async function upsertContact(db: Executor, contact: Omit<PatientContactRow, 'updatedAt'>): Promise<void> {
+  const { patientId, ...fields } = contact;
+  await db
+    .insert(patientContacts)
+    .values(contact)
+    .onConflictDoUpdate({ target: patientContacts.patientId, set: { ...fields, updatedAt: sql`now()` } });
+}
+
+export async function findContacts(db: Executor, patientIds: string[]): Promise<Map<string, PatientContactRow>> {
+  if (patientIds.length === 0) return new Map();
+  const rows = await db.select().from(patientContacts).where(inArray(patientContacts.patientId, patientIds));
+  return new Map(rows.map((row) => [row.patientId, row]));
+}

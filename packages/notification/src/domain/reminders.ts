@@ -1,0 +1,78 @@
+import { defaultContactPreferences, type EventData, type TypedEvent } from '@pms/contracts';
+import type { Database, Executor } from '@pms/platform';
+import { claimDueReminders, dropReminders, findContacts, scheduleReminders, upsertContact } from '../db/reminders.js';
+import { insertNotifications } from '../db/notifications.js';
+import type { PatientContactRow, ReminderRow } from '../db/schema.js';
+import { reminderMessages } from './messages.js';
+
+export const reminderType = 'AppointmentReminder';
+
+/**
+ * The appointment-events side of reminders; each call runs in the consumer's transaction.
+ * `bookedAt` is when the event happened: an offset already past then is skipped, one that
+ * passed only while the event waited in Kafka still goes out (at once).
+ */
+export function reminderSchedule(offsetsSeconds: number[]) {
+  return {
+    booked: (tx: Executor, appointment: EventData<'AppointmentBooked'>, bookedAt: Date) =>
+      scheduleReminders(tx, appointment, offsetsSeconds, bookedAt),
+    /** The reminders move: the ones not yet sent for the old time go, the new time gets its own. */
+    rescheduled: async (tx: Executor, appointment: EventData<'AppointmentBooked'>, movedAt: Date) => {
+      await dropReminders(tx, appointment.appointmentId);
+      await scheduleReminders(tx, appointment, offsetsSeconds, movedAt);
+    },
+    /** Cancelled, completed, no-show: nothing more to remind of. */
+    ended: (tx: Executor, appointment: EventData<'AppointmentBooked'>) => dropReminders(tx, appointment.appointmentId),
+  };
+}
+
+/** patient-events → the contact copy reminders consult. */
+export function recordContact(tx: Executor, event: TypedEvent<'PatientCreated' | 'PatientUpdated'>): Promise<void> {
+  const { data } = event;
+  const consent = data.contactPreferences ?? defaultContactPreferences;
+  return upsertContact(tx, { patientId: data.patientId, email: data.email, phone: data.phone, emailAllowed: consent.email, smsAllowed: consent.sms });
+}
+
+/** A deleted patient is contacted no more. */
+export function forgetContact(tx: Executor, event: TypedEvent<'PatientDeleted'>): Promise<void> {
+  return upsertContact(tx, { patientId: event.data.patientId, email: 'deleted@invalid', phone: null, emailAllowed: false, smsAllowed: false });
+}
+
+/** Before the patient's first event arrives: the booking's email, with the default consent. */
+const fallbackContact = (reminder: ReminderRow): PatientContactRow => ({
+  patientId: reminder.patientId,
+  email: reminder.appointment.patient.email,
+  phone: null,
+  emailAllowed: defaultContactPreferences.email,
+  smsAllowed: defaultContactPreferences.sms,
+  updatedAt: new Date(0),
+});
+
+/**
+ * Queues the messages of every due reminder in one transaction with its claim (see
+ * claimDueReminders); the delivery worker, woken by the insert, sends them. Returns how many
+ * reminders were claimed.
+ */
+export async function queueDueReminders(db: Database, limit = 100): Promise<number> {
+  return db.transaction(async (tx) => {
+    const claimed = await claimDueReminders(tx, limit);
+    const queued = claimed.filter((reminder) => reminder.status === 'QUEUED');
+    const contacts = await findContacts(tx, [...new Set(queued.map((reminder) => reminder.patientId))]);
+    await insertNotifications(
+      tx,
+      queued.flatMap((reminder) =>
+        reminderMessages(reminder.appointment, contacts.get(reminder.patientId) ?? fallbackContact(reminder), reminder.offsetSeconds).map(
+          (message) => ({
+            recipient: message.recipient,
+            channel: message.channel,
+            type: reminderType,
+            subject: message.subject,
+            bodyText: message.text,
+            bodyHtml: message.html,
+          }),
+        ),
+      ),
+    );
+    return claimed.length;
+  });
+}
