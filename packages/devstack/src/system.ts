@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { allTopics, deadLetterTopic } from '@pms/contracts';
+import { allTopics, authTopics, deadLetterTopic } from '@pms/contracts';
 import { prepareTopics } from './kafka.js';
 import { ensureDatabase, withDatabase } from './postgres.js';
 import { spawnManaged, type ManagedProcess } from './processes.js';
@@ -67,7 +67,8 @@ export interface RunningSystem {
 export async function startSystem(options: StartSystemOptions): Promise<RunningSystem> {
   const ports = await choosePorts(options.ports ?? 'fixed');
   // Before any relay or consumer starts: a clean first start has nothing to warn about.
-  await prepareTopics(options.stack.kafkaBrokers, [...allTopics, ...allTopics.map(deadLetterTopic)]);
+  const everyTopic = [...allTopics, ...Object.values(authTopics)];
+  await prepareTopics(options.stack.kafkaBrokers, [...everyTopic, ...everyTopic.map(deadLetterTopic)]);
   const databases = Object.fromEntries(
     await Promise.all(
       serviceNames.map(async (name) => {
