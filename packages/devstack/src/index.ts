@@ -1,7 +1,7 @@
 // The ProvidedContext augmentation for inject(...) comes along with any import of this package.
 import type {} from './vitest-provided.js';
 
-export { startPostgres, ensureDatabase, createTestDatabase, dropDatabase, withDatabase } from './postgres.js';
+export { startPostgres, ensureDatabase, createTestDatabase, withDatabase } from './postgres.js';
 export type { StartPostgresOptions, PostgresServer } from './postgres.js';
 export { startKafka, stopKafka, waitForKafka, ensureKafkaLibs } from './kafka.js';
 export type { StartKafkaOptions, KafkaBroker } from './kafka.js';
@@ -10,7 +10,7 @@ export type { SmtpSink, SmtpSinkOptions, StoredMessage } from './smtp-sink.js';
 export { startDevstack, DEFAULT_PORTS, DEFAULT_DATA_DIR } from './stack.js';
 export type { Devstack, DevstackPorts, StartDevstackOptions } from './stack.js';
 export { startControlServer, devstackControl } from './control.js';
-export { spawnManaged, livePids, pidAlive } from './processes.js';
+export { spawnManaged, pidAlive } from './processes.js';
 export type { ManagedProcess, SpawnOptions } from './processes.js';
 export { freePort } from './ports.js';
 export { startSystem, serviceSpecs, serviceNames, demoDefaults, REPO_ROOT } from './system.js';

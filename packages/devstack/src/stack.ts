@@ -57,11 +57,17 @@ export async function startDevstack(options: StartDevstackOptions = {}): Promise
   if (ephemeral && !options.dataDir) chmodSync(dataDir, 0o755);
   const ports = await resolvePorts(options.ports ?? {}, ephemeral);
   const timings = { postgres: 0, kafka: 0, smtp: 0 };
+  const names = { postgres: 'PostgreSQL', kafka: 'Kafka', smtp: 'SMTP sink' };
   const timed = async <T>(part: keyof typeof timings, work: () => Promise<T>): Promise<T> => {
     const t0 = Date.now();
-    const result = await work();
-    timings[part] = Date.now() - t0;
-    return result;
+    try {
+      return await work();
+    } catch (error) {
+      // Every failure names its part; the part's own message carries its log tail.
+      throw new Error(`${names[part]}: ${(error as Error).message ?? error}`, { cause: error });
+    } finally {
+      timings[part] = Date.now() - t0;
+    }
   };
 
   const external = { db: env.DATABASE_URL, kafka: env.KAFKA_BROKERS, smtpApi: env.SMTP_API_URL };
@@ -87,12 +93,17 @@ export async function startDevstack(options: StartDevstackOptions = {}): Promise
   ];
   const stop = async () => {
     await Promise.all([pg?.stop(), kafka?.stop(), smtp?.stop()]);
-    if (ephemeral && !options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (ephemeral && !options.dataDir) {
+      // A cluster relocated out of a private directory (reachable.ts) is not inside dataDir.
+      if (pg) rmSync(pg.clusterDir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   };
   const failed = parts.filter((p): p is PromiseRejectedResult => p.status === 'rejected');
   if (failed.length > 0) {
     await stop();
-    throw failed.length === 1 ? failed[0]!.reason : new AggregateError(failed.map((f) => f.reason), failed.map((f) => String(f.reason)).join('; '));
+    const reasons = failed.map((f) => (f.reason instanceof Error ? f.reason.message : String(f.reason)));
+    throw new Error(`devstack did not start:\n${reasons.join('\n\n')}`, { cause: failed.map((f) => f.reason) });
   }
 
   return {

@@ -8,7 +8,11 @@ import { demoDefaults, REPO_ROOT, startSystem } from './system.js';
 const envFile = join(REPO_ROOT, '.env');
 if (existsSync(envFile)) process.loadEnvFile(envFile);
 
-const stack = await startDevstack();
+const stack = await startDevstack().catch((error: unknown) => {
+  // The message names the part that failed and carries its log tail; the stack adds nothing.
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
 let system: Awaited<ReturnType<typeof startSystem>> | undefined;
 let stopping = false;
 const stop = async (code: number) => {

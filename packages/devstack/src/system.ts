@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { allTopics, authTopics, deadLetterTopic } from '@pms/contracts';
+import { prepareTopics } from './kafka.js';
 import { ensureDatabase, withDatabase } from './postgres.js';
 import { spawnManaged, type ManagedProcess } from './processes.js';
 import { freePort } from './ports.js';
@@ -77,6 +79,9 @@ export interface RunningSystem {
  */
 export async function startSystem(options: StartSystemOptions): Promise<RunningSystem> {
   const ports = await choosePorts(options.ports ?? 'fixed');
+  // Before any relay or consumer starts: a clean first start has nothing to warn about.
+  const everyTopic = [...allTopics, ...Object.values(authTopics)];
+  await prepareTopics(options.stack.kafkaBrokers, [...everyTopic, ...everyTopic.map(deadLetterTopic)]);
   const databases = Object.fromEntries(
     await Promise.all(
       serviceNames.map(async (name) => {
@@ -161,7 +166,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     ...Object.entries(replicas).map(([name, replica]) => [`${name}-replica`, replica.url, replica.process] as const),
   ];
   try {
-    await Promise.all(instances.map(([name, url, child]) => waitUntilLive(name, url, child, options.readyTimeoutMs ?? 90_000)));
+    await Promise.all(instances.map(([name, url, child]) => waitUntilLive(name, url, child, options.readyTimeoutMs ?? 180_000)));
   } catch (error) {
     await system.stop();
     throw error;
@@ -194,9 +199,12 @@ async function choosePorts(mode: 'fixed' | 'random'): Promise<SystemPorts> {
 }
 
 function waitUntilLive(name: string, url: string, process: ManagedProcess, timeoutMs: number) {
+  const tail = () => `\n--- last lines of ${name} ---\n${process.recentOutput()}`;
   return retryUntil(name, timeoutMs, async () => {
-    if (!process.running) throw new Fatal(`exited early:\n${process.recentOutput()}`);
+    if (!process.running) throw new Fatal(`exited early${tail()}`);
     const response = await fetch(`${url}/health/live`, { signal: AbortSignal.timeout(1_000) });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  }, 250);
+  }, 250).catch((error: unknown) => {
+    throw process.running ? new Error(`${(error as Error).message}${tail()}`, { cause: error }) : error;
+  });
 }

@@ -1,6 +1,11 @@
+import { mkdtempSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, ensureDatabase } from '../src/index.js';
+import { createTestDatabase, ensureDatabase, freePort, startPostgres } from '../src/index.js';
+import { nativeDir } from '../src/postgres.js';
+import { RELOCATED_ROOT } from '../src/reachable.js';
 
 describe('PostgreSQL from the devstack', () => {
   const admin = inject('databaseUrl');
@@ -36,5 +41,38 @@ describe('PostgreSQL from the devstack', () => {
     expect(new Set(urls).size).toBe(1);
     const [row] = await connect(urls[0]!)`select current_database() as db`;
     expect(row?.db).toBe(name);
+  });
+});
+
+// `npm start` as root from a clone in root's home or a `mktemp -d`: the postgres user cannot
+// traverse the clone, so its binaries run from a copy and its cluster is relocated.
+describe.runIf(process.getuid?.() === 0)('PostgreSQL started by root from a private directory', () => {
+  it('starts, keeps a symlink where the cluster was asked to be, and comes back with its data', { timeout: 120_000 }, async () => {
+    const clone = mkdtempSync(join(tmpdir(), 'pms-private-clone-')); // 0700, like /root
+    expect(statSync(clone).mode & 0o777).toBe(0o700);
+    // The binaries as a clone in that directory would have them.
+    symlinkSync(nativeDir(), join(clone, 'native'));
+    const dataDir = join(clone, '.data', 'postgres');
+    const start = async () =>
+      startPostgres({ dataDir, port: await freePort(), ephemeral: true, nativeDir: join(clone, 'native'), logFile: join(clone, '.data', 'postgres.log') });
+    let server = await start();
+    try {
+      expect(server.clusterDir.startsWith(RELOCATED_ROOT)).toBe(true);
+      expect(realpathSync(dataDir)).toBe(server.clusterDir);
+      const sql = postgres(server.url, { max: 1, onnotice: () => {} });
+      await sql`create database kept_between_starts`;
+      await sql.end();
+      await server.stop();
+
+      server = await start();
+      const again = postgres(server.url, { max: 1, onnotice: () => {} });
+      const rows = await again`select 1 from pg_database where datname = 'kept_between_starts'`;
+      await again.end();
+      expect(rows).toHaveLength(1);
+    } finally {
+      await server.stop();
+      rmSync(server.clusterDir, { recursive: true, force: true });
+      rmSync(clone, { recursive: true, force: true });
+    }
   });
 });

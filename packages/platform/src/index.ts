@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './config.js';
 export * from './lifecycle.js';
+export * from './retry.js';
 export * from './auth/principal.js';
 export * from './auth/keys.js';
 export * from './auth/revocations.js';

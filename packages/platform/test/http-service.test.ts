@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { conflict, createService, principalOf, RevocationList, unavailable, type ServiceInstance } from '../src/index.js';
 import { createTestTokenIssuer } from '../src/testing/index.js';
@@ -174,5 +174,30 @@ describe('access tokens', () => {
   it('rejects a token without a valid role claim', async () => {
     const response = await call(auth(issuer.signRaw({ sub: 'x', iss: issuer.issuer, aud: issuer.audience, role: 'god' })));
     expect(response.statusCode).toBe(401);
+  });
+});
+
+describe('load shedding (@fastify/under-pressure)', () => {
+  it('answers 503 in the error shape while overloaded, and keeps the health probes answering', async () => {
+    const loaded = await createService({ name: 'loaded', logLevel: 'silent', maxEventLoopDelayMs: 1 });
+    loaded.get('/api/anything', async () => ({ ok: true }));
+    await loaded.ready();
+    try {
+      // Block the event loop past the threshold until the next sample sees it.
+      const response = await vi.waitFor(
+        async () => {
+          const until = Date.now() + 50;
+          while (Date.now() < until);
+          const res = await loaded.inject({ method: 'GET', url: '/api/anything' });
+          if (res.statusCode !== 503) throw new Error(`still ${res.statusCode}`);
+          return res;
+        },
+        { timeout: 15_000, interval: 100 },
+      );
+      expect(response.json()).toMatchObject({ statusCode: 503, code: 'DEPENDENCY_UNAVAILABLE' });
+      expect((await loaded.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
+    } finally {
+      await loaded.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { AccessTokenClaims } from '@pms/contracts';
-import { randomUUID, sign } from 'node:crypto';
+import { createSigner } from 'fast-jwt';
+import { randomUUID } from 'node:crypto';
 import type { SigningKey } from './signing-key.js';
 
 /** What the caller chooses; auth adds iss, aud, iat, exp and jti. */
@@ -11,15 +12,25 @@ export interface AccessTokenOptions {
   ttlSeconds: number;
 }
 
-/** Signs access tokens (compact JWS) with auth's private key; services verify them with the JWKS. */
+/**
+ * Signs access tokens (compact JWS) with auth's private key, through fast-jwt: the library the
+ * test token issuer uses too. Services verify them with the JWKS.
+ */
 export class AccessTokenSigner {
-  private readonly encodedHeader: string;
+  private readonly signer: (payload: Record<string, unknown>) => string;
 
   constructor(
-    private readonly key: SigningKey,
+    key: SigningKey,
     private readonly options: AccessTokenOptions,
   ) {
-    this.encodedHeader = encode({ alg: key.algorithm, typ: 'JWT', kid: key.kid });
+    this.signer = createSigner({
+      key: key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      algorithm: key.algorithm,
+      kid: key.kid,
+      iss: options.issuer,
+      aud: options.audience,
+      expiresIn: options.ttlSeconds * 1000,
+    });
   }
 
   get ttlSeconds(): number {
@@ -29,24 +40,10 @@ export class AccessTokenSigner {
   /**
    * `notBefore` is the user's revocation bound: a token issued in the same second as a
    * revocation gets that bound as its `iat` (at most a second ahead), so it stays valid while
-   * the revoked ones (iat below it) do not.
+   * the revoked ones (iat below it) do not. fast-jwt counts `exp` from the `iat` it is given.
    */
   sign(claims: SignedClaims, notBefore = 0): string {
-    const issuedAt = Math.max(Math.floor(Date.now() / 1000), notBefore);
-    const payload = encode({
-      ...claims,
-      iss: this.options.issuer,
-      aud: this.options.audience,
-      iat: issuedAt,
-      exp: issuedAt + this.options.ttlSeconds,
-      jti: randomUUID(),
-    });
-    const signingInput = `${this.encodedHeader}.${payload}`;
-    // Ed25519 hashes internally (digest null); RS256 is RSASSA-PKCS1-v1_5 with SHA-256.
-    const digest = this.key.algorithm === 'EdDSA' ? null : 'sha256';
-    const signature = sign(digest, Buffer.from(signingInput), this.key.privateKey).toString('base64url');
-    return `${signingInput}.${signature}`;
+    const iat = Math.max(Math.floor(Date.now() / 1000), notBefore);
+    return this.signer({ ...claims, iat, jti: randomUUID() });
   }
 }
-
-const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');

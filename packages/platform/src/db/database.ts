@@ -1,13 +1,10 @@
-import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { migrateEventTables } from '../events/migrate.js';
+import type { Database } from './types.js';
 
-export type Database = PostgresJsDatabase<Record<string, never>>;
-/** A transaction handle as passed to `db.transaction(async (tx) => …)`. */
-export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
-/** Either the database or a transaction: repositories accept both. */
-export type Executor = Database | Transaction;
+export type { Database, Executor, Transaction } from './types.js';
 
 export interface DatabaseHandle {
   db: Database;

@@ -1,12 +1,7 @@
 export { consumerJoined, startConsumer, type ConsumerOptions, type EventConsumer, type EventHandler, type EventHandlers } from './consumer.js';
-export {
-  createKafka,
-  deferredLogger,
-  ensureTopics,
-  type EventLogger,
-  type KafkaLogLevel,
-  type KafkaOptions,
-} from './kafka.js';
+export { createKafka, type KafkaLogLevel, type KafkaOptions } from './kafka.js';
+export { deferredLogger, type EventLogger } from './logger.js';
+export { ensureTopics } from './topics.js';
 export { eventMigrationsFolder, migrateEventTables } from './migrate.js';
 export { writeEvent, type NewEvent } from './outbox.js';
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './relay.js';

@@ -1,21 +1,11 @@
-import {
-  Kafka,
-  logLevel,
-  Partitioners,
-  type KafkaConfig,
-  type logCreator,
-  type Producer,
-  type ProducerConfig,
-  type RetryOptions,
-} from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig, type logCreator, type RetryOptions } from 'kafkajs';
+import type { EventLogger } from './logger.js';
 
-/** The part of a pino logger the events module uses. */
-export interface EventLogger {
-  error(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  debug(obj: object, msg?: string): void;
-}
+// relay.ts and consumer.ts still import these from here.
+export { backoff, delay } from '../retry.js';
+export { deferredLogger, type EventLogger } from './logger.js';
+export { sharedProducer, type SharedProducer } from './producer.js';
+export { ensureTopics } from './topics.js';
 
 export type KafkaLogLevel = 'nothing' | 'error' | 'warn' | 'info' | 'debug';
 
@@ -79,103 +69,4 @@ export function createKafka(options: KafkaOptions): Kafka {
     logCreator: routeTo(options.logger),
   };
   return new Kafka(config);
-}
-
-/** Creates the topics that do not exist yet; already existing ones are left as they are. */
-export async function ensureTopics(kafka: Kafka, topics: string[], partitions = 3): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const missing = [...new Set(topics)].filter((topic) => !existing.has(topic));
-    if (missing.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((topic) => ({ topic, numPartitions: partitions })),
-    });
-    // A fresh broker can answer "does not host this topic-partition" for a moment after
-    // creation; wait until the metadata shows a leader for every new partition.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const { topics: described } = await admin.fetchTopicMetadata({ topics: missing });
-        if (described.every((topic) => topic.partitions.every((partition) => partition.leader >= 0))) return;
-      } catch (error) {
-        if (attempt >= 20) throw error;
-      }
-      if (attempt >= 20) return;
-      await delay(100 * attempt);
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-export interface SharedProducer {
-  /** The connected producer; connects on first use and again after `discard()`. */
-  get(): Promise<Producer>;
-  /** Drops a producer that failed, so the next `get()` starts afresh (new producer id). */
-  discard(): Promise<void>;
-}
-
-/** One producer shared by concurrent callers, connected once. */
-export function sharedProducer(kafka: Kafka, config: ProducerConfig = {}): SharedProducer {
-  let current: Promise<Producer> | undefined;
-  const connect = async () => {
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, ...config });
-    try {
-      await producer.connect();
-      return producer;
-    } catch (error) {
-      await producer.disconnect().catch(() => undefined);
-      throw error;
-    }
-  };
-  return {
-    get: () =>
-      (current ??= connect().catch((error: unknown) => {
-        current = undefined;
-        throw error;
-      })),
-    async discard() {
-      const producer = await current?.catch(() => undefined);
-      current = undefined;
-      await producer?.disconnect().catch(() => undefined);
-    },
-  };
-}
-
-/** Resolves after `ms`, or as soon as `signal` aborts (shutdown must not wait out a backoff). */
-export function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
-/** Exponential backoff with ±20 % jitter, so replicas do not retry in lockstep. */
-export const backoff = (attempt: number, initialMs: number, maxMs: number) =>
-  Math.round(Math.min(maxMs, initialMs * 2 ** Math.max(0, attempt - 1)) * (0.8 + Math.random() * 0.4));
-
-/**
- * kafkajs takes its logger when the client is made, in main.ts, before the service's own
- * logger exists (buildApp makes it). Hand kafkajs this one and `attach` app.log once built;
- * kafkajs logs nothing before the app connects in onReady.
- */
-export function deferredLogger(): EventLogger & { attach(target: EventLogger): void } {
-  let target: EventLogger | undefined;
-  return {
-    attach: (logger) => {
-      target = logger;
-    },
-    error: (obj, msg) => target?.error(obj, msg),
-    warn: (obj, msg) => target?.warn(obj, msg),
-    info: (obj, msg) => target?.info(obj, msg),
-    debug: (obj, msg) => target?.debug(obj, msg),
-  };
 }

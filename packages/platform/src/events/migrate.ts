@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
-import type { Database } from '../db/database.js';
+import type { Database } from '../db/types.js';
 
 /** packages/platform/drizzle: the same two levels up from src/events and dist/events. */
 export const eventMigrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { eventCatalog, type EventData, type EventType, type TypedEvent } from '@pms/contracts';
-import type { Executor } from '../db/database.js';
+import type { Executor } from '../db/types.js';
 import { AppError } from '../errors.js';
 import { outbox } from './tables.js';
 

@@ -112,19 +112,22 @@ export interface GrpcCallContext {
   signal: AbortSignal;
   /** e.g. /doctor.v1.DoctorService/GetDoctor */
   method: string;
+  /** The server's logger. */
+  logger: GrpcLogger;
 }
 
 export type UnaryHandler<Req, Res> = (request: Req, context: GrpcCallContext) => Promise<Res>;
 
-// unary() is created where no logger is at hand (the service's grpc module), so the server
-// records its logger per call and the wrapper looks it up.
-const callLoggers = new WeakMap<object, GrpcLogger>();
 const fallbackLogger: GrpcLogger = {
   info: () => {},
   warn: (obj, msg) => console.warn(msg, obj),
   error: (obj, msg) => console.error(msg, obj),
 };
 
+/**
+ * unary() is created where no logger is at hand (the service's grpc module), so the server
+ * hands its logger to every call as an argument after grpc-js' own; unary() puts it in the context.
+ */
 function withLogger(
   definition: ServiceDefinition,
   implementation: UntypedServiceImplementation,
@@ -132,12 +135,9 @@ function withLogger(
 ): UntypedServiceImplementation {
   const wrapped: UntypedServiceImplementation = {};
   for (const name of Object.keys(definition)) {
-    const handler = implementation[name] as ((call: object, ...rest: unknown[]) => void) | undefined;
+    const handler = implementation[name] as ((...args: unknown[]) => void) | undefined;
     if (!handler) continue; // grpc-js answers UNIMPLEMENTED
-    wrapped[name] = ((call: object, ...rest: unknown[]) => {
-      callLoggers.set(call, logger);
-      handler.call(implementation, call, ...rest);
-    }) as UntypedServiceImplementation[string];
+    wrapped[name] = ((...args: unknown[]) => handler.call(implementation, ...args, logger)) as UntypedServiceImplementation[string];
   }
   return wrapped;
 }
@@ -147,7 +147,8 @@ function withLogger(
  * request id, and maps any throw through status.ts (logging only the unexpected ones).
  */
 export function unary<Req, Res>(handler: UnaryHandler<Req, Res>): handleUnaryCall<Req, Res> {
-  return (call, callback) => {
+  // The third argument comes from startGrpcServer (withLogger); grpc-js itself passes two.
+  return (call, callback, logger: GrpcLogger = fallbackLogger) => {
     const controller = new AbortController();
     call.once('cancelled', () => controller.abort());
     const context: GrpcCallContext = {
@@ -156,6 +157,7 @@ export function unary<Req, Res>(handler: UnaryHandler<Req, Res>): handleUnaryCal
       deadline: call.getDeadline(),
       signal: controller.signal,
       method: call.getPath(),
+      logger,
     };
     Promise.resolve()
       .then(() => handler(call.request, context))
@@ -163,7 +165,6 @@ export function unary<Req, Res>(handler: UnaryHandler<Req, Res>): handleUnaryCal
         (response) => callback(null, response),
         (error: unknown) => {
           const appError = normalizeError(error);
-          const logger = callLoggers.get(call) ?? fallbackLogger;
           const fields = { err: error, requestId: context.requestId, method: context.method };
           if (appError.kind === 'INTERNAL') logger.error(fields, 'gRPC handler failed');
           else if (appError.kind === 'UNAVAILABLE') logger.warn(fields, appError.message);

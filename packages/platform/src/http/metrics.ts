@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 /** One registry per app (no global state), so several apps can live in one test process. */
-export function installMetrics(app: FastifyInstance, service: string): Registry {
+export function installMetrics(app: FastifyInstance, service: string): void {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
@@ -23,5 +23,4 @@ export function installMetrics(app: FastifyInstance, service: string): Registry 
     reply.type(registry.contentType);
     return registry.metrics();
   });
-  return registry;
 }

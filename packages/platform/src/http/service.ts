@@ -1,4 +1,5 @@
 import fastifySwagger from '@fastify/swagger';
+import underPressure from '@fastify/under-pressure';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -9,6 +10,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { unavailable } from '../errors.js';
 import { authenticationPlugin, type AuthenticationOptions } from './authentication.js';
 import { installErrorHandler } from './error-handler.js';
 import { installHealth, type ReadinessCheck } from './health.js';
@@ -36,6 +38,8 @@ export interface ServiceOptions {
   bodyLimit?: number;
   /** Behind the gateway, trust its X-Forwarded-For for rate limits and logs: true, or the proxies' addresses/CIDRs. */
   trustProxy?: boolean | string[];
+  /** Load shedding: past this event-loop delay, requests get a quick 503. Default 1000 ms; 0 turns it off. */
+  maxEventLoopDelayMs?: number;
 }
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
@@ -73,6 +77,16 @@ export async function createService(options: ServiceOptions): Promise<ServiceIns
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
   installErrorHandler(app);
+  // An overloaded service answers 503 at once instead of queueing requests until they time
+  // out; health probes still get through (readiness reports the dependencies, not the load).
+  await app.register(underPressure, {
+    maxEventLoopDelay: options.maxEventLoopDelayMs ?? 1_000,
+    retryAfter: 5,
+    pressureHandler: (request, _reply, type) => {
+      if (request.url.startsWith('/health')) return;
+      throw unavailable(`Service overloaded (${type}), retry later`);
+    },
+  });
 
   await app.register(fastifySwagger, {
     openapi: {
