@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditAction, PatientInput } from '@pms/contracts';
-import { newOutboxEntry, newOutboxEnvelope } from '@pms/platform/db';
+import { newOutboxEntry, newOutboxEnvelope, outboxInsertFrom } from '@pms/platform/db';
 import { sql, type SQL } from 'drizzle-orm';
 import type { NewAuditEntry } from './audit.js';
 import { rethrowAsConflict } from './conflicts.js';
@@ -88,10 +88,6 @@ const columnsOf = (input: PatientInput) => ({
   dateOfBirth: input.dateOfBirth,
 });
 
-const outboxFrom = (source: string, entry: ReturnType<typeof newOutboxEntry>['row']) => sql`
-  insert into outbox (id, topic, key, type, payload)
-  select ${entry.id}, ${entry.topic}, ${entry.key}, ${entry.type}, ${JSON.stringify(entry.payload)}::jsonb from ${sql.raw(source)}`;
-
 /**
  * A new record with its CREATE audit entry and its PatientCreated event, in one statement. The id
  * and registration time are chosen here so the event (validated like every other) is complete
@@ -109,7 +105,7 @@ export async function insertRecorded(db: Executor, input: PatientInput, ownerUse
                 ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz)
         returning id),
       a as (${auditFrom('p', 'CREATE', actor)}),
-      o as (${outboxFrom('p', entry)})
+      o as (${outboxInsertFrom('p', entry)})
       select id from p`)
     .catch(rethrowAsConflict);
   return row;
@@ -137,9 +133,7 @@ export async function updateRecorded(db: Executor, id: string, input: PatientInp
           date_of_birth = ${columns.dateOfBirth}, updated_at = now()
         where id = ${id} and ${ownedBy(owner)} returning *),
       a as (${auditFrom('u', 'UPDATE', actor)}),
-      o as (
-        insert into outbox (id, topic, key, type, payload)
-        select ${entry.id}, ${entry.topic}, ${entry.key}, ${entry.type}, jsonb_set(${JSON.stringify(entry.payload)}::jsonb, '{data}', ${snapshotSql('u')}) from u)
+      o as (${outboxInsertFrom('u', entry, snapshotSql('u'))})
       select * from u`)
     .catch(rethrowAsConflict);
   return rows[0] && fromRaw(rows[0]);

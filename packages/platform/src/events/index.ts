@@ -8,7 +8,7 @@ export {
   type KafkaOptions,
 } from './kafka.js';
 export { eventMigrationsFolder, migrateEventTables } from './migrate.js';
-export { newOutboxEntry, newOutboxEnvelope, writeEvent, type NewEvent } from './outbox.js';
+export { newOutboxEntry, newOutboxEnvelope, outboxInsertFrom, writeEvent, type NewEvent } from './outbox.js';
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './relay.js';
 export { outbox, processedEvents } from './tables.js';
 export { createKafkaProbe, type KafkaProbe } from './kafka-probe.js';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { eventCatalog, type EventData, type EventType, type TypedEvent } from '@pms/contracts';
 import type { Executor } from '../db/database.js';
@@ -62,4 +63,16 @@ export async function writeEvent<T extends EventType>(tx: Executor, input: NewEv
   const { event, row } = newOutboxEntry(input);
   await tx.insert(outbox).values(row);
   return event;
+}
+
+/**
+ * The outbox insert as a CTE of the statement that makes the change: `insert … select … from
+ * <source>` writes the event if and only if the CTE named `source` produced a row. With `data`
+ * (SQL over the source's columns) the statement fills in the envelope's data.
+ */
+export function outboxInsertFrom(source: string, row: OutboxRow, data?: SQL): SQL {
+  const payload = sql`${JSON.stringify(row.payload)}::jsonb`;
+  return sql`insert into outbox (id, topic, key, type, payload)
+    select ${row.id}::uuid, ${row.topic}, ${row.key}, ${row.type}, ${data ? sql`jsonb_set(${payload}, '{data}', ${data})` : payload}
+    from ${sql.raw(source)}`;
 }
