@@ -140,7 +140,9 @@ console.log(`gateway ${gatewayUrl}; ${connections} connections, ${duration} s pe
 await quiet();
 const memory = await idleMemory();
 console.log('setting up doctors and patients…');
-const fixture = await createFixture(gatewayUrl, admin);
+// Smaller fixtures (BENCH_DOCTORS ≤ BENCH_PATIENTS) set up faster on a busy machine.
+const patientCount = Number(process.env.BENCH_PATIENTS ?? 100);
+const fixture = await createFixture(gatewayUrl, admin, { doctors: Number(process.env.BENCH_DOCTORS ?? 50), patients: patientCount, quietPatients: patientCount });
 const someone = fixture.patients[0]!.id;
 const rows: Row[] = [];
 await quiet(fixture);
