@@ -111,28 +111,37 @@ export function startConsumer(options: ConsumerOptions): EventConsumer {
   /**
    * Applies consecutive events of one partition in one transaction: their processed_events rows
    * in one statement (the ids this group had not seen come back), then each new event's handler
-   * in order. True when applied; false when a handler failed and the transaction rolled back.
+   * in order. Undefined when applied; when a handler failed (and the transaction rolled back),
+   * which event failed and how, so that failure counts as the event's first attempt.
    */
-  async function applyBatch(items: Item[]): Promise<boolean> {
+  async function applyBatch(items: Item[]): Promise<{ eventId?: string; error: unknown } | undefined> {
     const handled = items.filter((item) => item.handler);
-    if (handled.length === 0) return true;
+    if (handled.length === 0) return undefined;
+    let failed: { eventId?: string; error: unknown } | undefined;
     try {
       await handle.db.transaction(async (tx) => {
         const fresh = await tx.execute<{ event_id: string }>(sql`
           insert into processed_events (event_id, consumer_group)
-          select unnest(${handled.map((item) => item.event.id)}::uuid[]), ${groupId}
+          select unnest(${sql.param(handled.map((item) => item.event.id))}::uuid[]), ${groupId}
           on conflict do nothing returning event_id`);
         const isFresh = new Set(fresh.map((row) => row.event_id));
+        // Deleted once applied: a duplicate later in the same batch is skipped like a redelivery.
         for (const { event, handler } of handled) {
-          if (isFresh.has(event.id)) await handler!(event, tx);
+          if (!isFresh.delete(event.id)) continue;
+          try {
+            await handler!(event, tx);
+          } catch (error) {
+            failed = { eventId: event.id, error };
+            throw error;
+          }
         }
       });
       logger.debug({ groupId, events: handled.length }, 'event batch handled');
-      return true;
+      return undefined;
     } catch (error) {
       if (stopping.signal.aborted) throw error;
       logger.debug({ groupId, err: error, events: handled.length }, 'event batch failed, applying its events one by one');
-      return false;
+      return failed ?? { error };
     }
   }
 
@@ -147,7 +156,8 @@ export function startConsumer(options: ConsumerOptions): EventConsumer {
       return true;
     });
 
-  async function onMessage(meta: Meta, heartbeat: () => Promise<void>): Promise<void> {
+  /** `firstFailure`: the event's handler already failed once, in a batch (its first attempt). */
+  async function onMessage(meta: Meta, heartbeat: () => Promise<void>, firstFailure?: { error: unknown }): Promise<void> {
     const parsed = decode(meta.message.value);
     if (!parsed.ok) return deadLetter(meta, parsed.reason);
     const { event } = parsed;
@@ -156,6 +166,7 @@ export function startConsumer(options: ConsumerOptions): EventConsumer {
     const context = { groupId, eventId: event.id, type: event.type, topic: meta.topic, offset: meta.message.offset };
     for (let attempt = 1; ; attempt += 1) {
       try {
+        if (attempt === 1 && firstFailure) throw firstFailure.error;
         const applied = await apply(event, handler);
         logger.debug(context, applied ? 'event handled' : 'event already handled, skipped');
         return;
@@ -187,9 +198,10 @@ export function startConsumer(options: ConsumerOptions): EventConsumer {
       const items = run;
       run = [];
       if (items.length === 0) return;
-      if (!(await applyBatch(items))) {
+      const failed = await applyBatch(items);
+      if (failed) {
         for (const item of items) {
-          await onMessage(item.meta, heartbeat);
+          await onMessage(item.meta, heartbeat, item.event.id === failed.eventId ? failed : undefined);
           resolveOffset(item.meta.message.offset);
         }
       }
