@@ -181,6 +181,7 @@ function downDatabase(url: string): DatabaseHandle {
       await sql`select 1`;
     },
     close: () => sql.end({ timeout: 1 }),
+    dedicatedConnection: () => postgres(url, { max: 1, backoff: () => 0.05, connect_timeout: 2, onnotice: () => {} }),
   };
 }
 

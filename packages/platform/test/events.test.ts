@@ -316,4 +316,20 @@ describe('events', () => {
       expect(ofSubject(applied)).toEqual(ofSubject(written));
     }
   });
+
+  it('applies a burst of events in batches: fewer transactions than events, each event once', async () => {
+    const { topic, groupId } = names();
+    const subject = randomUUID();
+    const burst = Array.from({ length: 30 }, () => envelope(subject));
+    await consume({ groupId, topics: [topic], handlers: { PatientDeleted: (event, tx) => record(event, tx, groupId) } });
+    // One produce request, one key: the consumer fetches them together.
+    await produce(topic, subject, burst);
+
+    await waitFor('every effect', async () => (await effects(groupId)).length === burst.length);
+    expect((await effects(groupId)).map((effect) => effect.event_id)).toEqual(burst.map((event) => event.id));
+    // now() is the transaction's start: events applied in one transaction share their processed_at.
+    const [transactions] = await handle.sql<{ count: number }[]>`
+      select count(distinct processed_at)::int as count from processed_events where consumer_group = ${groupId}`;
+    expect(transactions!.count).toBeLessThan(burst.length);
+  });
 });

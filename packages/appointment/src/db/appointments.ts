@@ -1,22 +1,23 @@
 import type { AppointmentStatus } from '@pms/contracts';
 import { conflict, pgConstraint, pgErrorCode, pgErrorCodes } from '@pms/platform/domain';
 import { and, asc, count, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { outboxInsertFrom, type newOutboxEntry } from '@pms/platform/db';
 import type { Executor } from './database.js';
 import { appointments, overlapConstraints, type AppointmentRow, type NewAppointmentRow } from './schema.js';
 
 /**
- * Inserts one appointment; an overlap refused by the database becomes a 409. Booking's hot
- * path: as a prepared statement it takes one round trip (drizzle's unprepared queries take two,
- * describe then execute) and skips re-parsing.
+ * Inserts one appointment and its outbox row in one statement (a data-modifying CTE): one round
+ * trip, no BEGIN or COMMIT, and the event is written if and only if the row is. An overlap
+ * refused by the database becomes a 409.
  */
-export async function insertAppointment(db: Executor, values: NewAppointmentRow): Promise<AppointmentRow> {
-  const [row] = await db
-    .insert(appointments)
-    .values(values)
-    .returning()
-    .prepare('insert_appointment')
-    .execute()
-    .catch(rethrowOverlap);
+export async function insertAppointmentWithEvent(
+  db: Executor,
+  values: NewAppointmentRow,
+  event: ReturnType<typeof newOutboxEntry>['row'],
+): Promise<AppointmentRow> {
+  const inserted = db.$with('inserted').as(db.insert(appointments).values(values).returning());
+  const announced = db.$with('announced').as(outboxInsertFrom('inserted', event) as never);
+  const [row] = await db.with(inserted, announced).select().from(inserted).catch(rethrowOverlap);
   if (!row) throw new Error('insert returned no row');
   return row;
 }

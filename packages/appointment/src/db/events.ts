@@ -1,5 +1,5 @@
 import type { EventData, EventType } from '@pms/contracts';
-import { writeEvent } from '@pms/platform';
+import { newOutboxEntry, writeEvent } from '@pms/platform';
 import type { Executor } from './database.js';
 
 export const eventSource = 'appointment';
@@ -24,3 +24,7 @@ export async function recordEventOf<T extends EventType>(
 ): Promise<void> {
   await writeEvent(tx, { type, subject, data, source: eventSource, requestId });
 }
+
+/** An appointment event's outbox row, for a statement that inserts it with the change. */
+export const newEvent = <T extends EventType>(type: T, data: EventData<T> & { appointmentId: string }, requestId: string) =>
+  newOutboxEntry({ type, subject: data.appointmentId, data, source: eventSource, requestId }).row;

@@ -2,8 +2,8 @@ import type { Appointment, BookAppointmentBody, RescheduleAppointmentBody } from
 import { conflict, notFound, requireRole } from '@pms/platform/domain';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { findAppointment, insertAppointment, lockAppointment, updateIfStatus } from '../db/appointments.js';
-import { recordEvent } from '../db/events.js';
+import { findAppointment, insertAppointmentWithEvent, lockAppointment, updateIfStatus } from '../db/appointments.js';
+import { newEvent, recordEvent } from '../db/events.js';
 import { authorizeAppointment, rolesFor } from './access.js';
 import { assertTypeSuitsDoctor, resolveVisit, type Visit } from './appointment-types.js';
 import type { Actor, AppointmentsContext } from './context.js';
@@ -47,8 +47,8 @@ export const visitColumns = (visit: Visit) => ({
 
 /**
  * The hot path: the type (and, for patients, the policy) in one round trip, two concurrent gRPC
- * calls, then one transaction with the row and its AppointmentBooked event. Overlaps, buffers
- * included, are left to the database's exclusion constraints.
+ * calls, then one statement inserting the row and its AppointmentBooked event. Overlaps,
+ * buffers included, are left to the database's exclusion constraints.
  */
 export async function bookAppointment(ctx: AppointmentsContext, actor: Actor, input: BookInput): Promise<Appointment> {
   requireRole(actor.principal, ...rolesFor.book);
@@ -70,16 +70,8 @@ export async function bookAppointment(ctx: AppointmentsContext, actor: Actor, in
     bookedBy: actor.principal.userId,
     ...snapshotColumns(parties),
   };
-  const row = await ctx.db.transaction(async (tx) => {
-    // Issued together, postgres.js pipelines both inserts on the transaction's connection instead
-    // of waiting for one before sending the other. If the first fails the second does too, and
-    // the transaction rolls back.
-    const [created] = await Promise.all([
-      insertAppointment(tx, values),
-      recordEvent(tx, 'AppointmentBooked', snapshotOf(values), actor.requestId),
-    ]);
-    return created;
-  });
+  // The row and its AppointmentBooked event: one statement, one round trip.
+  const row = await insertAppointmentWithEvent(ctx.db, values, newEvent('AppointmentBooked', snapshotOf(values), actor.requestId));
   return toAppointment(row);
 }
 

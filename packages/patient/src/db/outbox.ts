@@ -5,7 +5,7 @@ import type { PatientRow } from './schema.js';
 const source = 'patient';
 
 /** The snapshot every PatientCreated/PatientUpdated carries, so consumers need no lookups. */
-const snapshotOf = (row: PatientRow) => ({
+export const snapshotOf = (row: PatientRow) => ({
   patientId: row.id,
   name: row.name,
   email: row.email,

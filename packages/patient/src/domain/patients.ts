@@ -4,10 +4,11 @@ import { insertAuditEntries } from '../db/audit.js';
 import type { Database, Executor } from '../db/database.js';
 import { recordPatientDeleted, recordPatientSaved } from '../db/outbox.js';
 import * as repo from '../db/patients.js';
+import { insertRecorded, listAudited, readAudited, updateRecorded } from '../db/statements.js';
 import type { PatientRow } from '../db/schema.js';
 import { ownerScopeOf, type Actor } from './actor.js';
 import type { BillingAccounts, DomainLogger } from './billing.js';
-import { auditEntry, toPatient } from './records.js';
+import { auditActor, auditEntry, toPatient } from './records.js';
 
 export interface PatientDeps {
   db: Database;
@@ -27,19 +28,16 @@ export interface PatientListRequest {
 
 export async function listPatients(db: Database, actor: Actor, request: PatientListRequest) {
   requireRole(actor.principal, 'admin', 'staff', 'doctor', 'patient');
-  const { rows, total } = await repo.listPatients(db, { ...request, owner: ownerScopeOf(actor) });
-  // Every record a list shows counts as read. No transaction needed: the records are only
-  // returned once their audit entries are written (two round trips instead of four).
-  await insertAuditEntries(db, rows.map((row) => auditEntry(actor, 'LIST', row.id)));
+  // Every record a list shows counts as read: the page and its audit entries are one statement.
+  const { rows, total } = await listAudited(db, { ...request, owner: ownerScopeOf(actor) }, auditActor(actor));
   return { items: rows.map(toPatient), page: request.page, pageSize: request.pageSize, total };
 }
 
 export async function readPatient(db: Database, actor: Actor, id: string): Promise<Patient> {
   requireRole(actor.principal, 'admin', 'staff', 'doctor', 'patient');
-  const row = await repo.findPatient(db, id, ownerScopeOf(actor));
+  // The read and its audit entry are one statement: no record leaves without its entry.
+  const row = await readAudited(db, id, ownerScopeOf(actor), auditActor(actor));
   if (!row) throw patientNotFound(id);
-  // Returned only once the read is audited; a failed audit write fails the read.
-  await insertAuditEntries(db, [auditEntry(actor, 'READ', id)]);
   return toPatient(row);
 }
 
@@ -59,17 +57,9 @@ export async function createPatient(deps: PatientDeps, actor: Actor, input: Pati
   const saved =
     actor.principal.role === 'patient'
       ? await registerSelf(deps.db, actor, input)
-      : { row: await deps.db.transaction((tx) => insertRecorded(tx, actor, input, null)), claimed: false };
+      : { row: await insertRecorded(deps.db, input, null, auditActor(actor)), claimed: false };
   const row = saved.row.billingStatus === 'PENDING' ? await openBillingAccount(deps, actor, saved.row) : saved.row;
   return { patient: toPatient(row), claimed: saved.claimed };
-}
-
-/** The row, its audit entry and its PatientCreated event, in the caller's transaction. */
-async function insertRecorded(tx: Executor, actor: Actor, input: PatientInput, ownerUserId: string | null) {
-  const row = await repo.insertPatient(tx, input, ownerUserId);
-  await insertAuditEntries(tx, [auditEntry(actor, 'CREATE', row.id)]);
-  await recordPatientSaved(tx, 'PatientCreated', row, actor.requestId);
-  return row;
 }
 
 async function registerSelf(db: Database, actor: Actor, input: PatientInput): Promise<{ row: PatientRow; claimed: boolean }> {
@@ -93,7 +83,7 @@ async function registerSelf(db: Database, actor: Actor, input: PatientInput): Pr
       await recordPatientSaved(tx, 'PatientUpdated', claimed, actor.requestId);
       return { row: claimed, claimed: true };
     }
-    return { row: await insertRecorded(tx, actor, input, userId), claimed: false };
+    return { row: await insertRecorded(tx, input, userId, auditActor(actor)), claimed: false };
   });
 }
 
@@ -113,13 +103,10 @@ async function openBillingAccount(deps: PatientDeps, actor: Actor, row: PatientR
 
 export async function updatePatient(db: Database, actor: Actor, id: string, input: PatientInput): Promise<Patient> {
   requireRole(actor.principal, 'admin', 'staff', 'patient');
-  return db.transaction(async (tx) => {
-    const row = await repo.updatePatient(tx, id, input, ownerScopeOf(actor));
-    if (!row) throw patientNotFound(id);
-    await insertAuditEntries(tx, [auditEntry(actor, 'UPDATE', id)]);
-    await recordPatientSaved(tx, 'PatientUpdated', row, actor.requestId);
-    return toPatient(row);
-  });
+  // The change, its audit entry and its event are one statement.
+  const row = await updateRecorded(db, id, input, ownerScopeOf(actor), auditActor(actor));
+  if (!row) throw patientNotFound(id);
+  return toPatient(row);
 }
 
 /**

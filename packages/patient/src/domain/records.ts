@@ -25,3 +25,6 @@ export const auditEntry = (actor: Actor, action: AuditAction, patientId: string)
   action,
   requestId: actor.requestId,
 });
+
+/** The actor part of an audit entry, for statements that write the entry themselves. */
+export const auditActor = (actor: Actor) => ({ actorId: actor.principal.userId, actorRole: actor.principal.role, requestId: actor.requestId });

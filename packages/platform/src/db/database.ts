@@ -10,6 +10,11 @@ export interface DatabaseHandle {
   db: Database;
   /** The underlying postgres.js client (for LISTEN/NOTIFY and health checks). */
   sql: postgres.Sql;
+  /**
+   * A connection of its own, outside the pool (the pool may be one connection): for a
+   * session-level lock held as long as the caller runs, e.g. the outbox relay's leadership.
+   */
+  dedicatedConnection(): postgres.Sql;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -25,15 +30,15 @@ export interface DatabaseOptions {
 }
 
 export async function connectDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
-  const sql = postgres(options.url, {
-    max: options.poolSize ?? 10,
+  const settings = {
     onnotice: () => {},
     // A request must get its 503 in seconds when the database is down, not queue behind
     // postgres.js's default reconnect backoff, which grows to 20 s for the whole pool.
     connect_timeout: 3,
     backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 1),
-  });
-  const db = drizzle(sql) as unknown as Database;
+  };
+  const sql = postgres(options.url, { max: options.poolSize ?? 10, ...settings });
+  const db = drizzle(preparedByDefault(sql)) as unknown as Database;
   const { migrationsFolder, eventTables } = options;
   if (migrationsFolder || eventTables) {
     await withMigrationLock(options.url, async () => {
@@ -51,7 +56,37 @@ export async function connectDatabase(options: DatabaseOptions): Promise<Databas
       await sql`select 1`;
     },
     close: () => sql.end({ timeout: 5 }),
+    dedicatedConnection: () => postgres(options.url, { max: 1, ...settings, idle_timeout: 0 }),
   };
+}
+
+/**
+ * drizzle sends a query not built with `.prepare()` unnamed, and postgres.js then asks the
+ * server to describe it before executing it: two round trips, each a pair of syscalls. As a
+ * named statement postgres.js describes it once per connection (cached by its text) and then
+ * runs it in one round trip. Query shapes are few and fixed (lists of values go as one array
+ * parameter, not one placeholder each), so the per-connection statement cache stays small.
+ */
+function preparedByDefault(client: postgres.Sql): postgres.Sql {
+  type Unsafe = postgres.Sql['unsafe'];
+  type Scope = (inner: postgres.Sql) => unknown;
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === 'unsafe') {
+        return ((query: string, parameters?: unknown[], queryOptions?: postgres.UnsafeQueryOptions) =>
+          target.unsafe(query, parameters as never, { ...queryOptions, prepare: true })) as Unsafe;
+      }
+      // Transactions and savepoints hand drizzle a client of their own: wrap that one too.
+      if (property === 'begin' || property === 'savepoint') {
+        const open = Reflect.get(target, property, receiver) as (...args: unknown[]) => unknown;
+        return (...args: unknown[]) => {
+          const scope = args.pop() as Scope;
+          return open.call(target, ...args, (inner: postgres.Sql) => scope(preparedByDefault(inner)));
+        };
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
 }
 
 /**

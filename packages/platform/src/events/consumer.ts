@@ -1,9 +1,9 @@
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { sql } from 'drizzle-orm';
+import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { deadLetterTopic, parseEvent, type EventType, type TypedEvent } from '@pms/contracts';
 import type { DatabaseHandle, Transaction } from '../db/database.js';
 import { isAppError } from '../errors.js';
 import { backoff, delay, ensureTopics, sharedProducer, type EventLogger } from './kafka.js';
-import { processedEvents } from './tables.js';
 
 export type EventHandler<T extends EventType> = (event: TypedEvent<T>, tx: Transaction) => Promise<unknown>;
 /** Handlers by event type; types without one are acknowledged and skipped. */
@@ -24,6 +24,8 @@ export interface ConsumerOptions {
   partitions?: number;
   /** Partitions processed in parallel (order holds within each). */
   concurrency?: number;
+  /** Events applied in one transaction at most (consecutive events of one partition). */
+  maxBatchSize?: number;
   /**
    * How long the broker waits for a silent member. It also bounds how long a restarted
    * consumer waits to rejoin after a broker restart (its old membership must expire first).
@@ -40,6 +42,8 @@ export interface EventConsumer {
 }
 
 type Meta = { topic: string; partition: number; message: KafkaMessage };
+/** A decoded event of a batch; no handler means this group skips its type. */
+type Item = { meta: Meta; event: TypedEvent; handler: EventHandler<EventType> | undefined };
 
 // Not the event's fault and not fixable by retrying: straight to the dead-letter topic.
 const rejected = new Set(['BAD_INPUT', 'NOT_FOUND', 'UNPROCESSABLE']);
@@ -64,9 +68,10 @@ export const consumerJoined = (consumer: EventConsumer | undefined): Promise<voi
   consumer ? consumer.joined() : Promise.reject(new Error('event consumer not started yet'));
 
 /**
- * Consumes whole topics as one group. Each event's effect runs in one transaction with its
- * processed_events row (a redelivery has no second effect); offsets are committed only after
- * the effect or the dead letter, so nothing is dropped silently.
+ * Consumes whole topics as one group. Events are applied in batches, each batch in one
+ * transaction with the processed_events rows of its events (a redelivery has no second
+ * effect); offsets are committed only after the effect or the dead letter, so nothing is
+ * dropped silently. Handlers stay per event: the batch runs them in order in its transaction.
  */
 export function startConsumer(options: ConsumerOptions): EventConsumer {
   const { kafka, groupId, topics, handle, handlers, logger } = options;
@@ -103,20 +108,56 @@ export function startConsumer(options: ConsumerOptions): EventConsumer {
     logger.warn({ topic, partition, offset: message.offset, groupId, reason }, 'event dead-lettered');
   }
 
-  /** True when applied, false when this group had already applied it. */
+  /**
+   * Applies consecutive events of one partition in one transaction: their processed_events rows
+   * in one statement (the ids this group had not seen come back), then each new event's handler
+   * in order. Undefined when applied; when a handler failed (and the transaction rolled back),
+   * which event failed and how, so that failure counts as the event's first attempt.
+   */
+  async function applyBatch(items: Item[]): Promise<{ eventId?: string; error: unknown } | undefined> {
+    const handled = items.filter((item) => item.handler);
+    if (handled.length === 0) return undefined;
+    let failed: { eventId?: string; error: unknown } | undefined;
+    try {
+      await handle.db.transaction(async (tx) => {
+        const fresh = await tx.execute<{ event_id: string }>(sql`
+          insert into processed_events (event_id, consumer_group)
+          select unnest(${sql.param(handled.map((item) => item.event.id))}::uuid[]), ${groupId}
+          on conflict do nothing returning event_id`);
+        const isFresh = new Set(fresh.map((row) => row.event_id));
+        // Deleted once applied: a duplicate later in the same batch is skipped like a redelivery.
+        for (const { event, handler } of handled) {
+          if (!isFresh.delete(event.id)) continue;
+          try {
+            await handler!(event, tx);
+          } catch (error) {
+            failed = { eventId: event.id, error };
+            throw error;
+          }
+        }
+      });
+      logger.debug({ groupId, events: handled.length }, 'event batch handled');
+      return undefined;
+    } catch (error) {
+      if (stopping.signal.aborted) throw error;
+      logger.debug({ groupId, err: error, events: handled.length }, 'event batch failed, applying its events one by one');
+      return failed ?? { error };
+    }
+  }
+
+  /** One event in its own transaction (the fallback of a failed batch): retries, dead letter or outage. */
   const apply = (event: TypedEvent, handler: EventHandler<EventType>) =>
     handle.db.transaction(async (tx) => {
-      const inserted = await tx
-        .insert(processedEvents)
-        .values({ eventId: event.id, consumerGroup: groupId })
-        .onConflictDoNothing()
-        .returning({ eventId: processedEvents.eventId });
+      const inserted = await tx.execute(sql`
+        insert into processed_events (event_id, consumer_group) values (${event.id}, ${groupId})
+        on conflict do nothing returning event_id`);
       if (inserted.length === 0) return false;
       await handler(event, tx);
       return true;
     });
 
-  async function onMessage(meta: Meta, heartbeat: () => Promise<void>): Promise<void> {
+  /** `firstFailure`: the event's handler already failed once, in a batch (its first attempt). */
+  async function onMessage(meta: Meta, heartbeat: () => Promise<void>, firstFailure?: { error: unknown }): Promise<void> {
     const parsed = decode(meta.message.value);
     if (!parsed.ok) return deadLetter(meta, parsed.reason);
     const { event } = parsed;
@@ -125,6 +166,7 @@ export function startConsumer(options: ConsumerOptions): EventConsumer {
     const context = { groupId, eventId: event.id, type: event.type, topic: meta.topic, offset: meta.message.offset };
     for (let attempt = 1; ; attempt += 1) {
       try {
+        if (attempt === 1 && firstFailure) throw firstFailure.error;
         const applied = await apply(event, handler);
         logger.debug(context, applied ? 'event handled' : 'event already handled, skipped');
         return;
@@ -141,6 +183,45 @@ export function startConsumer(options: ConsumerOptions): EventConsumer {
         await pause(retryInMs, heartbeat);
       }
     }
+  }
+
+  /**
+   * Runs of decodable events are applied a batch at a time; when a batch fails, its events go
+   * one by one through onMessage (retries, dead letter with the reason, or the outage that
+   * leaves them uncommitted). An undecodable message is dead-lettered in its place in the
+   * order. Offsets are resolved only after the effects (or dead letters) of what they cover.
+   */
+  async function onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const maxBatchSize = options.maxBatchSize ?? 100;
+    let run: Item[] = [];
+    const applyRun = async () => {
+      const items = run;
+      run = [];
+      if (items.length === 0) return;
+      const failed = await applyBatch(items);
+      if (failed) {
+        for (const item of items) {
+          await onMessage(item.meta, heartbeat, item.event.id === failed.eventId ? failed : undefined);
+          resolveOffset(item.meta.message.offset);
+        }
+      }
+      resolveOffset(items.at(-1)!.meta.message.offset);
+      await heartbeat();
+    };
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) break;
+      const meta = metaOf(batch, message);
+      const parsed = decode(message.value);
+      if (!parsed.ok) {
+        await applyRun();
+        await deadLetter(meta, parsed.reason);
+        resolveOffset(message.offset);
+        continue;
+      }
+      run.push({ meta, event: parsed.event, handler: handlers[parsed.event.type] as EventHandler<EventType> | undefined });
+      if (run.length >= maxBatchSize) await applyRun();
+    }
+    await applyRun();
   }
 
   /** A backoff that keeps heartbeating, so a long one does not cost the group membership. */
@@ -180,8 +261,8 @@ export function startConsumer(options: ConsumerOptions): EventConsumer {
         await created.subscribe({ topics, fromBeginning });
         await created.run({
           partitionsConsumedConcurrently: options.concurrency ?? 3,
-          eachMessage: ({ topic, partition, message, heartbeat }) =>
-            onMessage({ topic, partition, message }, heartbeat),
+          eachBatchAutoResolve: false,
+          eachBatch: onBatch,
         });
         return;
       } catch (error) {
@@ -207,6 +288,8 @@ export function startConsumer(options: ConsumerOptions): EventConsumer {
     },
   };
 }
+
+const metaOf = (batch: Batch, message: KafkaMessage): Meta => ({ topic: batch.topic, partition: batch.partition, message });
 
 function decode(value: Buffer | null): ReturnType<typeof parseEvent> {
   if (!value || value.length === 0) return { ok: false, reason: 'empty message' };

@@ -3,7 +3,7 @@ export { createKafka, type KafkaLogLevel, type KafkaOptions } from './kafka.js';
 export { deferredLogger, type EventLogger } from './logger.js';
 export { ensureTopics } from './topics.js';
 export { eventMigrationsFolder, migrateEventTables } from './migrate.js';
-export { writeEvent, type NewEvent } from './outbox.js';
+export { newOutboxEntry, newOutboxEnvelope, outboxInsertFrom, writeEvent, type NewEvent } from './outbox.js';
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './relay.js';
 export { outbox, processedEvents } from './tables.js';
 export { createKafkaProbe, type KafkaProbe } from './kafka-probe.js';

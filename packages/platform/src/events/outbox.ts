@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { eventCatalog, type EventData, type EventType, type TypedEvent } from '@pms/contracts';
 import type { Executor } from '../db/types.js';
@@ -17,17 +18,30 @@ export interface NewEvent<T extends EventType> {
   topic?: string;
 }
 
+type OutboxRow = typeof outbox.$inferInsert;
+
 /**
- * Adds an event to the outbox in the caller's transaction, so it is published if and only if
- * the change commits. A trigger on the table wakes the relay at commit.
+ * The envelope of a new event and its outbox row, validated, without writing it: for a
+ * statement that inserts the change and its event together (one round trip).
  */
-export async function writeEvent<T extends EventType>(tx: Executor, input: NewEvent<T>): Promise<TypedEvent<T>> {
-  const entry = eventCatalog[input.type];
-  const data = entry.data.safeParse(input.data);
+export function newOutboxEntry<T extends EventType>(input: NewEvent<T>): { event: TypedEvent<T>; row: OutboxRow } {
+  const data = eventCatalog[input.type].data.safeParse(input.data);
   if (!data.success) {
     // The payload is built by our own code: a mismatch is a bug, never the user's input.
     throw new AppError('INTERNAL', `invalid ${input.type} payload: ${z.prettifyError(data.error)}`, 'INVALID_EVENT');
   }
+  const { event, row } = newOutboxEnvelope(input);
+  const full = { ...event, data: data.data } as TypedEvent<T>;
+  return { event: full, row: { ...row, payload: full } };
+}
+
+/**
+ * An event whose data the inserting statement builds from the row it changes (known only to
+ * it): the envelope with `data: null`, for `jsonb_set(payload, '{data}', …)`. The consumers
+ * validate the result like any event.
+ */
+export function newOutboxEnvelope(input: Omit<NewEvent<EventType>, 'data'>): { event: Omit<TypedEvent, 'data'>; row: OutboxRow } {
+  const entry = eventCatalog[input.type];
   const event = {
     id: randomUUID(),
     type: input.type,
@@ -35,15 +49,30 @@ export async function writeEvent<T extends EventType>(tx: Executor, input: NewEv
     occurredAt: new Date().toISOString(),
     source: input.source,
     subject: input.subject,
-    data: data.data,
+    data: null,
     requestId: input.requestId ?? null,
-  } as TypedEvent<T>;
-  await tx.insert(outbox).values({
-    id: event.id,
-    topic: input.topic ?? entry.topic,
-    key: input.subject,
-    type: input.type,
-    payload: event,
-  });
+  };
+  return { event, row: { id: event.id, topic: input.topic ?? entry.topic, key: input.subject, type: input.type, payload: event as unknown as TypedEvent } };
+}
+
+/**
+ * Adds an event to the outbox in the caller's transaction, so it is published if and only if
+ * the change commits. A trigger on the table wakes the relay at commit.
+ */
+export async function writeEvent<T extends EventType>(tx: Executor, input: NewEvent<T>): Promise<TypedEvent<T>> {
+  const { event, row } = newOutboxEntry(input);
+  await tx.insert(outbox).values(row);
   return event;
+}
+
+/**
+ * The outbox insert as a CTE of the statement that makes the change: `insert … select … from
+ * <source>` writes the event if and only if the CTE named `source` produced a row. With `data`
+ * (SQL over the source's columns) the statement fills in the envelope's data.
+ */
+export function outboxInsertFrom(source: string, row: OutboxRow, data?: SQL): SQL {
+  const payload = sql`${JSON.stringify(row.payload)}::jsonb`;
+  return sql`insert into outbox (id, topic, key, type, payload)
+    select ${row.id}::uuid, ${row.topic}, ${row.key}, ${row.type}, ${data ? sql`jsonb_set(${payload}, '{data}', ${data})` : payload}
+    from ${sql.raw(source)}`;
 }

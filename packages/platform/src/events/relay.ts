@@ -1,5 +1,6 @@
-import { asc, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { isNull, lt, sql } from 'drizzle-orm';
 import type { Kafka } from 'kafkajs';
+import type postgres from 'postgres';
 import type { ListenMeta } from 'postgres';
 import type { DatabaseHandle } from '../db/database.js';
 import { backoff, delay, ensureTopics, sharedProducer, type EventLogger } from './kafka.js';
@@ -30,6 +31,9 @@ export interface OutboxRelay {
 
 type Row = Pick<typeof outbox.$inferSelect, 'id' | 'topic' | 'key' | 'type' | 'payload'>;
 
+/** Failed on the Kafka side (the database connection is fine). */
+const isKafkaError = (error: unknown) => error instanceof Error && error.name.startsWith('Kafka');
+
 /**
  * Publishes the outbox to Kafka in insert order and marks rows sent. Woken by the outbox
  * trigger's NOTIFY, polling as a fallback. Failures only delay: rows stay until Kafka acks.
@@ -50,6 +54,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let wake: (() => void) | undefined;
   let lastCleanup = Date.now();
   let running: Promise<unknown> = Promise.resolve();
+  let leader: postgres.Sql | undefined;
 
   const signal = () => {
     dirty = true;
@@ -100,34 +105,56 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
   }
 
+  /**
+   * One relay per database at a time: batches of two replicas could overtake each other. The
+   * leader holds a session-level advisory lock on a connection of its own, and claims and marks
+   * through that same connection, so a lost connection (and lock) fails the batch instead of
+   * letting two leaders publish. No transaction stays open while Kafka is waited on.
+   */
+  async function leaderConnection(): Promise<postgres.Sql | undefined> {
+    if (leader) return leader;
+    const connection = handle.dedicatedConnection();
+    try {
+      const [lock] = await connection<{ locked: boolean }[]>`select pg_try_advisory_lock(hashtext('pms:outbox-relay')) as locked`;
+      if (lock?.locked) return (leader = connection);
+    } catch (error) {
+      await connection.end({ timeout: 1 }).catch(() => undefined);
+      throw error;
+    }
+    await connection.end({ timeout: 1 }).catch(() => undefined);
+    return undefined;
+  }
+
+  async function resign(): Promise<void> {
+    const connection = leader;
+    leader = undefined;
+    // Closing the session releases the lock.
+    await connection?.end({ timeout: 1 }).catch(() => undefined);
+  }
+
+  /** Claim (the oldest unsent rows), send, mark: three steps, each its own statement. */
   async function publishBatch(): Promise<number> {
-    const outcome = await handle.db.transaction(async (tx) => {
-      // One relay per database at a time: batches of two replicas could overtake each other.
-      const [lock] = await tx.execute<{ locked: boolean }>(
-        sql`select pg_try_advisory_xact_lock(hashtext('pms:outbox-relay')) as locked`,
-      );
-      if (!lock?.locked) return { sent: 0 };
-      const rows = await tx
-        .select({ id: outbox.id, topic: outbox.topic, key: outbox.key, type: outbox.type, payload: outbox.payload })
-        .from(outbox)
-        .where(isNull(outbox.sentAt))
-        .orderBy(asc(outbox.sequence))
-        .limit(batchSize)
-        .for('update', { skipLocked: true });
-      if (rows.length === 0) return { sent: 0 };
+    const connection = await leaderConnection();
+    if (!connection) return 0;
+    try {
+      const rows = await connection<Row[]>`
+        select id, topic, key, type, payload from outbox
+        where sent_at is null order by sequence limit ${batchSize}`;
+      if (rows.length === 0) return 0;
       const ids = rows.map((row) => row.id);
-      const attempts = sql`${outbox.attempts} + 1`;
       try {
         await send(rows);
       } catch (error) {
-        await tx.update(outbox).set({ attempts }).where(inArray(outbox.id, ids));
-        return { sent: 0, error };
+        await connection`update outbox set attempts = attempts + 1 where id = any(${ids}::uuid[])`;
+        throw error;
       }
-      await tx.update(outbox).set({ attempts, sentAt: sql`now()` }).where(inArray(outbox.id, ids));
-      return { sent: rows.length };
-    });
-    if ('error' in outcome) throw outcome.error;
-    return outcome.sent;
+      await connection`update outbox set attempts = attempts + 1, sent_at = now() where id = any(${ids}::uuid[])`;
+      return rows.length;
+    } catch (error) {
+      // A broken leader connection may have lost the lock: take it again before the next batch.
+      if (!isKafkaError(error)) await resign();
+      throw error;
+    }
   }
 
   async function drain(): Promise<number> {
@@ -185,6 +212,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       await running;
       await (await listener)?.unlisten().catch(() => undefined);
       await producer.discard();
+      await resign();
     },
   };
 }

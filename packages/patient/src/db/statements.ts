@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditAction, PatientInput } from '@pms/contracts';
+import { newOutboxEntry, newOutboxEnvelope, outboxInsertFrom } from '@pms/platform/db';
+import { sql, type SQL } from 'drizzle-orm';
+import type { NewAuditEntry } from './audit.js';
+import { rethrowAsConflict } from './conflicts.js';
+import type { Executor } from './database.js';
+import { snapshotOf } from './outbox.js';
+import type { OwnerScope, PatientListFilter, PatientSort } from './patients.js';
+import type { PatientRow } from './schema.js';
+
+// Each request of the hot paths is one statement, so one round trip (run as a named statement,
+// described once per connection): the record, its audit entry and its event are written by
+// data-modifying CTEs, so they commit together or not at all, without BEGIN and COMMIT.
+
+/** Who the audit entry names; the action is the statement's. */
+export type AuditActor = Omit<NewAuditEntry, 'patientId' | 'action'>;
+
+type RawPatient = Record<'id' | 'name' | 'email' | 'date_of_birth' | 'billing_status' | 'registered_at' | 'updated_at', string> &
+  Record<'phone' | 'address' | 'owner_user_id', string | null>;
+
+/** A row as postgres.js returns it through drizzle (timestamps as text) into the drizzle row type. */
+const fromRaw = (raw: RawPatient): PatientRow => ({
+  id: raw.id,
+  name: raw.name,
+  email: raw.email,
+  phone: raw.phone,
+  address: raw.address,
+  dateOfBirth: raw.date_of_birth,
+  ownerUserId: raw.owner_user_id,
+  billingStatus: raw.billing_status as PatientRow['billingStatus'],
+  registeredAt: new Date(raw.registered_at),
+  updatedAt: new Date(raw.updated_at),
+});
+
+const auditFrom = (source: string, action: AuditAction, actor: AuditActor) => sql`
+  insert into audit_log (patient_id, actor_id, actor_role, action, request_id)
+  select id, ${actor.actorId}, ${actor.actorRole}, ${action}::audit_action, ${actor.requestId} from ${sql.raw(source)}`;
+
+/** Restricts to the records one patient user owns; a null owner parameter reaches every record. */
+const ownedBy = (owner: OwnerScope) => sql`(${owner ?? null}::uuid is null or owner_user_id = ${owner ?? null}::uuid)`;
+
+/** The record and its READ audit entry, in one statement; undefined (and nothing audited) when not found. */
+export async function readAudited(db: Executor, id: string, owner: OwnerScope, actor: AuditActor): Promise<PatientRow | undefined> {
+  const rows = await db.execute<RawPatient>(sql`
+    with p as (select * from patients where id = ${id} and ${ownedBy(owner)}),
+    a as (${auditFrom('p', 'READ', actor)})
+    select * from p`);
+  return rows[0] && fromRaw(rows[0]);
+}
+
+// The expressions match the indexes in schema.ts; id breaks ties so pages never overlap.
+const orderings: Record<PatientSort, string> = {
+  name: 'lower(name) asc, id asc',
+  '-name': 'lower(name) desc, id desc',
+  email: 'lower(email) asc, id asc',
+  '-email': 'lower(email) desc, id desc',
+  registeredAt: 'registered_at asc, id asc',
+  '-registeredAt': 'registered_at desc, id desc',
+};
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
+
+/**
+ * One page, the total and a LIST audit entry for every record shown, in one statement. The
+ * total comes with each row (a window count); only a page past the end needs a second count.
+ */
+export async function listAudited(db: Executor, filter: PatientListFilter, actor: AuditActor): Promise<{ rows: PatientRow[]; total: number }> {
+  const pattern = filter.q ? `%${escapeLike(filter.q)}%` : null;
+  const where = sql`(${pattern}::text is null or name ilike ${pattern}::text or email ilike ${pattern}::text) and ${ownedBy(filter.owner)}`;
+  const order = sql.raw(orderings[filter.sort]);
+  const rows = await db.execute<RawPatient & { total: string; position: string }>(sql`
+    with page as (
+      select *, count(*) over () as total, row_number() over (order by ${order}) as position
+      from patients where ${where} order by ${order} limit ${filter.pageSize} offset ${(filter.page - 1) * filter.pageSize}),
+    a as (${auditFrom('page', 'LIST', actor)})
+    select * from page order by position`);
+  if (rows.length > 0) return { rows: rows.map(fromRaw), total: Number(rows[0]!.total) };
+  const [counted] = await db.execute<{ total: string }>(sql`select count(*) as total from patients where ${where}`);
+  return { rows: [], total: Number(counted?.total ?? 0) };
+}
+
+const columnsOf = (input: PatientInput) => ({
+  name: input.name,
+  email: input.email.toLowerCase(),
+  phone: input.phone ?? null,
+  address: input.address ?? null,
+  dateOfBirth: input.dateOfBirth,
+});
+
+/**
+ * A new record with its CREATE audit entry and its PatientCreated event, in one statement. The id
+ * and registration time are chosen here so the event (validated like every other) is complete
+ * before the statement runs.
+ */
+export async function insertRecorded(db: Executor, input: PatientInput, ownerUserId: string | null, actor: AuditActor): Promise<PatientRow> {
+  const now = new Date();
+  const row: PatientRow = { id: randomUUID(), ...columnsOf(input), ownerUserId, billingStatus: 'PENDING', registeredAt: now, updatedAt: now };
+  const { row: entry } = newOutboxEntry({ type: 'PatientCreated', subject: row.id, data: snapshotOf(row), source: 'patient', requestId: actor.requestId });
+  await db
+    .execute(sql`
+      with p as (
+        insert into patients (id, name, email, phone, address, date_of_birth, owner_user_id, registered_at, updated_at)
+        values (${row.id}, ${row.name}, ${row.email}, ${row.phone}, ${row.address}, ${row.dateOfBirth}, ${ownerUserId}::uuid,
+                ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz)
+        returning id),
+      a as (${auditFrom('p', 'CREATE', actor)}),
+      o as (${outboxInsertFrom('p', entry)})
+      select id from p`)
+    .catch(rethrowAsConflict);
+  return row;
+}
+
+/** The event data of a patient row, built by the statement that changes it (same fields as snapshotOf). */
+const snapshotSql = (source: string): SQL => sql`jsonb_build_object(
+  'patientId', ${sql.raw(source)}.id, 'name', ${sql.raw(source)}.name, 'email', ${sql.raw(source)}.email,
+  'phone', ${sql.raw(source)}.phone, 'address', ${sql.raw(source)}.address,
+  'dateOfBirth', to_char(${sql.raw(source)}.date_of_birth, 'YYYY-MM-DD'), 'ownerUserId', ${sql.raw(source)}.owner_user_id,
+  'registeredAt', to_char(${sql.raw(source)}.registered_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
+
+/**
+ * Replaces a record (optional fields left out become null) with its UPDATE audit entry and its
+ * PatientUpdated event, in one statement; undefined (nothing written) when not found.
+ */
+export async function updateRecorded(db: Executor, id: string, input: PatientInput, owner: OwnerScope, actor: AuditActor): Promise<PatientRow | undefined> {
+  const columns = columnsOf(input);
+  // The envelope is made here; its data is the updated row, which only the statement knows.
+  const { row: entry } = newOutboxEnvelope({ type: 'PatientUpdated', subject: id, source: 'patient', requestId: actor.requestId });
+  const rows = await db
+    .execute<RawPatient>(sql`
+      with u as (
+        update patients set name = ${columns.name}, email = ${columns.email}, phone = ${columns.phone}, address = ${columns.address},
+          date_of_birth = ${columns.dateOfBirth}, updated_at = now()
+        where id = ${id} and ${ownedBy(owner)} returning *),
+      a as (${auditFrom('u', 'UPDATE', actor)}),
+      o as (${outboxInsertFrom('u', entry, snapshotSql('u'))})
+      select * from u`)
+    .catch(rethrowAsConflict);
+  return rows[0] && fromRaw(rows[0]);
+}
