@@ -1,22 +1,24 @@
 import { z } from 'zod';
-import { isoDateTime, PageQuery, pageOf, uuid } from '../common.js';
+import { afterValid, isoDateTime, PageQuery, pageOf, text, uuid } from '../common.js';
 
 export const appointmentStatuses = ['BOOKED', 'CHECKED_IN', 'COMPLETED', 'CANCELLED', 'NO_SHOW'] as const;
 export const AppointmentStatus = z.enum(appointmentStatuses);
 export type AppointmentStatus = z.infer<typeof AppointmentStatus>;
 
 const inFuture = (value: string) => Date.parse(value) > Date.now();
+const futureInstant = isoDateTime.refine(inFuture, { message: 'must be in the future', ...afterValid });
+const reason = text().trim().max(1000).optional();
 
 export const BookAppointmentBody = z.object({
   patientId: uuid,
   doctorId: uuid,
-  startsAt: isoDateTime.refine(inFuture, 'must be in the future'),
+  startsAt: futureInstant,
   durationMinutes: z.number().int().min(5).max(480).optional(),
-  reason: z.string().trim().max(1000).optional(),
+  reason,
 });
-export const CancelAppointmentBody = z.object({ reason: z.string().trim().max(1000).optional() });
+export const CancelAppointmentBody = z.object({ reason });
 export const RescheduleAppointmentBody = z.object({
-  startsAt: isoDateTime.refine(inFuture, 'must be in the future'),
+  startsAt: futureInstant,
   durationMinutes: z.number().int().min(5).max(480).optional(),
 });
 

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { isoDate, isoDateTime, PageQuery, pageOf, uuid } from '../common.js';
+import { afterValid, isoDate, isoDateTime, normalizedEmail, PageQuery, pageOf, text, uuid } from '../common.js';
 
 const notInFuture = (value: string) => value <= new Date().toISOString().slice(0, 10);
 
 export const PatientInput = z.object({
-  name: z.string().trim().min(1).max(200),
-  email: z.email().max(254).transform((value) => value.toLowerCase()),
-  phone: z.string().trim().regex(/^\+?[0-9 ()-]{5,20}$/, 'must be a phone number').nullable().optional(),
-  address: z.string().trim().max(500).nullable().optional(),
-  dateOfBirth: isoDate.refine(notInFuture, 'must not be in the future'),
+  name: text().trim().min(1).max(200),
+  email: normalizedEmail,
+  phone: text().trim().regex(/^\+?[0-9 ()-]{5,20}$/, 'must be a phone number').nullable().optional(),
+  address: text().trim().max(500).nullable().optional(),
+  dateOfBirth: isoDate.refine(notInFuture, { message: 'must not be in the future', ...afterValid }),
 });
 export type PatientInput = z.infer<typeof PatientInput>;
 
@@ -34,7 +34,7 @@ export const PatientOwnerBody = z.object({ userId: uuid.nullable() });
 
 export const PatientSort = z.enum(['name', '-name', 'registeredAt', '-registeredAt', 'email', '-email']);
 export const PatientListQuery = PageQuery.extend({
-  q: z.string().trim().max(200).optional(),
+  q: text().trim().max(200).optional(),
   sort: PatientSort.default('name'),
 });
 export const PatientPage = pageOf(Patient);
