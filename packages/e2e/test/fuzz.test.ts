@@ -36,6 +36,15 @@ beforeAll(async () => {
     env: { LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false', RATE_LIMIT_MAX: '0' },
     onLine: (service, line) => serviceLog.push(`${service} | ${line}`),
   });
+  // Live is not ready: a service still connecting to Kafka or PostgreSQL answers 503.
+  await eventually(
+    'every service ready',
+    async () => {
+      const answers = await Promise.all(Object.values(system.urls).map((url) => fetch(`${url}/health/ready`).then((r) => r.status)));
+      return answers.every((status) => status === 200) ? true : undefined;
+    },
+    90_000,
+  );
 });
 
 afterAll(async () => {
@@ -47,7 +56,7 @@ async function createFixtures(admin: string): Promise<Fixtures> {
   const api = gatewayClient(system.gatewayUrl);
   const unique = () => `fuzz-${randomUUID().slice(0, 12)}@fuzz.example`;
   const doctor = await api.post('/api/doctors', { name: 'Dr. Fuzz', email: unique(), specialty: 'NEUROLOGY' }, admin);
-  expect(doctor.status).toBe(201);
+  expect(doctor.status, JSON.stringify(doctor.body)).toBe(201);
   const doctorId: string = doctor.body.id;
   const hours = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '06:00', end: '20:00' }));
   expect((await api.put(`/api/doctors/${doctorId}/schedule`, { timeZone: 'Europe/Berlin', slotMinutes: 30, hours }, admin)).status).toBe(200);
@@ -55,10 +64,15 @@ async function createFixtures(admin: string): Promise<Fixtures> {
   const timeOff = await api.post(`/api/doctors/${doctorId}/time-off`, { startsAt: `${day(5)}T10:00:00Z`, endsAt: `${day(5)}T12:00:00Z` }, admin);
   expect(timeOff.status).toBe(201);
   const patient = await api.post('/api/patients', { name: 'Fuzz Patient', email: unique(), dateOfBirth: '1980-01-01' }, admin);
-  expect(patient.status).toBe(201);
+  expect(patient.status, JSON.stringify(patient.body)).toBe(201);
   const patientId: string = patient.body.id;
-  const booking = await api.post('/api/appointments', { patientId, doctorId, startsAt: `${day(1)}T10:00:00Z` }, admin);
-  expect(booking.status).toBe(201);
+  // The first booking warms the gRPC channels to patient and doctor; on a loaded machine it may
+  // meet a deadline (503), which is what a client would retry too.
+  const booking = await eventually('fixture booking', async () => {
+    const answer = await api.post('/api/appointments', { patientId, doctorId, startsAt: `${day(1)}T10:00:00Z` }, admin);
+    return answer.status === 503 ? undefined : answer;
+  });
+  expect(booking.status, JSON.stringify(booking.body)).toBe(201);
   const invoiceId = await eventually('invoice of the fixture booking', async () => {
     const { body } = await api.get(`/api/billing/invoices?patientId=${patientId}`, admin);
     return (body.items as { id: string }[] | undefined)?.[0]?.id;

@@ -99,6 +99,9 @@ export function badValues(schema: JsonSchema, name: string, valid: unknown): [la
   return values;
 }
 
+/** Odd but valid instants: they must not fail, so a 400 they cause may name the field they are compared with. */
+export const unusualButValid = new Set(['offset +23:59', 'nanoseconds']);
+
 /** Dates that parse as ISO 8601 shapes but no database (or no JS Date) can hold, or that do not exist. */
 export const badDates: [label: string, value: string][] = [
   ['year 0000 date', '0000-01-01'],
