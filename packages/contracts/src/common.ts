@@ -18,10 +18,16 @@ export const normalizedEmail = emailAddress.transform((value) => value.toLowerCa
 
 export const uuid = z.uuid();
 
+/** ISO-8601 timestamp with an offset, e.g. 2026-11-21T09:00:00Z or 2026-11-21T10:00:00+01:00. */
+export const isoDateTime = z.iso.datetime({ offset: true });
+/** Calendar date, YYYY-MM-DD. */
+export const isoDate = z.iso.date();
+
 /**
- * Dates and instants are limited to years 1900-2999: PostgreSQL has no year 0000, JS none beyond
+ * What a client may send is limited to years 1900-2999: PostgreSQL has no year 0000, JS none beyond
  * 275760, and values derived from an input (an appointment's end, an invoice's due date) must stay
- * representable too. Checked on the written year, before any offset.
+ * representable too. Checked on the written year, before any offset. Answers and events keep the
+ * plain formats above, so a row stored before this limit still reads.
  */
 export const dateRange = { earliestYear: 1900, latestYear: 2999 } as const;
 const inDateRange = (value: string) => {
@@ -30,10 +36,8 @@ const inDateRange = (value: string) => {
 };
 const outOfRange = `must be in the years ${dateRange.earliestYear} to ${dateRange.latestYear}`;
 
-/** ISO-8601 timestamp with an offset, e.g. 2026-11-21T09:00:00Z or 2026-11-21T10:00:00+01:00. */
-export const isoDateTime = z.iso.datetime({ offset: true }).refine(inDateRange, { message: outOfRange, ...afterValid });
-/** Calendar date, YYYY-MM-DD. */
-export const isoDate = z.iso.date().refine(inDateRange, { message: outOfRange, ...afterValid });
+export const dateTimeInput = isoDateTime.refine(inDateRange, { message: outOfRange, ...afterValid });
+export const dateInput = isoDate.refine(inDateRange, { message: outOfRange, ...afterValid });
 
 export const roles = ['admin', 'staff', 'doctor', 'patient'] as const;
 export const Role = z.enum(roles);

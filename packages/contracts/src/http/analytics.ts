@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { afterValid, isoDateTime } from '../common.js';
+import { afterValid, dateTimeInput, isoDateTime } from '../common.js';
 
 export const SummaryQuery = z
-  .object({ from: isoDateTime, to: isoDateTime })
+  .object({ from: dateTimeInput, to: dateTimeInput })
   .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: 'must be after from', path: ['to'], ...afterValid });
 
 export const Counts = z.object({

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { afterValid, isoDateTime, PageQuery, pageOf, text, uuid } from '../common.js';
+import { afterValid, dateTimeInput, isoDateTime, PageQuery, pageOf, text, uuid } from '../common.js';
 
 export const appointmentStatuses = ['BOOKED', 'CHECKED_IN', 'COMPLETED', 'CANCELLED', 'NO_SHOW'] as const;
 export const AppointmentStatus = z.enum(appointmentStatuses);
 export type AppointmentStatus = z.infer<typeof AppointmentStatus>;
 
 const inFuture = (value: string) => Date.parse(value) > Date.now();
-const futureInstant = isoDateTime.refine(inFuture, { message: 'must be in the future', ...afterValid });
+const futureInstant = dateTimeInput.refine(inFuture, { message: 'must be in the future', ...afterValid });
 const reason = text().trim().max(1000).optional();
 
 export const BookAppointmentBody = z.object({
@@ -42,8 +42,8 @@ export type Appointment = z.infer<typeof Appointment>;
 export const AppointmentListQuery = PageQuery.extend({
   patientId: uuid.optional(),
   doctorId: uuid.optional(),
-  from: isoDateTime.optional(),
-  to: isoDateTime.optional(),
+  from: dateTimeInput.optional(),
+  to: dateTimeInput.optional(),
   status: AppointmentStatus.optional(),
 });
 export const AppointmentPage = pageOf(Appointment);

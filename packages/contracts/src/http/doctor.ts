@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { afterValid, isoDateTime, normalizedEmail, PageQuery, pageOf, text, uuid } from '../common.js';
+import { afterValid, dateTimeInput, isoDateTime, normalizedEmail, PageQuery, pageOf, text, uuid } from '../common.js';
 
 export const specialties = [
   'GENERAL_PRACTICE',
@@ -65,7 +65,7 @@ export const ScheduleInput = z.object({
 export const Schedule = ScheduleInput.extend({ doctorId: uuid }).meta({ id: 'Schedule' });
 
 export const TimeOffInput = z
-  .object({ startsAt: isoDateTime, endsAt: isoDateTime, reason: text().max(500).optional() })
+  .object({ startsAt: dateTimeInput, endsAt: dateTimeInput, reason: text().max(500).optional() })
   .refine((t) => Date.parse(t.startsAt) < Date.parse(t.endsAt), { message: 'must be after startsAt', path: ['endsAt'], ...afterValid });
 export const TimeOff = z.object({
   id: uuid,
@@ -77,12 +77,12 @@ export const TimeOff = z.object({
 export const TimeOffParams = z.object({ id: uuid, timeOffId: uuid });
 /** Optional window: only time off overlapping [from, to) is listed. */
 export const TimeOffQuery = z
-  .object({ from: isoDateTime.optional(), to: isoDateTime.optional() })
+  .object({ from: dateTimeInput.optional(), to: dateTimeInput.optional() })
   .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'must be after from', path: ['to'], ...afterValid });
 export const TimeOffList = z.object({ items: z.array(TimeOff) });
 
 export const AvailabilityQuery = z
-  .object({ from: isoDateTime, to: isoDateTime })
+  .object({ from: dateTimeInput, to: dateTimeInput })
   .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: 'must be after from', path: ['to'], ...afterValid })
   .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 31 * 86_400_000, {
     message: 'window must be at most 31 days',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { afterValid, isoDate, isoDateTime, normalizedEmail, PageQuery, pageOf, text, uuid } from '../common.js';
+import { afterValid, dateInput, isoDate, isoDateTime, normalizedEmail, PageQuery, pageOf, text, uuid } from '../common.js';
 
 const notInFuture = (value: string) => value <= new Date().toISOString().slice(0, 10);
 
@@ -8,7 +8,7 @@ export const PatientInput = z.object({
   email: normalizedEmail,
   phone: text().trim().regex(/^\+?[0-9 ()-]{5,20}$/, 'must be a phone number').nullable().optional(),
   address: text().trim().max(500).nullable().optional(),
-  dateOfBirth: isoDate.refine(notInFuture, { message: 'must not be in the future', ...afterValid }),
+  dateOfBirth: dateInput.refine(notInFuture, { message: 'must not be in the future', ...afterValid }),
 });
 export type PatientInput = z.infer<typeof PatientInput>;
 
