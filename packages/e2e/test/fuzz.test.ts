@@ -77,9 +77,11 @@ async function createFixtures(admin: string): Promise<Fixtures> {
     const { body } = await api.get(`/api/billing/invoices?patientId=${patientId}`, admin);
     return (body.items as { id: string }[] | undefined)?.[0]?.id;
   });
-  const me = await api.get('/auth/me', admin);
+  // A user of its own: disabling or deleting it must not end the admin's session mid-run.
+  const user = await api.post('/auth/users', { email: unique(), password: 'fuzz-password-1', role: 'staff' }, admin);
+  expect(user.status, JSON.stringify(user.body)).toBe(201);
   return {
-    ids: { doctorId, patientId, appointmentId: booking.body.id, invoiceId, timeOffId: timeOff.body.id, userId: me.body.id },
+    ids: { doctorId, patientId, appointmentId: booking.body.id, invoiceId, timeOffId: timeOff.body.id, userId: user.body.id },
     uniqueEmail: unique,
     startsAt: `${day(2)}T12:00:00Z`,
   };

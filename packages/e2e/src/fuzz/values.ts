@@ -13,6 +13,7 @@ export interface Fixtures {
 const patternSamples: [RegExp, (name: string) => string][] = [
   [/0-9 \(\)-/, () => '+49 30 5550100'],
   [/\[01\]\\d\|2\[0-3\]/, (name) => (/end/i.test(name) ? '17:00' : '09:00')],
+  [/^\^\[\\w-\]\+\$$/, () => 'fuzz-token-0123456789abcdef'],
 ];
 
 const idKeyByCollection: Record<string, string> = {
