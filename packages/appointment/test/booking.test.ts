@@ -231,6 +231,35 @@ describe('overlaps, refused by the database', () => {
   });
 });
 
+// A 400 names the field the client sent: an instant whose derived end no one can represent blames
+// startsAt, not endsAt; input PostgreSQL cannot store is refused at the edge (issue 10 #3).
+describe('input no one can store', () => {
+  const fieldsOf = (body: { details?: { field: string }[] }) => [...new Set((body.details ?? []).map((d) => d.field))].sort();
+
+  it('blames startsAt for a booking or a reschedule at the end of year 9999', async () => {
+    const [patient, doctor] = [peers.addPatient(), peers.addDoctor()];
+    const booking = await book({ patientId: patient.id, doctorId: doctor.id, startsAt: '9999-12-31T23:30:00Z' });
+    expect([booking.statusCode, fieldsOf(booking.json())]).toEqual([400, ['startsAt']]);
+
+    const booked = await book({ patientId: patient.id, doctorId: doctor.id, startsAt: at(600) });
+    expect(booked.statusCode).toBe(201);
+    const moved = await service.app.inject({
+      method: 'POST',
+      url: `/api/appointments/${booked.json().id}/reschedule`,
+      headers: staff.headers,
+      payload: { startsAt: '9999-12-31T23:30:00Z' },
+    });
+    expect([moved.statusCode, fieldsOf(moved.json())]).toEqual([400, ['startsAt']]);
+  });
+
+  it('refuses a NUL character in a reason, and a list window from year 0000', async () => {
+    const nul = await book({ patientId: peers.addPatient().id, doctorId: peers.addDoctor().id, startsAt: at(660), reason: 'a\u0000b' });
+    expect([nul.statusCode, fieldsOf(nul.json())]).toEqual([400, ['reason']]);
+    const list = await service.app.inject({ method: 'GET', url: '/api/appointments?from=0000-01-01T00:00:00Z', headers: staff.headers });
+    expect([list.statusCode, fieldsOf(list.json())]).toEqual([400, ['from']]);
+  });
+});
+
 const quiet = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {} };
 
 async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {

@@ -25,6 +25,9 @@ describe('bad input gets 400 naming the failing field', () => {
     ['register: oversized email', '/auth/register', () => ({ ...good(), email: `${'a'.repeat(250)}@example.test` }), 'email'],
     ['register: oversized password', '/auth/register', () => ({ ...good(), password: 'p'.repeat(257) }), 'password'],
     ['register: oversized name', '/auth/register', () => ({ ...good(), name: 'n'.repeat(201) }), 'name'],
+    // PostgreSQL cannot store a NUL character: it answered 500 (issue 10 #3).
+    ['register: NUL in the name', '/auth/register', () => ({ ...good(), name: 'Vera\u0000' }), 'name'],
+    ['register: NUL in the password', '/auth/register', () => ({ ...good(), password: 'long enough\u0000password' }), 'password'],
     ['login: missing password', '/auth/login', () => ({ email: uniqueEmail() }), 'password'],
     ['login: email of the wrong type', '/auth/login', () => ({ email: 7, password: 'whatever' }), 'email'],
     ['refresh: missing token', '/auth/refresh', () => ({}), 'refreshToken'],

@@ -1,10 +1,43 @@
 import { z } from 'zod';
 
+// The building blocks of every input schema: what passes them, PostgreSQL and JS can store, so bad
+// input is a 400 naming its field at the edge, never a database error (a 500) further in.
+
+/**
+ * Run a check only when everything before it passed: a malformed `from` must not also blame `to`,
+ * and a malformed date gets one issue, not one per check.
+ */
+export const afterValid = { when: (payload: z.core.ParsePayload) => payload.issues.length === 0 };
+
+/** Free text. PostgreSQL text cannot hold a NUL character (U+0000): it is refused here. */
+export const text = () => z.string().refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
+
+/** An email address (its syntax allows no NUL); `normalizedEmail` also lower-cases it, for identities. */
+export const emailAddress = z.email().max(254);
+export const normalizedEmail = emailAddress.transform((value) => value.toLowerCase());
+
 export const uuid = z.uuid();
+
 /** ISO-8601 timestamp with an offset, e.g. 2026-11-21T09:00:00Z or 2026-11-21T10:00:00+01:00. */
 export const isoDateTime = z.iso.datetime({ offset: true });
 /** Calendar date, YYYY-MM-DD. */
 export const isoDate = z.iso.date();
+
+/**
+ * What a client may send is limited to years 1900-2999: PostgreSQL has no year 0000, JS none beyond
+ * 275760, and values derived from an input (an appointment's end, an invoice's due date) must stay
+ * representable too. Checked on the written year, before any offset. Answers and events keep the
+ * plain formats above, so a row stored before this limit still reads.
+ */
+export const dateRange = { earliestYear: 1900, latestYear: 2999 } as const;
+const inDateRange = (value: string) => {
+  const year = Number(value.slice(0, 4));
+  return year >= dateRange.earliestYear && year <= dateRange.latestYear;
+};
+const outOfRange = `must be in the years ${dateRange.earliestYear} to ${dateRange.latestYear}`;
+
+export const dateTimeInput = isoDateTime.refine(inDateRange, { message: outOfRange, ...afterValid });
+export const dateInput = isoDate.refine(inDateRange, { message: outOfRange, ...afterValid });
 
 export const roles = ['admin', 'staff', 'doctor', 'patient'] as const;
 export const Role = z.enum(roles);

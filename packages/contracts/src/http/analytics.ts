@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { isoDateTime } from '../common.js';
+import { afterValid, dateTimeInput, isoDateTime } from '../common.js';
 
 export const SummaryQuery = z
-  .object({ from: isoDateTime, to: isoDateTime })
-  // Only when both parse: a malformed `from` must not also blame `to`.
-  .refine((q) => !(Date.parse(q.from) >= Date.parse(q.to)), { message: 'must be after from', path: ['to'] });
+  .object({ from: dateTimeInput, to: dateTimeInput })
+  .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: 'must be after from', path: ['to'], ...afterValid });
 
 export const Counts = z.object({
   patientsRegistered: z.number().int(),

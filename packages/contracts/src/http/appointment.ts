@@ -1,24 +1,26 @@
 import { z } from 'zod';
-import { isoDateTime, PageQuery, pageOf, uuid } from '../common.js';
+import { afterValid, dateTimeInput, isoDateTime, PageQuery, pageOf, text, uuid } from '../common.js';
 
 export const appointmentStatuses = ['BOOKED', 'CHECKED_IN', 'COMPLETED', 'CANCELLED', 'NO_SHOW'] as const;
 export const AppointmentStatus = z.enum(appointmentStatuses);
 export type AppointmentStatus = z.infer<typeof AppointmentStatus>;
 
 const inFuture = (value: string) => Date.parse(value) > Date.now();
+const futureInstant = dateTimeInput.refine(inFuture, { message: 'must be in the future', ...afterValid });
+const reason = text().trim().max(1000).optional();
 
 export const BookAppointmentBody = z.object({
   patientId: uuid,
   doctorId: uuid,
-  startsAt: isoDateTime.refine(inFuture, 'must be in the future'),
+  startsAt: futureInstant,
   /** Duration and buffers come from the type; without one, durationMinutes (or the default) applies. */
   appointmentTypeId: uuid.optional(),
   durationMinutes: z.number().int().min(5).max(480).optional(),
-  reason: z.string().trim().max(1000).optional(),
+  reason,
 });
-export const CancelAppointmentBody = z.object({ reason: z.string().trim().max(1000).optional() });
+export const CancelAppointmentBody = z.object({ reason });
 export const RescheduleAppointmentBody = z.object({
-  startsAt: isoDateTime.refine(inFuture, 'must be in the future'),
+  startsAt: futureInstant,
   durationMinutes: z.number().int().min(5).max(480).optional(),
 });
 
@@ -45,8 +47,8 @@ export type Appointment = z.infer<typeof Appointment>;
 export const AppointmentListQuery = PageQuery.extend({
   patientId: uuid.optional(),
   doctorId: uuid.optional(),
-  from: isoDateTime.optional(),
-  to: isoDateTime.optional(),
+  from: dateTimeInput.optional(),
+  to: dateTimeInput.optional(),
   status: AppointmentStatus.optional(),
 });
 export const AppointmentPage = pageOf(Appointment);

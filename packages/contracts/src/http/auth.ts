@@ -1,16 +1,15 @@
 import { z } from 'zod';
-import { Role, uuid } from '../common.js';
+import { normalizedEmail as email, Role, text, uuid } from '../common.js';
 
-const email = z.email().max(254).transform((value) => value.toLowerCase());
-const password = z.string().min(8, 'must be at least 8 characters').max(256);
+const password = text().min(8, 'must be at least 8 characters').max(256);
 
-export const RegisterBody = z.object({ email, password, name: z.string().trim().min(1).max(200).optional() });
-export const LoginBody = z.object({ email, password: z.string().min(1).max(256) });
-export const RefreshBody = z.object({ refreshToken: z.string().min(1).max(512) });
+export const RegisterBody = z.object({ email, password, name: text().trim().min(1).max(200).optional() });
+export const LoginBody = z.object({ email, password: text().min(1).max(256) });
+export const RefreshBody = z.object({ refreshToken: text().min(1).max(512) });
 export const CreateUserBody = z.object({
   email,
   password,
-  name: z.string().trim().min(1).max(200).optional(),
+  name: text().trim().min(1).max(200).optional(),
   role: z.enum(['admin', 'staff', 'doctor']),
   doctorId: uuid.optional(),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTime, PageQuery, pageOf, uuid } from '../common.js';
+import { emailAddress, isoDateTime, PageQuery, pageOf, text, uuid } from '../common.js';
 
 export const NotificationChannel = z.enum(['EMAIL', 'SMS']);
 export const NotificationStatus = z.enum(['PENDING', 'SENT', 'FAILED']);
@@ -24,16 +24,16 @@ export const Notification = z
 export type Notification = z.infer<typeof Notification>;
 
 export const NotificationListQuery = PageQuery.extend({
-  recipient: z.string().max(254).optional(),
-  type: z.string().max(100).optional(),
+  recipient: text().max(254).optional(),
+  type: text().max(100).optional(),
   status: NotificationStatus.optional(),
 });
 export type NotificationListQuery = z.infer<typeof NotificationListQuery>;
 export const NotificationPage = pageOf(Notification);
 export type NotificationPage = z.infer<typeof NotificationPage>;
 export const SendEmailBody = z.object({
-  to: z.email().max(254),
-  subject: z.string().trim().min(1).max(300),
-  text: z.string().min(1).max(20_000),
+  to: emailAddress,
+  subject: text().trim().min(1).max(300),
+  text: text().min(1).max(20_000),
 });
 export type SendEmailBody = z.infer<typeof SendEmailBody>;

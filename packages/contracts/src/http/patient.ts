@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, isoDateTime, PageQuery, pageOf, uuid } from '../common.js';
+import { afterValid, dateInput, isoDate, isoDateTime, normalizedEmail, PageQuery, pageOf, text, uuid } from '../common.js';
 
 /** The channels a patient agreed to be contacted on (reminders honour them). */
 export const ContactPreferences = z.object({ email: z.boolean(), sms: z.boolean() }).meta({ id: 'ContactPreferences' });
@@ -9,11 +9,11 @@ export const defaultContactPreferences: ContactPreferences = { email: true, sms:
 const notInFuture = (value: string) => value <= new Date().toISOString().slice(0, 10);
 
 export const PatientInput = z.object({
-  name: z.string().trim().min(1).max(200),
-  email: z.email().max(254).transform((value) => value.toLowerCase()),
-  phone: z.string().trim().regex(/^\+?[0-9 ()-]{5,20}$/, 'must be a phone number').nullable().optional(),
-  address: z.string().trim().max(500).nullable().optional(),
-  dateOfBirth: isoDate.refine(notInFuture, 'must not be in the future'),
+  name: text().trim().min(1).max(200),
+  email: normalizedEmail,
+  phone: text().trim().regex(/^\+?[0-9 ()-]{5,20}$/, 'must be a phone number').nullable().optional(),
+  address: text().trim().max(500).nullable().optional(),
+  dateOfBirth: dateInput.refine(notInFuture, { message: 'must not be in the future', ...afterValid }),
   /** Create: email on, SMS off when left out. Update: unchanged when left out. */
   contactPreferences: ContactPreferences.optional(),
 });
@@ -42,7 +42,7 @@ export const PatientOwnerBody = z.object({ userId: uuid.nullable() });
 
 export const PatientSort = z.enum(['name', '-name', 'registeredAt', '-registeredAt', 'email', '-email']);
 export const PatientListQuery = PageQuery.extend({
-  q: z.string().trim().max(200).optional(),
+  q: text().trim().max(200).optional(),
   sort: PatientSort.default('name'),
 });
 export const PatientPage = pageOf(Patient);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTime, PageQuery, pageOf, uuid } from '../common.js';
+import { afterValid, dateTimeInput, isoDateTime, PageQuery, pageOf, text, uuid } from '../common.js';
 import { Appointment } from './appointment.js';
 import { Specialty } from './doctor.js';
 
@@ -7,7 +7,7 @@ const minutes = (max: number) => z.number().int().min(0).max(max);
 
 /** A kind of visit: how long it takes, the doctor's time around it, what it costs. */
 export const AppointmentTypeInput = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: text().trim().min(1).max(200),
   durationMinutes: z.number().int().min(5).max(480),
   /** Doctor's time blocked before the visit (preparation); the patient is not blocked. */
   bufferBeforeMinutes: minutes(240).default(0),
@@ -71,11 +71,12 @@ export const Recurrence = z
     /** Occurrences in all, the first included. */
     count: z.number().int().min(1).max(52).optional(),
     /** Last possible start (inclusive); at most 52 occurrences either way. */
-    until: isoDateTime.optional(),
+    until: dateTimeInput.optional(),
   })
   .refine((r) => (r.count === undefined) !== (r.until === undefined), {
     message: 'give exactly one of count and until',
     path: ['count'],
+    ...afterValid,
   });
 export type Recurrence = z.infer<typeof Recurrence>;
 
@@ -85,15 +86,16 @@ export const BookSeriesBody = z
   .object({
     patientId: uuid,
     doctorId: uuid,
-    startsAt: isoDateTime.refine(inFuture, 'must be in the future'),
+    startsAt: dateTimeInput.refine(inFuture, { message: 'must be in the future', ...afterValid }),
     appointmentTypeId: uuid.optional(),
     durationMinutes: z.number().int().min(5).max(480).optional(),
-    reason: z.string().trim().max(1000).optional(),
+    reason: text().trim().max(1000).optional(),
     recurrence: Recurrence,
   })
   .refine((body) => !body.recurrence.until || Date.parse(body.recurrence.until) >= Date.parse(body.startsAt), {
     message: 'must not be before startsAt',
     path: ['recurrence', 'until'],
+    ...afterValid,
   });
 export const Series = z
   .object({ seriesId: uuid, appointments: z.array(Appointment) })
@@ -102,8 +104,8 @@ export type Series = z.infer<typeof Series>;
 export const SeriesParams = z.object({ seriesId: uuid });
 export const CancelSeriesBody = z.object({
   /** Cancel the occurrences starting at or after this; all remaining ones without it. */
-  from: isoDateTime.optional(),
-  reason: z.string().trim().max(1000).optional(),
+  from: dateTimeInput.optional(),
+  reason: text().trim().max(1000).optional(),
 });
 
 export const waitlistStatuses = ['WAITING', 'OFFERED', 'BOOKED', 'EXPIRED'] as const;
@@ -115,12 +117,12 @@ export const WaitlistInput = z
     patientId: uuid,
     doctorId: uuid,
     /** The window the patient could come in: a freed slot starting in [from, to) is offered. */
-    from: isoDateTime,
-    to: isoDateTime,
+    from: dateTimeInput,
+    to: dateTimeInput,
     appointmentTypeId: uuid.optional(),
   })
-  .refine((w) => Date.parse(w.from) < Date.parse(w.to), { message: 'must be after from', path: ['to'] })
-  .refine((w) => Date.parse(w.to) > Date.now(), { message: 'must be in the future', path: ['to'] });
+  .refine((w) => Date.parse(w.from) < Date.parse(w.to), { message: 'must be after from', path: ['to'], ...afterValid })
+  .refine((w) => Date.parse(w.to) > Date.now(), { message: 'must be in the future', path: ['to'], ...afterValid });
 
 export const WaitlistEntry = z
   .object({

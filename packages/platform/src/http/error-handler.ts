@@ -54,9 +54,31 @@ function toAppError(error: FastifyError): AppError {
   if (status === 429) return new AppError('RATE_LIMITED', error.message, 'RATE_LIMITED');
   if (status >= 400 && status < 500) {
     const kind = (Object.keys(errorKinds) as (keyof typeof errorKinds)[]).find((k) => errorKinds[k] === status);
-    return new AppError(kind ?? 'BAD_INPUT', error.message, error.code ?? 'BAD_REQUEST');
+    if (kind && kind !== 'BAD_INPUT') return new AppError(kind, error.message, error.code ?? 'BAD_REQUEST');
+    // Fastify's own 400s (unparsable body, undecodable URL, a path parameter over maxParamLength: 414,
+    // a proxied path leaving its prefix) name no field; a client must still learn what to fix.
+    const details = [{ field: partAtFault(error), message: error.message }];
+    return new AppError('BAD_INPUT', error.message, error.code ?? 'BAD_REQUEST', details);
   }
   return new AppError('INTERNAL', 'Internal server error', 'INTERNAL');
+}
+
+/** Which part of the request a framework 400 is about: the body, the path, or the request as a whole. */
+function partAtFault(error: FastifyError): string {
+  if (error.code?.startsWith('FST_ERR_CTP_')) return 'body';
+  // FST_ERR_BAD_URL: undecodable percent-encoding; @fastify/reply-from refuses `..` segments without a code.
+  if (error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_MAX_PARAM_LENGTH' || /invalid characters/.test(error.message)) {
+    return 'path';
+  }
+  return 'request';
+}
+
+/**
+ * Fastify answers some errors before any route or hook (today an undecodable URL) through the
+ * `frameworkErrors` option, not the error handler: this gives them the one error shape too.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  return sendError(request, reply, toAppError(error));
 }
 
 function fieldName(context: string | undefined, instancePath: string): string {

@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { unavailable } from '../errors.js';
 import { authenticationPlugin, type AuthenticationOptions } from './authentication.js';
-import { installErrorHandler } from './error-handler.js';
+import { frameworkErrors, installErrorHandler } from './error-handler.js';
 import { installHealth, type ReadinessCheck } from './health.js';
 import { installMetrics } from './metrics.js';
 
@@ -64,6 +64,7 @@ export async function createService(options: ServiceOptions): Promise<ServiceIns
     },
     bodyLimit: options.bodyLimit ?? 1_048_576,
     trustProxy: options.trustProxy ?? false,
+    frameworkErrors,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
