@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDatabase, withDatabase } from './postgres.js';
-import { spawnManaged, type ManagedProcess } from './processes.js';
+import { spawnManaged } from './processes.js';
+import { supervise, type SupervisedProcess, type SupervisorOptions } from './supervisor.js';
 import { freePort } from './ports.js';
 import type { Devstack } from './stack.js';
 import { Fatal, retryUntil } from './wait.js';
@@ -48,13 +49,16 @@ export interface StartSystemOptions {
   readyTimeoutMs?: number;
   /** 'dist' runs the compiled services (`npm run build` first): less memory, faster start. */
   runFrom?: 'source' | 'dist';
+  /** A service that exits on its own is started again (supervisor.ts); these tune how. */
+  supervision?: Omit<SupervisorOptions, 'log'>;
 }
 
 export interface RunningSystem {
   gatewayUrl: string;
   urls: Record<ServiceName, string>;
   ports: SystemPorts;
-  processes: Record<ServiceName, ManagedProcess>;
+  /** The current process of each service; a crashed one is restarted behind the same entry. */
+  processes: Record<ServiceName, SupervisedProcess>;
   stop(): Promise<void>;
 }
 
@@ -96,7 +100,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
   };
 
   const echo = options.onLine ?? ((service, line) => console.log(`${service.padEnd(12)} | ${line}`));
-  const processes = {} as Record<ServiceName, ManagedProcess>;
+  const processes = {} as Record<ServiceName, SupervisedProcess>;
   for (const name of serviceNames) {
     // Our defaults, then the caller's environment (e.g. LOG_LEVEL=warn npm start), then what
     // only this service may have.
@@ -113,12 +117,14 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     const nodeArgs = ['--max-semi-space-size=2', ...(process.env.PMS_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
     const entry = options.runFrom === 'dist' ? [compiledMainOf(name)] : ['--conditions=@pms/source', '--import', 'tsx', mainOf(name)];
     const args = [...nodeArgs, ...entry];
-    processes[name] = spawnManaged(name, process.execPath, args, {
-      cwd: REPO_ROOT,
-      env,
-      stopSignal: 'SIGTERM',
-      onLine: (line) => echo(name, line),
-    });
+    const launch = () =>
+      spawnManaged(name, process.execPath, args, {
+        cwd: REPO_ROOT,
+        env,
+        stopSignal: 'SIGTERM',
+        onLine: (line) => echo(name, line),
+      });
+    processes[name] = supervise(launch, { ...options.supervision, log: (message) => echo(name, `devstack: ${message}`) });
   }
 
   const system: RunningSystem = {
@@ -165,9 +171,11 @@ async function choosePorts(mode: 'fixed' | 'random'): Promise<SystemPorts> {
   return ports;
 }
 
-function waitUntilLive(name: ServiceName, url: string, process: ManagedProcess, timeoutMs: number) {
+function waitUntilLive(name: ServiceName, url: string, process: SupervisedProcess, timeoutMs: number) {
   return retryUntil(name, timeoutMs, async () => {
-    if (!process.running) throw new Fatal(`exited early:\n${process.recentOutput()}`);
+    // A service that cannot even start (bad config, port taken) fails the start at once,
+    // instead of going through its restarts.
+    if (!process.running || process.restarts > 0) throw new Fatal(`exited early:\n${process.recentOutput()}`);
     const response = await fetch(`${url}/health/live`, { signal: AbortSignal.timeout(1_000) });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
   }, 250);

@@ -30,6 +30,12 @@ export const gatewayEnvSchema = z
     /** Keep-alive connections per upstream. */
     UPSTREAM_CONNECTIONS: positiveInt(128),
     BODY_LIMIT_BYTES: positiveInt(1_048_576),
+    /** A client that has not sent its request headers within this gets a 408. */
+    REQUEST_HEADERS_TIMEOUT_MS: positiveInt(10_000),
+    /** A client that has not sent its whole body within this gets a 408; bodies are read whole before proxying. */
+    REQUEST_BODY_TIMEOUT_MS: positiveInt(10_000),
+    /** /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; unset: the gateway serves no metrics. */
+    METRICS_TOKEN: z.string().min(16).optional(),
   })
   .transform((env) => ({
     ...env,

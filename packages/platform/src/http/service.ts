@@ -10,6 +10,7 @@ import {
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { authenticationPlugin, type AuthenticationOptions } from './authentication.js';
+import { clientTimeoutServerOptions, defaultClientTimeouts, installBodyDeadline, type ClientTimeouts } from './client-timeouts.js';
 import { installErrorHandler } from './error-handler.js';
 import { installHealth, type ReadinessCheck } from './health.js';
 import { installMetrics } from './metrics.js';
@@ -36,6 +37,10 @@ export interface ServiceOptions {
   bodyLimit?: number;
   /** Behind the gateway, trust its X-Forwarded-For for rate limits and logs: true, or the proxies' addresses/CIDRs. */
   trustProxy?: boolean | string[];
+  /** How long a client may take to send its headers and its body (default 10 s each); then 408. */
+  clientTimeouts?: Partial<ClientTimeouts>;
+  /** `/metrics`: open (default), behind `Authorization: Bearer <token>`, or not served (`false`). */
+  metrics?: { token?: string } | false;
 }
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
@@ -46,7 +51,10 @@ const requestIdPattern = /^[\w.:-]{1,128}$/;
  * and access-token verification. Routes are registered on the returned instance.
  */
 export async function createService(options: ServiceOptions): Promise<ServiceInstance> {
+  const clientTimeouts = { ...defaultClientTimeouts, ...options.clientTimeouts };
+  const bodyLimit = options.bodyLimit ?? 1_048_576;
   const app = Fastify({
+    ...clientTimeoutServerOptions(clientTimeouts),
     logger: { level: options.logLevel ?? 'info', base: { service: options.name } },
     requestIdHeader: false,
     logController: new LogController({
@@ -58,7 +66,7 @@ export async function createService(options: ServiceOptions): Promise<ServiceIns
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
     },
-    bodyLimit: options.bodyLimit ?? 1_048_576,
+    bodyLimit,
     trustProxy: options.trustProxy ?? false,
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -73,6 +81,7 @@ export async function createService(options: ServiceOptions): Promise<ServiceIns
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
   installErrorHandler(app);
+  installBodyDeadline(app, clientTimeouts, bodyLimit);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -87,7 +96,7 @@ export async function createService(options: ServiceOptions): Promise<ServiceIns
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   installHealth(app, options.readiness ?? {});
-  installMetrics(app, options.name);
+  if (options.metrics !== false) installMetrics(app, options.name, options.metrics?.token);
   if (options.authentication) await app.register(authenticationPlugin, options.authentication);
   return app as unknown as ServiceInstance;
 }
