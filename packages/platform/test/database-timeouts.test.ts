@@ -8,8 +8,8 @@ import { connectDatabase, type DatabaseHandle } from '../src/db/database.js';
 import { createService, type ServiceInstance } from '../src/index.js';
 import { startStallingProxy, type StallingProxy } from './support/stalling-proxy.js';
 
-// Finding 5 of issue 10: with PostgreSQL frozen, a read waited 11.9 s. The bound is the
-// default one every service gets from connectDatabase (DATABASE_QUERY_TIMEOUT_MS, 1.5 s).
+// Finding 5 of issue 10: with PostgreSQL frozen, a read waited 11.9 s. Services get a 1.5 s
+// bound (DATABASE_QUERY_TIMEOUT_MS); 1 s here leaves room for a loaded test machine's delays.
 let direct: postgres.Sql;
 let proxy: StallingProxy;
 let handle: DatabaseHandle;
@@ -21,7 +21,9 @@ beforeAll(async () => {
   await direct`create table counters (id int primary key, n int not null)`;
   await direct`insert into counters values (1, 0)`;
   proxy = await startStallingProxy(url);
-  handle = await connectDatabase({ url: proxy.url, poolSize: 4 });
+  handle = await connectDatabase({ url: proxy.url, poolSize: 4, queryTimeoutMs: 1_000 });
+  // A running service has its connections made; making a new one is bounded by connect_timeout.
+  await Promise.all(Array.from({ length: 4 }, () => handle.sql`select pg_sleep(0.2)`));
   app = await createService({ name: 'sample', logLevel: 'silent' });
   app.get('/count', async () => {
     const rows = await handle.db.execute<{ n: number }>(sql`select n from counters where id = 1`);

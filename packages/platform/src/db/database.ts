@@ -2,7 +2,7 @@ import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { migrateEventTables } from '../events/migrate.js';
-import { withQueryTimeout } from './query-timeout.js';
+import { CONNECTING_GRACE_MS, withQueryTimeout } from './query-timeout.js';
 
 export type Database = PostgresJsDatabase<Record<string, never>>;
 /** A transaction handle as passed to `db.transaction(async (tx) => …)`. */
@@ -52,7 +52,7 @@ export async function connectDatabase(options: DatabaseOptions): Promise<Databas
     },
     // A request must get its 503 in seconds when the database is down, not queue behind
     // postgres.js's default reconnect backoff, which grows to 20 s for the whole pool.
-    connect_timeout: 3,
+    connect_timeout: CONNECTING_GRACE_MS / 1_000,
     backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 1),
   });
   const sql = withQueryTimeout(pool, timeoutMs + CLIENT_GRACE_MS);
@@ -68,6 +68,12 @@ export async function connectDatabase(options: DatabaseOptions): Promise<Databas
       throw error;
     });
   }
+  // One connection made now, not by the first request: on a loaded machine making it can take
+  // longer than a request's bound.
+  await pool`select 1`.catch(async (error: unknown) => {
+    await pool.end({ timeout: 1 });
+    throw error;
+  });
   return {
     db,
     sql,

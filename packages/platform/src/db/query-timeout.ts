@@ -12,6 +12,9 @@ export function withQueryTimeout(sql: postgres.Sql, timeoutMs: number): postgres
   return bound(sql, timeoutMs);
 }
 
+/** The same as connectDatabase's connect_timeout: a connection being made gets that long. */
+export const CONNECTING_GRACE_MS = 2_000;
+
 export class QueryTimeoutError extends Error {
   readonly code = 'QUERY_TIMEOUT';
   constructor(timeoutMs: number) {
@@ -64,14 +67,17 @@ function watch<T>(query: T, timeoutMs: number): T {
   };
   pending.resolve = settle(pending.resolve);
   pending.reject = settle(pending.reject);
+  const expire = () => {
+    pending.reject(new QueryTimeoutError(timeoutMs));
+    // Still waiting for a connection: drop it from the queue, so it never runs after its caller
+    // got the 503. Once sent it is left to the server's statement_timeout: a cancel request
+    // sent now could land on whatever that connection runs next.
+    if (!pending.state) void Promise.resolve(pending.cancel()).catch(() => {});
+  };
   pending.then = function (this: PendingQuery, ...args: unknown[]) {
-    timer ??= setTimeout(() => {
-      pending.reject(new QueryTimeoutError(timeoutMs));
-      // Still waiting for a connection: drop it from the queue, so it never runs after its caller
-      // got the 503. Once sent it is left to the server's statement_timeout: a cancel request
-      // sent now could land on whatever that connection runs next.
-      if (!pending.state) void Promise.resolve(pending.cancel()).catch(() => {});
-    }, timeoutMs);
+    // Not on a connection yet when the bound is up: most likely a new connection is being made
+    // (slow on a loaded machine, and bounded by postgres.js's connect_timeout), so wait once more.
+    timer ??= setTimeout(() => (pending.state ? expire() : (timer = setTimeout(expire, CONNECTING_GRACE_MS))), timeoutMs);
     return then.apply(this, args);
   };
   return query;
