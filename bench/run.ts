@@ -110,7 +110,9 @@ async function bookingToEmail(fixture: BenchFixture, firstSlot: number): Promise
 async function idleMemory(): Promise<Record<string, number>> {
   const rss: Record<string, number> = {};
   for (const [service, port] of Object.entries(servicePorts)) {
-    const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
+    // The gateway serves its metrics only with METRICS_TOKEN (start the system with the same one).
+    const headers: Record<string, string> = process.env.METRICS_TOKEN ? { authorization: `Bearer ${process.env.METRICS_TOKEN}` } : {};
+    const text = await fetch(`http://127.0.0.1:${port}/metrics`, { headers }).then((r) => r.text(), () => '');
     const bytes = Number(/^process_resident_memory_bytes(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1]);
     rss[service] = Math.round(bytes / 1_048_576);
   }

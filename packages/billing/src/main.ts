@@ -9,6 +9,7 @@ runMain(async () => {
   const database = await connectDatabase({
     url: config.DATABASE_URL,
     poolSize: config.DATABASE_POOL_SIZE,
+    queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS,
     migrationsFolder,
     eventTables: true,
   });

@@ -33,9 +33,18 @@ describe('event envelope', () => {
   });
 
   it('puts every event type on its aggregate topic', () => {
+    // Scheduling and waitlist events belong to appointment (it owns them); auth's go to its own topics.
+    const owner: Record<string, string> = {
+      Invoice: 'billing-events',
+      SchedulingPolicy: 'appointment-events',
+      Waitlist: 'appointment-events',
+      EmailVerification: 'auth-events',
+      UserTokens: 'auth-revocations',
+    };
     for (const [type, entry] of Object.entries(eventCatalog)) {
-      const aggregate = type.match(/^(Patient|Doctor|Appointment|Billing|Invoice)/)?.[1]?.toLowerCase();
-      expect(entry.topic, type).toBe(`${aggregate === 'invoice' ? 'billing' : aggregate}-events`);
+      const prefix = type.match(/^(Patient|Doctor|Appointment|Billing|Invoice|SchedulingPolicy|Waitlist|EmailVerification|UserTokens)/)?.[1];
+      expect(prefix, type).toBeDefined();
+      expect(entry.topic, type).toBe(owner[prefix!] ?? `${prefix!.toLowerCase()}-events`);
     }
   });
 });

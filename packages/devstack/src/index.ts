@@ -13,5 +13,7 @@ export { startControlServer, devstackControl } from './control.js';
 export { spawnManaged, pidAlive } from './processes.js';
 export type { ManagedProcess, SpawnOptions } from './processes.js';
 export { freePort } from './ports.js';
+export { supervise, defaultSupervision } from './supervisor.js';
+export type { SupervisedProcess, SupervisorOptions } from './supervisor.js';
 export { startSystem, serviceSpecs, serviceNames, demoDefaults, REPO_ROOT } from './system.js';
 export type { ServiceName, SystemPorts, StartSystemOptions, RunningSystem, ServiceReplica } from './system.js';

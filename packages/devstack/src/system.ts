@@ -5,6 +5,7 @@ import { allTopics, authTopics, deadLetterTopic } from '@pms/contracts';
 import { prepareTopics } from './kafka.js';
 import { ensureDatabase, withDatabase } from './postgres.js';
 import { spawnManaged, type ManagedProcess } from './processes.js';
+import { supervise, type SupervisedProcess, type SupervisorOptions } from './supervisor.js';
 import { freePort } from './ports.js';
 import type { Devstack } from './stack.js';
 import { Fatal, retryUntil } from './wait.js';
@@ -53,8 +54,11 @@ export interface StartSystemOptions {
   /**
    * Services that get a second process (a replica) on free ports, against the same database
    * and Kafka, as a cluster runs them. The gateway and peers still address the first instance.
+   * Replicas are not supervised: tests kill them on purpose.
    */
   replicas?: readonly ServiceName[];
+  /** A service that exits on its own is started again (supervisor.ts); these tune how. */
+  supervision?: Omit<SupervisorOptions, 'log'>;
 }
 
 export interface ServiceReplica {
@@ -67,7 +71,8 @@ export interface RunningSystem {
   gatewayUrl: string;
   urls: Record<ServiceName, string>;
   ports: SystemPorts;
-  processes: Record<ServiceName, ManagedProcess>;
+  /** The current process of each service; a crashed one is restarted behind the same entry. */
+  processes: Record<ServiceName, SupervisedProcess>;
   /** The second processes asked for with `replicas`; their Kafka client id and PGAPPNAME end in "-replica". */
   replicas: Partial<Record<ServiceName, ServiceReplica>>;
   stop(): Promise<void>;
@@ -131,21 +136,24 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     const nodeArgs = ['--max-semi-space-size=2', ...(process.env.PMS_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
     const entry = options.runFrom === 'dist' ? [compiledMainOf(name)] : ['--conditions=@pms/source', '--import', 'tsx', mainOf(name)];
     const args = [...nodeArgs, ...entry];
-    return spawnManaged(label, process.execPath, args, {
-      cwd: REPO_ROOT,
-      env,
-      stopSignal: 'SIGTERM',
-      onLine: (line) => echo(name, line),
-    });
+    return () =>
+      spawnManaged(label, process.execPath, args, {
+        cwd: REPO_ROOT,
+        env,
+        stopSignal: 'SIGTERM',
+        onLine: (line) => echo(name, line),
+      });
   };
-  const processes = {} as Record<ServiceName, ManagedProcess>;
-  for (const name of serviceNames) processes[name] = spawnService(name, ports[name]);
+  const processes = {} as Record<ServiceName, SupervisedProcess>;
+  for (const name of serviceNames) {
+    processes[name] = supervise(spawnService(name, ports[name]), { ...options.supervision, log: (message) => echo(name, `devstack: ${message}`) });
+  }
   const replicas: Partial<Record<ServiceName, ServiceReplica>> = {};
   for (const name of options.replicas ?? []) {
     const own = { http: await freePort(), grpc: ports[name].grpc ? await freePort() : undefined };
     // Named apart in Kafka's group membership and PostgreSQL's pg_stat_activity.
     const env = { KAFKA_CLIENT_ID: `${name}-replica`, PGAPPNAME: `${name}-replica` };
-    replicas[name] = { url: `http://127.0.0.1:${own.http}`, ports: own, process: spawnService(name, own, env, `${name}-replica`) };
+    replicas[name] = { url: `http://127.0.0.1:${own.http}`, ports: own, process: spawnService(name, own, env, `${name}-replica`)() };
   }
 
   const system: RunningSystem = {
@@ -198,10 +206,12 @@ async function choosePorts(mode: 'fixed' | 'random'): Promise<SystemPorts> {
   return ports;
 }
 
-function waitUntilLive(name: string, url: string, process: ManagedProcess, timeoutMs: number) {
+function waitUntilLive(name: string, url: string, process: ManagedProcess & { restarts?: number }, timeoutMs: number) {
   const tail = () => `\n--- last lines of ${name} ---\n${process.recentOutput()}`;
   return retryUntil(name, timeoutMs, async () => {
-    if (!process.running) throw new Fatal(`exited early${tail()}`);
+    // A service that cannot even start (bad config, port taken) fails the start at once,
+    // instead of going through its restarts.
+    if (!process.running || (process.restarts ?? 0) > 0) throw new Fatal(`exited early${tail()}`);
     const response = await fetch(`${url}/health/live`, { signal: AbortSignal.timeout(1_000) });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
   }, 250).catch((error: unknown) => {

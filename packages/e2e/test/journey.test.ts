@@ -211,3 +211,26 @@ describe('a clinic day through the gateway', () => {
     }, 10_000);
   });
 });
+
+// Finding 7 of issue 10: with `npm start`, kill -9 of billing left it dead. Last in this file:
+// it takes billing away for a moment.
+describe('a service that crashes', () => {
+  it('is started again by the launcher, says so in the log, and answers through the gateway', async () => {
+    const billing = system.processes.billing;
+    const crashed = billing.pid;
+    process.kill(crashed, 'SIGKILL');
+    await eventually('billing live again under a new pid', async () => {
+      if (billing.pid === crashed) return undefined;
+      const live = await fetch(`${system.urls.billing}/health/live`).then((response) => response.ok, () => false);
+      return live || undefined;
+    }, 60_000);
+    expect(billing.restarts).toBe(1);
+    expect(serviceLog.some((line) => /^billing \| devstack: billing exited \(SIGKILL\).*restarting in/.test(line))).toBe(true);
+    const admin = await api.login(demoDefaults.ADMIN_EMAIL, demoDefaults.ADMIN_PASSWORD);
+    const invoices = await eventually('invoices through the gateway', async () => {
+      const response = await api.get('/api/billing/invoices', admin);
+      return response.status === 200 ? response : undefined;
+    });
+    expect(invoices.body.items).toBeInstanceOf(Array);
+  });
+});

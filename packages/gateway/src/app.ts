@@ -24,6 +24,11 @@ export async function buildApp({ config }: AppDeps): Promise<ServiceInstance> {
     logLevel: config.LOG_LEVEL,
     bodyLimit: config.BODY_LIMIT_BYTES,
     readiness: upstreamChecks(everyUpstream),
+    // Bodies are read whole, within this bound, before a proxied request takes an upstream
+    // connection: a client that stalls its body holds nothing of the upstream pool.
+    clientTimeouts: { headersMs: config.REQUEST_HEADERS_TIMEOUT_MS, bodyMs: config.REQUEST_BODY_TIMEOUT_MS },
+    // The gateway is public: its metrics only for whoever holds the token.
+    metrics: config.METRICS_TOKEN ? { token: config.METRICS_TOKEN } : false,
   });
 
   // Root hooks run in this order, before the token check of the /api scope below: a preflight

@@ -33,6 +33,12 @@ export const gatewayEnvSchema = z
     BODY_LIMIT_BYTES: positiveInt(1_048_576),
     /** The built web console (packages/console/dist, from src/ or dist/ alike). */
     CONSOLE_DIR: z.string().min(1).default(fileURLToPath(new URL('../../console/dist', import.meta.url))),
+    /** A client that has not sent its request headers within this gets a 408. */
+    REQUEST_HEADERS_TIMEOUT_MS: positiveInt(10_000),
+    /** A client that has not sent its whole body within this gets a 408; bodies are read whole before proxying. */
+    REQUEST_BODY_TIMEOUT_MS: positiveInt(10_000),
+    /** /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; unset: the gateway serves no metrics. */
+    METRICS_TOKEN: z.string().min(16).optional(),
   })
   .transform((env) => ({
     ...env,

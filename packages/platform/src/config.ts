@@ -38,6 +38,8 @@ export const envFragments = {
   database: {
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+    /** statement_timeout and lock_timeout; a stuck database answers 503 a little after this. */
+    DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(1_500),
   },
   kafka: { KAFKA_BROKERS: list, KAFKA_CLIENT_ID: z.string().optional() },
   /** Where access tokens' public keys come from: auth's JWKS URL, or an inline JWKS (tests). */

@@ -8,6 +8,7 @@ export const errorKinds = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  REQUEST_TIMEOUT: 408,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNPROCESSABLE: 422,
@@ -88,9 +89,13 @@ const connectionFailures = new Set([
   'CONNECTION_DESTROYED',
   '57P01', // admin shutdown
   '57P03', // cannot connect now
+  // A database that is stuck is as good as down for the caller waiting on it.
+  'QUERY_TIMEOUT', // no answer within the client-side bound (db/query-timeout.ts)
+  '57014', // statement_timeout
+  '55P03', // lock_timeout
 ]);
 
-/** A database (or other socket) that is down: a 503 / UNAVAILABLE, never a 500 / INTERNAL. */
+/** A database (or other socket) that is down or stuck: a 503 / UNAVAILABLE, never a 500 / INTERNAL. */
 export function isConnectionFailure(error: unknown): boolean {
   for (let current = error; current && typeof current === 'object'; current = (current as { cause?: unknown }).cause) {
     if (connectionFailures.has((current as { code?: string }).code ?? '')) return true;

@@ -2,6 +2,7 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { migrateEventTables } from '../events/migrate.js';
+import { CONNECTING_GRACE_MS, withQueryTimeout } from './query-timeout.js';
 import type { Database } from './types.js';
 
 export type { Database, Executor, Transaction } from './types.js';
@@ -27,35 +28,61 @@ export interface DatabaseOptions {
   migrationsFolder?: string;
   /** Also create the platform's `outbox` and `processed_events` (services that publish or consume). */
   eventTables?: boolean;
+  /**
+   * How long one query (or a transaction's wait for a connection, or its commit) may take before
+   * the caller gets QUERY_TIMEOUT, a 503. The server enforces it as statement_timeout and
+   * lock_timeout; the client, a little later, for a server that cannot answer at all.
+   */
+  queryTimeoutMs?: number;
 }
 
+export const DEFAULT_QUERY_TIMEOUT_MS = 1_500;
+/** The server's own timeout should win: its error leaves the connection ready for the next query. */
+const CLIENT_GRACE_MS = 250;
+
 export async function connectDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  const timeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
   const settings = {
     onnotice: () => {},
+    // Startup parameters: every session of the pool has these bounds from its first query on.
+    connection: {
+      statement_timeout: timeoutMs,
+      lock_timeout: timeoutMs,
+      // A transaction left open by a client that went away must not hold its locks for long.
+      idle_in_transaction_session_timeout: Math.max(10 * timeoutMs, 30_000),
+    },
     // A request must get its 503 in seconds when the database is down, not queue behind
     // postgres.js's default reconnect backoff, which grows to 20 s for the whole pool.
-    connect_timeout: 3,
+    connect_timeout: CONNECTING_GRACE_MS / 1_000,
     backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 1),
   };
-  const sql = postgres(options.url, { max: options.poolSize ?? 10, ...settings });
+  const pool = postgres(options.url, { max: options.poolSize ?? 10, ...settings });
+  const sql = withQueryTimeout(pool, timeoutMs + CLIENT_GRACE_MS);
   const db = drizzle(preparedByDefault(sql)) as unknown as Database;
   const { migrationsFolder, eventTables } = options;
   if (migrationsFolder || eventTables) {
-    await withMigrationLock(options.url, async () => {
-      if (migrationsFolder) await migrate(db, { migrationsFolder });
-      if (eventTables) await migrateEventTables(db);
+    // Migrations run on the lock's own session, without the request-path timeouts.
+    await withMigrationLock(options.url, async (migrator) => {
+      if (migrationsFolder) await migrate(migrator, { migrationsFolder });
+      if (eventTables) await migrateEventTables(migrator);
     }).catch(async (error: unknown) => {
-      await sql.end({ timeout: 1 });
+      await pool.end({ timeout: 1 });
       throw error;
     });
   }
+  // One connection made now, not by the first request: on a loaded machine making it can take
+  // longer than a request's bound.
+  await pool`select 1`.catch(async (error: unknown) => {
+    await pool.end({ timeout: 1 });
+    throw error;
+  });
   return {
     db,
     sql,
     ping: async () => {
       await sql`select 1`;
     },
-    close: () => sql.end({ timeout: 5 }),
+    close: () => pool.end({ timeout: 5 }),
     dedicatedConnection: () => postgres(options.url, { max: 1, ...settings, idle_timeout: 0 }),
   };
 }
@@ -93,11 +120,11 @@ function preparedByDefault(client: postgres.Sql): postgres.Sql {
  * Replicas starting together would race on the migrations journal; a session-level advisory
  * lock on its own connection (the pool may be one connection) lets one migrate at a time.
  */
-async function withMigrationLock(url: string, run: () => Promise<void>): Promise<void> {
+async function withMigrationLock(url: string, run: (migrator: Database) => Promise<void>): Promise<void> {
   const lock = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
   try {
     await lock`select pg_advisory_lock(hashtext('pms:migrations'))`;
-    await run();
+    await run(drizzle(lock) as unknown as Database);
   } finally {
     // Closing the session releases the lock.
     await lock.end({ timeout: 5 });

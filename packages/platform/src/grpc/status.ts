@@ -16,6 +16,7 @@ const statusByKind: Record<ErrorKind, GrpcStatus> = {
   UNAUTHENTICATED: GrpcStatus.UNAUTHENTICATED,
   FORBIDDEN: GrpcStatus.PERMISSION_DENIED,
   NOT_FOUND: GrpcStatus.NOT_FOUND,
+  REQUEST_TIMEOUT: GrpcStatus.DEADLINE_EXCEEDED,
   // Our gRPC writes are creations (CreateBillingAccount), so a conflict means "exists".
   CONFLICT: GrpcStatus.ALREADY_EXISTS,
   PAYLOAD_TOO_LARGE: GrpcStatus.RESOURCE_EXHAUSTED,

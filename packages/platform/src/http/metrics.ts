@@ -1,8 +1,13 @@
 import type { FastifyInstance } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { unauthenticated } from '../errors.js';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
-/** One registry per app (no global state), so several apps can live in one test process. */
-export function installMetrics(app: FastifyInstance, service: string): void {
+/**
+ * One registry per app (no global state), so several apps can live in one test process.
+ * With a token, /metrics answers only `Authorization: Bearer <token>` (Prometheus' `authorization`).
+ */
+export function installMetrics(app: FastifyInstance, service: string, token?: string): void {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
@@ -26,8 +31,17 @@ export function installMetrics(app: FastifyInstance, service: string): void {
     }
     child.observe(reply.elapsedTime / 1000);
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    if (token !== undefined && !sameSecret(request.headers.authorization ?? '', `Bearer ${token}`)) {
+      throw unauthenticated('/metrics needs its bearer token', 'METRICS_TOKEN_REQUIRED');
+    }
     reply.type(registry.contentType);
     return registry.metrics();
   });
+}
+
+/** Compares digests, so neither the length nor the content of the token leaks through timing. */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }

@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { unavailable } from '../errors.js';
 import { authenticationPlugin, type AuthenticationOptions } from './authentication.js';
+import { clientTimeoutServerOptions, defaultClientTimeouts, installBodyDeadline, type ClientTimeouts } from './client-timeouts.js';
 import { frameworkErrors, installErrorHandler } from './error-handler.js';
 import { installHealth, type ReadinessCheck } from './health.js';
 import { installMetrics } from './metrics.js';
@@ -40,6 +41,10 @@ export interface ServiceOptions {
   trustProxy?: boolean | string[];
   /** Load shedding: past this event-loop delay, requests get a quick 503. Default 1000 ms; 0 turns it off. */
   maxEventLoopDelayMs?: number;
+  /** How long a client may take to send its headers and its body (default 10 s each); then 408. */
+  clientTimeouts?: Partial<ClientTimeouts>;
+  /** `/metrics`: open (default), behind `Authorization: Bearer <token>`, or not served (`false`). */
+  metrics?: { token?: string } | false;
 }
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
@@ -50,7 +55,10 @@ const requestIdPattern = /^[\w.:-]{1,128}$/;
  * and access-token verification. Routes are registered on the returned instance.
  */
 export async function createService(options: ServiceOptions): Promise<ServiceInstance> {
+  const clientTimeouts = { ...defaultClientTimeouts, ...options.clientTimeouts };
+  const bodyLimit = options.bodyLimit ?? 1_048_576;
   const app = Fastify({
+    ...clientTimeoutServerOptions(clientTimeouts),
     logger: { level: options.logLevel ?? 'info', base: { service: options.name } },
     requestIdHeader: false,
     logController: new LogController({
@@ -62,7 +70,7 @@ export async function createService(options: ServiceOptions): Promise<ServiceIns
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
     },
-    bodyLimit: options.bodyLimit ?? 1_048_576,
+    bodyLimit,
     trustProxy: options.trustProxy ?? false,
     frameworkErrors,
   }).withTypeProvider<ZodTypeProvider>();
@@ -88,6 +96,7 @@ export async function createService(options: ServiceOptions): Promise<ServiceIns
       throw unavailable(`Service overloaded (${type}), retry later`);
     },
   });
+  installBodyDeadline(app, clientTimeouts, bodyLimit);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -102,7 +111,7 @@ export async function createService(options: ServiceOptions): Promise<ServiceIns
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   installHealth(app, options.readiness ?? {});
-  installMetrics(app, options.name);
+  if (options.metrics !== false) installMetrics(app, options.name, options.metrics?.token);
   if (options.authentication) await app.register(authenticationPlugin, options.authentication);
   return app as unknown as ServiceInstance;
 }
