@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditAction, PatientInput } from '@pms/contracts';
+import { defaultContactPreferences, type AuditAction, type PatientInput } from '@pms/contracts';
 import { newOutboxEntry, newOutboxEnvelope, outboxInsertFrom } from '@pms/platform/db';
 import { sql, type SQL } from 'drizzle-orm';
 import type { NewAuditEntry } from './audit.js';
@@ -17,7 +17,8 @@ import type { PatientRow } from './schema.js';
 export type AuditActor = Omit<NewAuditEntry, 'patientId' | 'action'>;
 
 type RawPatient = Record<'id' | 'name' | 'email' | 'date_of_birth' | 'billing_status' | 'registered_at' | 'updated_at', string> &
-  Record<'phone' | 'address' | 'owner_user_id', string | null>;
+  Record<'phone' | 'address' | 'owner_user_id', string | null> &
+  Record<'contact_by_email' | 'contact_by_sms', boolean>;
 
 /** A row as postgres.js returns it through drizzle (timestamps as text) into the drizzle row type. */
 const fromRaw = (raw: RawPatient): PatientRow => ({
@@ -29,6 +30,8 @@ const fromRaw = (raw: RawPatient): PatientRow => ({
   dateOfBirth: raw.date_of_birth,
   ownerUserId: raw.owner_user_id,
   billingStatus: raw.billing_status as PatientRow['billingStatus'],
+  contactByEmail: raw.contact_by_email,
+  contactBySms: raw.contact_by_sms,
   registeredAt: new Date(raw.registered_at),
   updatedAt: new Date(raw.updated_at),
 });
@@ -95,14 +98,24 @@ const columnsOf = (input: PatientInput) => ({
  */
 export async function insertRecorded(db: Executor, input: PatientInput, ownerUserId: string | null, actor: AuditActor): Promise<PatientRow> {
   const now = new Date();
-  const row: PatientRow = { id: randomUUID(), ...columnsOf(input), ownerUserId, billingStatus: 'PENDING', registeredAt: now, updatedAt: now };
+  const contact = input.contactPreferences ?? defaultContactPreferences;
+  const row: PatientRow = {
+    id: randomUUID(),
+    ...columnsOf(input),
+    ownerUserId,
+    billingStatus: 'PENDING',
+    contactByEmail: contact.email,
+    contactBySms: contact.sms,
+    registeredAt: now,
+    updatedAt: now,
+  };
   const { row: entry } = newOutboxEntry({ type: 'PatientCreated', subject: row.id, data: snapshotOf(row), source: 'patient', requestId: actor.requestId });
   await db
     .execute(sql`
       with p as (
-        insert into patients (id, name, email, phone, address, date_of_birth, owner_user_id, registered_at, updated_at)
+        insert into patients (id, name, email, phone, address, date_of_birth, owner_user_id, contact_by_email, contact_by_sms, registered_at, updated_at)
         values (${row.id}, ${row.name}, ${row.email}, ${row.phone}, ${row.address}, ${row.dateOfBirth}, ${ownerUserId}::uuid,
-                ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz)
+                ${contact.email}, ${contact.sms}, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz)
         returning id),
       a as (${auditFrom('p', 'CREATE', actor)}),
       o as (${outboxInsertFrom('p', entry)})
@@ -116,10 +129,11 @@ const snapshotSql = (source: string): SQL => sql`jsonb_build_object(
   'patientId', ${sql.raw(source)}.id, 'name', ${sql.raw(source)}.name, 'email', ${sql.raw(source)}.email,
   'phone', ${sql.raw(source)}.phone, 'address', ${sql.raw(source)}.address,
   'dateOfBirth', to_char(${sql.raw(source)}.date_of_birth, 'YYYY-MM-DD'), 'ownerUserId', ${sql.raw(source)}.owner_user_id,
-  'registeredAt', to_char(${sql.raw(source)}.registered_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
+  'registeredAt', to_char(${sql.raw(source)}.registered_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+  'contactPreferences', jsonb_build_object('email', ${sql.raw(source)}.contact_by_email, 'sms', ${sql.raw(source)}.contact_by_sms))`;
 
 /**
- * Replaces a record (optional fields left out become null) with its UPDATE audit entry and its
+ * Replaces a record (optional fields left out become null, contact preferences left out stay) with its UPDATE audit entry and its
  * PatientUpdated event, in one statement; undefined (nothing written) when not found.
  */
 export async function updateRecorded(db: Executor, id: string, input: PatientInput, owner: OwnerScope, actor: AuditActor): Promise<PatientRow | undefined> {
@@ -130,7 +144,11 @@ export async function updateRecorded(db: Executor, id: string, input: PatientInp
     .execute<RawPatient>(sql`
       with u as (
         update patients set name = ${columns.name}, email = ${columns.email}, phone = ${columns.phone}, address = ${columns.address},
-          date_of_birth = ${columns.dateOfBirth}, updated_at = now()
+          date_of_birth = ${columns.dateOfBirth},
+          -- Left out of the update: the patient's consent stays as it was.
+          contact_by_email = coalesce(${input.contactPreferences?.email ?? null}::boolean, contact_by_email),
+          contact_by_sms = coalesce(${input.contactPreferences?.sms ?? null}::boolean, contact_by_sms),
+          updated_at = now()
         where id = ${id} and ${ownedBy(owner)} returning *),
       a as (${auditFrom('u', 'UPDATE', actor)}),
       o as (${outboxInsertFrom('u', entry, snapshotSql('u'))})
