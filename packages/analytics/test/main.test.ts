@@ -21,7 +21,7 @@ it('main.ts boots from the environment alone, migrates, consumes, serves, and st
   });
   const summary = `${service.baseUrl}/api/analytics/summary?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z`;
   const ready = await waitFor('analytics to be ready', () => fetch(`${service!.baseUrl}/health/ready`).then((r) => (r.ok ? r : undefined), () => undefined), 60_000);
-  expect(await ready.json()).toEqual({ status: 'ok', checks: { database: 'ok', kafka: 'ok', consumer: 'ok' } });
+  expect(await ready.json()).toEqual({ status: 'ok', checks: { revocations: 'ok', database: 'ok', kafka: 'ok', consumer: 'ok' } });
   expect((await fetch(summary)).status).toBe(401);
   // Answered from its migrated tables.
   expect((await fetch(summary, { headers: { authorization: `Bearer ${issuer.token({ role: 'staff' })}` } })).status).toBe(200);

@@ -22,7 +22,7 @@ it('main.ts boots from the environment alone, migrates, consumes, serves, and st
     LOG_LEVEL: 'warn',
   });
   const ready = await waitFor('notification to be ready', () => fetch(`${service!.baseUrl}/health/ready`).then((r) => (r.ok ? r : undefined), () => undefined), 60_000);
-  expect(await ready.json()).toEqual({ status: 'ok', checks: { database: 'ok', kafka: 'ok', consumer: 'ok' } });
+  expect(await ready.json()).toEqual({ status: 'ok', checks: { revocations: 'ok', database: 'ok', kafka: 'ok', consumer: 'ok' } });
   expect((await fetch(`${service.baseUrl}/api/notifications`)).status).toBe(401);
   // Answered from its migrated tables.
   const staff = { authorization: `Bearer ${issuer.token({ role: 'staff' })}` };

@@ -44,7 +44,7 @@ export async function claimDueReminders(db: Executor, limit: number): Promise<Re
 }
 
 export async function upsertContact(db: Executor, contact: Omit<PatientContactRow, 'updatedAt'>): Promise<void> {
-  const { patientId, ...fields } = contact;
+  const { patientId: _key, ...fields } = contact;
   await db
     .insert(patientContacts)
     .values(contact)
