@@ -26,7 +26,8 @@ else
   engine=podman
   command -v podman >/dev/null || { echo "compose:smoke needs Docker or Podman" >&2; exit 1; }
   socket="/tmp/pms-smoke-podman-$$.sock"
-  podman system service --time=0 "unix://$socket" &
+  # Without systemd, podman logs an error for every health check it cannot schedule: filtered.
+  podman system service --time=0 "unix://$socket" 2> >(grep -v 'systemd connection' >&2) &
   helpers+=($!)
   export DOCKER_HOST="unix://$socket" DOCKER_BUILDKIT=0
   compose=("${DOCKER_COMPOSE:-docker-compose}")
@@ -69,6 +70,7 @@ while true; do
 done
 log "all $(wc -l <<<"$states") containers healthy:" $states
 log "running the end-to-end journey against http://127.0.0.1:4004"
-PMS_GATEWAY_URL=http://127.0.0.1:4004 PMS_SMTP_API_URL=http://127.0.0.1:8025 \
-  npx vitest run --config packages/e2e/vitest.compose-smoke.config.ts --root packages/e2e
+# From the package folder: vitest resolves --config against its root.
+(cd packages/e2e && PMS_GATEWAY_URL=http://127.0.0.1:4004 PMS_SMTP_API_URL=http://127.0.0.1:8025 \
+  npx vitest run --config vitest.compose-smoke.config.ts)
 log "green"
