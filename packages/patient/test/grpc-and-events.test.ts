@@ -134,8 +134,10 @@ describe('patient-events on Kafka', () => {
       dateOfBirth: input.dateOfBirth,
       ownerUserId: null,
       registeredAt: patient.registeredAt,
+      contactPreferences: { email: true, sms: false },
     });
-    expect(ours[1]!.event.data).toMatchObject({ patientId: patient.id, name: 'Changed Name', address: null });
+    // Built by the update statement itself; the consent left out of the update stays.
+    expect(ours[1]!.event.data).toMatchObject({ patientId: patient.id, name: 'Changed Name', address: null, contactPreferences: { email: true, sms: false } });
     expect(ours[2]!.event.data).toEqual({ patientId: patient.id });
   });
 

@@ -47,6 +47,7 @@ describe('POST /api/patients', () => {
       registeredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/),
       ownerUserId: null,
       billingStatus: 'PENDING',
+      contactPreferences: { email: true, sms: false },
     });
     expect(Math.abs(Date.parse(patient.registeredAt) - Date.now())).toBeLessThan(60_000);
 
