@@ -56,6 +56,8 @@ const mailWith = (address: string, subject: RegExp) =>
 const minuteMs = 60_000;
 /** The next whole minute at least `ms` ahead. */
 const minuteAfter = (ms: number) => new Date(Math.ceil((Date.now() + ms) / minuteMs) * minuteMs);
+/** The doctor's 5-minute slot grid: a booking off the grid is refused (409 OUTSIDE_SCHEDULE). */
+const slotAfter = (ms: number) => new Date(Math.ceil((Date.now() + ms) / (5 * minuteMs)) * 5 * minuteMs);
 
 describe('scheduling through the gateway', () => {
   let admin: string;
@@ -152,9 +154,9 @@ describe('scheduling through the gateway', () => {
   });
 
   it('a reminder goes out before the appointment and shows in the notification log', async () => {
-    const startsAt = minuteAfter((reminderSeconds + 20) * 1000);
+    const startsAt = slotAfter((reminderSeconds + 20) * 1000);
     const booked = await api.post('/api/appointments', { patientId: patients[1]!.id, doctorId, startsAt: startsAt.toISOString(), appointmentTypeId: typeId }, admin);
-    expect(booked.status).toBe(201);
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
     const reminder = await eventually(
       'the reminder in the log',
       async () => {
