@@ -29,7 +29,7 @@ function upcoming(weekday: number, zone: string): DateTime {
   return start.plus({ days: (weekday - start.weekday + 7) % 7 });
 }
 
-async function availability(id: string, from: DateTime, to: DateTime, role = 'patient' as const) {
+async function availability(id: string, from: DateTime, to: DateTime, role: 'patient' | 'staff' = 'patient') {
   const query = new URLSearchParams({ from: from.toUTC().toISO()!, to: to.toUTC().toISO()! });
   const response = await doctor.app.inject({ method: 'GET', url: `/api/doctors/${id}/availability?${query}`, headers: as(role) });
   expect(response.statusCode, response.body).toBe(200);
@@ -135,7 +135,9 @@ describe('availability', () => {
     };
     if (lastSundayOfMarch(year) < DateTime.now().plus({ weeks: 1 })) year += 1;
     const sunday = lastSundayOfMarch(year);
-    const slots = await availability(id, sunday.minus({ days: 1 }), sunday.plus({ days: 1 }));
+    // As staff: a patient's view is clipped by the booking policy, which other suites on the
+    // shared appointment-events topic may have set to fewer days ahead than March is away.
+    const slots = await availability(id, sunday.minus({ days: 1 }), sunday.plus({ days: 1 }), 'staff');
     const local = slots.map((slot) => DateTime.fromISO(slot.startsAt, { zone: 'Europe/Berlin' }));
     expect(local.map((t) => t.toFormat('ccc HH:mm ZZ'))).toEqual([
       'Sat 09:00 +01:00',
