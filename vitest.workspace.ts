@@ -32,8 +32,6 @@ const service = (
  */
 const optInNames = (process.env.PMS_OPT_IN_SUITES ?? '').split(',').filter(Boolean);
 const optIn = [
-  // Two processes per service on the default consumer groups: alone, after the e2e journey.
-  service('replicas', { include: ['test/replicas.test.ts'], testTimeout: 180_000, hookTimeout: 300_000, sequence: { groupOrder: 3 } }, 'packages/e2e'),
   // Chromium against the whole system started as `npm start` does: last and alone, so two full
   // systems never compete for the machine.
   service(
@@ -58,6 +56,8 @@ export const projects = [
   service('notification'),
   service('analytics'),
   service('e2e', { exclude: ['test/replicas.test.ts'], testTimeout: 120_000, hookTimeout: 300_000, sequence: { groupOrder: 2 } }),
+  // Two processes per service on the default consumer groups: alone, after the e2e journey.
+  service('replicas', { include: ['test/replicas.test.ts'], testTimeout: 180_000, hookTimeout: 300_000, sequence: { groupOrder: 3 } }, 'packages/e2e'),
   service('console', { include: ['test/unit/**/*.test.ts'] }),
   ...optIn,
 ];
