@@ -12,7 +12,7 @@ import {
 } from '@pms/platform';
 import type { Kafka } from 'kafkajs';
 import type { AnalyticsConfig } from './config.js';
-import { analyticsHandlers } from './events/handlers.js';
+import { analyticsHandlers, recordAnalyticsBatch } from './events/handlers.js';
 import { summaryRoutes } from './routes/summary.js';
 
 export interface AppDeps {
@@ -50,6 +50,7 @@ export async function buildApp({ config, database, kafka }: AppDeps): Promise<Se
       topics: allTopics,
       handle: database,
       handlers: analyticsHandlers,
+      handleBatch: recordAnalyticsBatch,
       logger: app.log.child({ component: 'consumer' }),
     });
   });

@@ -333,3 +333,37 @@ describe('events', () => {
     expect(transactions!.count).toBeLessThan(burst.length);
   });
 });
+
+describe('batch handlers', () => {
+  it('hands a batch its new events at once, in order, and falls back to the per-event handlers when it fails', async () => {
+    const { topic, groupId } = names();
+    const subject = randomUUID();
+    const burst = Array.from({ length: 20 }, () => envelope(subject));
+    const batchSizes: number[] = [];
+    let failOnce = true;
+    await consume({
+      groupId,
+      topics: [topic],
+      handlers: { PatientDeleted: (event, tx) => record(event, tx, `${groupId}-one`) },
+      handleBatch: async (events, tx) => {
+        // The first batch fails after writing: its effects roll back and its events go one by one.
+        for (const event of events) await record(event, tx, groupId);
+        batchSizes.push(events.length);
+        if (failOnce) {
+          failOnce = false;
+          throw new Error('batch writer hiccup');
+        }
+      },
+    });
+    await produce(topic, subject, burst);
+
+    await expect
+      .poll(async () => (await effects(groupId)).length + (await effects(`${groupId}-one`)).length, { timeout: 20_000, interval: 50 })
+      .toBe(burst.length);
+    const applied = [...(await effects(`${groupId}-one`)), ...(await effects(groupId))].map((effect) => effect.event_id);
+    // Each event exactly once, in the order produced (the one-by-one fallback came first).
+    expect(applied).toEqual(burst.map((event) => event.id));
+    expect((await effects(`${groupId}-one`)).length).toBe(batchSizes[0]);
+    expect(Math.max(...batchSizes)).toBeGreaterThan(1);
+  });
+});
