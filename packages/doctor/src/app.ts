@@ -15,9 +15,7 @@ import {
   createKafkaProbe,
 } from '@pms/platform';
 import type { DoctorConfig } from './config.js';
-import { Availability } from './domain/availability.js';
-import { Doctors } from './domain/doctors.js';
-import { Schedules } from './domain/schedules.js';
+import type { DoctorContext } from './domain/context.js';
 import { appointmentEventHandlers } from './events/appointment-events.js';
 import { doctorService } from './grpc/doctor-service.js';
 import { registerDoctorRoutes } from './routes/doctors.js';
@@ -48,11 +46,9 @@ export async function buildApp({ config, database, kafka }: AppDeps): Promise<Se
   });
 
   const kafkaProbe = createKafkaProbe(kafka);
-  const doctors = new Doctors(database.db);
-  const schedules = new Schedules(database.db);
-  const availability = new Availability(database.db);
-  registerDoctorRoutes(app, doctors);
-  registerScheduleRoutes(app, schedules, availability);
+  const ctx: DoctorContext = { db: database.db, now: () => new Date() };
+  registerDoctorRoutes(app, ctx);
+  registerScheduleRoutes(app, ctx);
 
   let grpc: GrpcServerHandle | undefined;
   let relay: OutboxRelay | undefined;
@@ -62,7 +58,7 @@ export async function buildApp({ config, database, kafka }: AppDeps): Promise<Se
     grpc = await startGrpcServer({
       host: config.GRPC_HOST,
       port: config.GRPC_PORT,
-      services: [{ definition: doctorGrpc.DoctorServiceService, implementation: doctorService(doctors, availability) }],
+      services: [{ definition: doctorGrpc.DoctorServiceService, implementation: doctorService(ctx) }],
       logger: app.log,
     });
     relay = startOutboxRelay({ handle: database, kafka, logger: app.log });
