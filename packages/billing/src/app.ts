@@ -19,7 +19,7 @@ import type { BillingConfig } from './config.js';
 import type { BillingContext } from './domain/context.js';
 import { billingEventHandlers } from './events/handlers.js';
 import { billingService } from './grpc/billing-service.js';
-import { grpcPatientDirectory, type PatientClient } from './grpc/patient-directory.js';
+import { grpcPatientDirectory, type PatientClient } from './peers/patient-directory.js';
 import { registerBillingRoutes } from './routes/billing.js';
 
 export interface AppDeps {

@@ -16,7 +16,7 @@ import {
 } from '@pms/platform';
 import type { PatientConfig } from './config.js';
 import { billingEventHandlers } from './events/billing-events.js';
-import { billingAccountsOver, type BillingClient } from './grpc/billing-accounts.js';
+import { billingAccountsOver, type BillingClient } from './peers/billing-accounts.js';
 import { patientService } from './grpc/patient-service.js';
 import { auditRoutes } from './routes/audit.js';
 import { patientRoutes } from './routes/patients.js';

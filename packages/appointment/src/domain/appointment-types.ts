@@ -9,7 +9,7 @@ import {
   updateAppointmentType,
 } from '../db/appointment-types.js';
 import type { Executor } from '../db/database.js';
-import { recordEventOf } from '../db/events.js';
+import { recordEventOf } from '../db/outbox.js';
 import type { AppointmentTypeRow } from '../db/schema.js';
 import { rolesFor } from './access.js';
 import type { AppointmentsContext } from './context.js';

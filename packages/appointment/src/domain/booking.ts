@@ -3,7 +3,7 @@ import { conflict, notFound, requireRole, type Actor } from '@pms/platform/domai
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { findAppointment, insertAppointmentWithEvent, lockAppointment, updateIfStatus } from '../db/appointments.js';
-import { newEvent, recordEvent } from '../db/events.js';
+import { newEvent, recordEvent } from '../db/outbox.js';
 import { authorizeAppointment, rolesFor } from './access.js';
 import { assertTypeSuitsDoctor, resolveVisit, type Visit } from './appointment-types.js';
 import type { AppointmentsContext } from './context.js';

@@ -1,6 +1,6 @@
 import type { SchedulingPolicy } from '@pms/contracts';
 import { requireRole, unprocessable, type Actor, type Principal } from '@pms/platform/domain';
-import { recordEventOf } from '../db/events.js';
+import { recordEventOf } from '../db/outbox.js';
 import { readPolicy, writePolicy } from '../db/policy.js';
 import { rolesFor } from './access.js';
 import type { AppointmentsContext } from './context.js';

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { cancelSeriesRows, findBusyRanges, findSeries, insertAppointments } from '../db/appointments.js';
-import { recordEvent } from '../db/events.js';
+import { recordEvent } from '../db/outbox.js';
 import { assertOwnsPatient, authorizeAppointment, rolesFor } from './access.js';
 import { assertTypeSuitsDoctor, resolveVisit } from './appointment-types.js';
 import { rangeOf, snapshotColumns, visitColumns } from './booking.js';

@@ -2,7 +2,7 @@ import type { Appointment, AppointmentStatus, CancelAppointmentBody, Role } from
 import { conflict, notFound, requireRole, type Actor } from '@pms/platform/domain';
 import type { z } from 'zod';
 import { findAppointment, updateIfStatus } from '../db/appointments.js';
-import { recordEvent } from '../db/events.js';
+import { recordEvent } from '../db/outbox.js';
 import type { AppointmentRow } from '../db/schema.js';
 import type { SchedulingPolicy } from '@pms/contracts';
 import type { Transaction } from '../db/database.js';

@@ -2,7 +2,7 @@ import type { EventData, WaitlistEntry, WaitlistInput, WaitlistListQuery } from 
 import { forbidden, isStaff, notFound, requireRole, unprocessable, type Actor } from '@pms/platform/domain';
 import type { z } from 'zod';
 import type { Executor } from '../db/database.js';
-import { recordEventOf } from '../db/events.js';
+import { recordEventOf } from '../db/outbox.js';
 import type { WaitlistRow } from '../db/schema.js';
 import {
   deleteWaitlistEntry,

@@ -2,7 +2,7 @@ import type { Doctor, DoctorInput, DoctorListQuery, DoctorPage } from '@pms/cont
 import { conflict, notFound, pgErrorCode, pgErrorCodes, requireRole, type Actor } from '@pms/platform/domain';
 import type { z } from 'zod';
 import type { Executor } from '../db/database.js';
-import { recordDoctorEvent } from '../db/doctor-events.js';
+import { recordDoctorEvent } from '../db/outbox.js';
 import { findDoctor, insertDoctor, listDoctors as listDoctorRows, updateDoctor, type DoctorFields, type ScheduleFields } from '../db/doctors.js';
 import type { DoctorRow } from '../db/schema.js';
 import type { DoctorContext } from './context.js';
