@@ -13,6 +13,7 @@ import {
   type OutboxRelay,
   type ServiceInstance,
   createKafkaProbe,
+  consumerJoined,
 } from '@pms/platform';
 import type { DoctorConfig } from './config.js';
 import type { DoctorContext } from './domain/context.js';
@@ -42,7 +43,12 @@ export async function buildApp({ config, database, kafka }: AppDeps): Promise<Se
     authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, revocations: revocations.list },
     // What /health/ready reports (DESIGN.md §2): the database, Kafka and the gRPC peers this
     // service calls. Liveness (/health/live) stays independent of them.
-    readiness: { revocations: () => revocations.caughtUp(), database: database.ping, kafka: () => kafkaProbe.check() },
+    readiness: {
+      revocations: () => revocations.caughtUp(),
+      database: database.ping,
+      kafka: () => kafkaProbe.check(),
+      consumer: () => consumerJoined(consumer),
+    },
   });
 
   const kafkaProbe = createKafkaProbe(kafka);
