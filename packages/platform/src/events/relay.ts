@@ -1,4 +1,4 @@
-import { isNull, lt, sql } from 'drizzle-orm';
+import { lt, sql } from 'drizzle-orm';
 import type { Kafka } from 'kafkajs';
 import type postgres from 'postgres';
 import type { ListenMeta } from 'postgres';
@@ -22,10 +22,6 @@ export interface OutboxRelayOptions {
 }
 
 export interface OutboxRelay {
-  /** Publishes everything unsent now and says how many went; rejects if Kafka is unreachable. */
-  flush(): Promise<number>;
-  /** Events not yet published (a gauge for /metrics). */
-  pending(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -53,7 +49,6 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let backingOff = false;
   let wake: (() => void) | undefined;
   let lastCleanup = Date.now();
-  let running: Promise<unknown> = Promise.resolve();
   let leader: postgres.Sql | undefined;
 
   const signal = () => {
@@ -68,12 +63,6 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       listener = undefined;
       return undefined;
     });
-  };
-
-  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
-    const next = running.then(work);
-    running = next.catch(() => undefined);
-    return next;
   };
 
   async function send(rows: Row[]): Promise<void> {
@@ -157,13 +146,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
   }
 
-  async function drain(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const sent = await publishBatch();
-      total += sent;
-      if (sent < batchSize || stopping.signal.aborted) return total;
-    }
+  async function drain(): Promise<void> {
+    while ((await publishBatch()) === batchSize && !stopping.signal.aborted);
   }
 
   async function cleanup(): Promise<void> {
@@ -178,7 +162,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       listen();
       dirty = false;
       try {
-        await exclusive(drain);
+        await drain();
         if (failures > 0) logger.info({ failures }, 'outbox relay: publishing again');
         failures = 0;
         await cleanup();
@@ -204,12 +188,9 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const looping = loop().catch((error: unknown) => logger.error({ err: error }, 'outbox relay stopped unexpectedly'));
 
   return {
-    flush: () => exclusive(drain),
-    pending: () => handle.db.$count(outbox, isNull(outbox.sentAt)),
     async stop() {
       stopping.abort();
       await looping;
-      await running;
       await (await listener)?.unlisten().catch(() => undefined);
       await producer.discard();
       await resign();
