@@ -1,9 +1,9 @@
 import { lt, sql } from 'drizzle-orm';
 import type { Kafka } from 'kafkajs';
 import type postgres from 'postgres';
-import type { ListenMeta } from 'postgres';
 import type { DatabaseHandle } from '../db/database.js';
-import { backoff, delay, ensureTopics, sharedProducer, type EventLogger } from './kafka.js';
+import { startNotifiedLoop } from '../db/notified-loop.js';
+import { ensureTopics, sharedProducer, type EventLogger } from './kafka.js';
 import { outbox } from './tables.js';
 
 export interface OutboxRelayOptions {
@@ -40,30 +40,12 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const batchSize = options.batchSize ?? 100;
   const retry = options.retry ?? { initialDelayMs: 250, maxDelayMs: 10_000 };
   const retainSentMs = options.retainSentMs ?? 86_400_000;
-  const stopping = new AbortController();
+  let stopping = false;
   const knownTopics = new Set<string>();
   // Idempotent with one request in flight: Kafka keeps the relay's order even across retries.
   const producer = sharedProducer(kafka, { idempotent: true, maxInFlightRequests: 1 });
-  let listener: Promise<ListenMeta | undefined> | undefined;
-  let dirty = true;
-  let backingOff = false;
-  let wake: (() => void) | undefined;
   let lastCleanup = Date.now();
   let leader: postgres.Sql | undefined;
-
-  const signal = () => {
-    dirty = true;
-    if (!backingOff) wake?.();
-  };
-
-  // postgres.js re-runs onlisten after reconnecting: catch up on what was missed meanwhile.
-  const listen = () => {
-    listener ??= handle.sql.listen('outbox', signal, signal).catch((error: unknown) => {
-      logger.warn({ err: error }, 'outbox relay: LISTEN failed, polling until it works');
-      listener = undefined;
-      return undefined;
-    });
-  };
 
   async function send(rows: Row[]): Promise<void> {
     const topics = [...new Set(rows.map((row) => row.topic))];
@@ -147,7 +129,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   }
 
   async function drain(): Promise<void> {
-    while ((await publishBatch()) === batchSize && !stopping.signal.aborted);
+    while ((await publishBatch()) === batchSize && !stopping);
   }
 
   async function cleanup(): Promise<void> {
@@ -156,42 +138,27 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     await handle.db.delete(outbox).where(lt(outbox.sentAt, sql`now() - make_interval(secs => ${retainSentMs / 1000})`));
   }
 
-  async function loop(): Promise<void> {
-    let failures = 0;
-    while (!stopping.signal.aborted) {
-      listen();
-      dirty = false;
-      try {
-        await drain();
-        if (failures > 0) logger.info({ failures }, 'outbox relay: publishing again');
-        failures = 0;
-        await cleanup();
-      } catch (error) {
-        failures += 1;
-        const retryInMs = backoff(failures, retry.initialDelayMs, retry.maxDelayMs);
-        logger.warn({ err: error, failures, retryInMs }, 'outbox relay: publish failed, events stay in the outbox');
-        backingOff = true;
-        await delay(retryInMs, stopping.signal);
-        backingOff = false;
-        continue;
-      }
-      if (dirty) continue;
-      const cut = new AbortController();
-      wake = () => cut.abort();
-      await delay(pollIntervalMs, AbortSignal.any([stopping.signal, cut.signal]));
-      wake = undefined;
-    }
-  }
-
   // Connecting up front spares the first event the producer handshake.
   producer.get().catch(() => undefined);
-  const looping = loop().catch((error: unknown) => logger.error({ err: error }, 'outbox relay stopped unexpectedly'));
+  const loop = startNotifiedLoop({
+    handle,
+    channel: 'outbox',
+    name: 'outbox relay',
+    logger,
+    pollIntervalMs,
+    retry,
+    failureMessage: 'outbox relay: publish failed, events stay in the outbox',
+    async work() {
+      await drain();
+      await cleanup();
+      return false;
+    },
+  });
 
   return {
     async stop() {
-      stopping.abort();
-      await looping;
-      await (await listener)?.unlisten().catch(() => undefined);
+      stopping = true;
+      await loop.stop();
       await producer.discard();
       await resign();
     },
