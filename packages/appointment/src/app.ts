@@ -24,8 +24,9 @@ import { startOfferExpiry, type OfferExpiry } from './workers/offer-expiry.js';
 
 export interface AppDeps {
   config: AppointmentConfig;
-  /** Connected and migrated (connectDatabase with eventTables). */
+  /** Connected and migrated (connectDatabase with eventTables); closed by whoever opened it. */
   database: DatabaseHandle;
+  /** gRPC clients of the peers; closed by whoever opened them. */
   patients: PatientClient;
   doctors: DoctorClient;
   /** The clock of policy checks; tests move it. */
@@ -36,8 +37,8 @@ export interface AppDeps {
 const offerExpiryIntervalMs = 1_000;
 
 /**
- * The appointment service. `ready()` starts the outbox relay; `close()` stops it and then
- * closes what `deps` holds (database, gRPC clients): the app owns them from here on.
+ * The appointment service. `ready()` starts the outbox relay, the waitlist consumer and the
+ * offer expiry; `close()` stops them. The deps stay open: whoever made them closes them.
  */
 export async function buildApp(deps: AppDeps): Promise<ServiceInstance> {
   const { config, database, patients, doctors } = deps;
@@ -96,9 +97,6 @@ export async function buildApp(deps: AppDeps): Promise<ServiceInstance> {
   app.addHook('onClose', async () => {
     await Promise.all([revocations.stop(), consumer?.stop()]);
     await Promise.all([relay?.stop(), offerExpiry?.stop(), kafkaProbe.close()]);
-    patients.close();
-    doctors.close();
-    await database.close();
   });
   return app;
 }

@@ -16,13 +16,10 @@ import {
   createKafkaProbe,
 } from '@pms/platform';
 import type { BillingConfig } from './config.js';
-import { BillingAccess } from './domain/access.js';
-import { BillingAccounts } from './domain/accounts.js';
-import { InvoiceLifecycle } from './domain/invoice-lifecycle.js';
-import { Invoices } from './domain/invoices.js';
+import type { BillingContext } from './domain/context.js';
 import { billingEventHandlers } from './events/handlers.js';
 import { billingService } from './grpc/billing-service.js';
-import { grpcPatientDirectory, type PatientClient } from './grpc/patient-directory.js';
+import { grpcPatientDirectory, type PatientClient } from './peers/patient-directory.js';
 import { registerBillingRoutes } from './routes/billing.js';
 
 export interface AppDeps {
@@ -60,19 +57,19 @@ export async function buildApp({ config, database, kafka, patients }: AppDeps): 
   });
 
   const kafkaProbe = createKafkaProbe(kafka);
-  const access = new BillingAccess(grpcPatientDirectory(patients));
-  const accounts = new BillingAccounts(database.db, access);
-  const pricing = { fees: config.BILLING_FEES, currency: config.BILLING_CURRENCY, dueDays: config.INVOICE_DUE_DAYS };
-  const invoices = new Invoices(database.db, access);
-  const lifecycle = new InvoiceLifecycle(pricing);
-  registerBillingRoutes(app, accounts, invoices);
+  const ctx: BillingContext = {
+    db: database.db,
+    patients: grpcPatientDirectory(patients),
+    pricing: { fees: config.BILLING_FEES, currency: config.BILLING_CURRENCY, dueDays: config.INVOICE_DUE_DAYS },
+  };
+  registerBillingRoutes(app, ctx);
 
   app.addHook('onReady', async () => {
     revocations.start({ kafka, service: 'billing', logger: app.log });
     grpcServer = await startGrpcServer({
       host: config.GRPC_HOST,
       port: config.GRPC_PORT,
-      services: [{ definition: billingGrpc.BillingServiceService, implementation: billingService(accounts) }],
+      services: [{ definition: billingGrpc.BillingServiceService, implementation: billingService(ctx) }],
       logger: app.log,
     });
     relay = startOutboxRelay({ handle: database, kafka, logger: app.log });
@@ -81,7 +78,7 @@ export async function buildApp({ config, database, kafka, patients }: AppDeps): 
       groupId: config.KAFKA_GROUP_ID,
       topics: [topics.patient, topics.appointment],
       handle: database,
-      handlers: billingEventHandlers(accounts, lifecycle, app.log),
+      handlers: billingEventHandlers(ctx, app.log),
       logger: app.log,
     });
     // Not awaited: a broker that is down delays events, it does not keep billing from serving.

@@ -13,11 +13,10 @@ import {
   type OutboxRelay,
   type ServiceInstance,
   createKafkaProbe,
+  consumerJoined,
 } from '@pms/platform';
 import type { DoctorConfig } from './config.js';
-import { Availability } from './domain/availability.js';
-import { Doctors } from './domain/doctors.js';
-import { Schedules } from './domain/schedules.js';
+import type { DoctorContext } from './domain/context.js';
 import { appointmentEventHandlers } from './events/appointment-events.js';
 import { doctorService } from './grpc/doctor-service.js';
 import { registerDoctorRoutes } from './routes/doctors.js';
@@ -44,15 +43,18 @@ export async function buildApp({ config, database, kafka }: AppDeps): Promise<Se
     authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, revocations: revocations.list },
     // What /health/ready reports (DESIGN.md §2): the database, Kafka and the gRPC peers this
     // service calls. Liveness (/health/live) stays independent of them.
-    readiness: { revocations: () => revocations.caughtUp(), database: database.ping, kafka: () => kafkaProbe.check() },
+    readiness: {
+      revocations: () => revocations.caughtUp(),
+      database: database.ping,
+      kafka: () => kafkaProbe.check(),
+      consumer: () => consumerJoined(consumer),
+    },
   });
 
   const kafkaProbe = createKafkaProbe(kafka);
-  const doctors = new Doctors(database.db);
-  const schedules = new Schedules(database.db);
-  const availability = new Availability(database.db);
-  registerDoctorRoutes(app, doctors);
-  registerScheduleRoutes(app, schedules, availability);
+  const ctx: DoctorContext = { db: database.db, now: () => new Date() };
+  registerDoctorRoutes(app, ctx);
+  registerScheduleRoutes(app, ctx);
 
   let grpc: GrpcServerHandle | undefined;
   let relay: OutboxRelay | undefined;
@@ -62,7 +64,7 @@ export async function buildApp({ config, database, kafka }: AppDeps): Promise<Se
     grpc = await startGrpcServer({
       host: config.GRPC_HOST,
       port: config.GRPC_PORT,
-      services: [{ definition: doctorGrpc.DoctorServiceService, implementation: doctorService(doctors, availability) }],
+      services: [{ definition: doctorGrpc.DoctorServiceService, implementation: doctorService(ctx) }],
       logger: app.log,
     });
     relay = startOutboxRelay({ handle: database, kafka, logger: app.log });

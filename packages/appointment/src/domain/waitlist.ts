@@ -1,8 +1,8 @@
 import type { EventData, WaitlistEntry, WaitlistInput, WaitlistListQuery } from '@pms/contracts';
-import { forbidden, isStaff, notFound, requireRole, unprocessable } from '@pms/platform/domain';
+import { forbidden, isStaff, notFound, requireRole, unprocessable, type Actor } from '@pms/platform/domain';
 import type { z } from 'zod';
 import type { Executor } from '../db/database.js';
-import { recordEventOf } from '../db/events.js';
+import { recordEventOf } from '../db/outbox.js';
 import type { WaitlistRow } from '../db/schema.js';
 import {
   deleteWaitlistEntry,
@@ -18,7 +18,7 @@ import {
 import { assertOwnsPatient } from './access.js';
 import { assertTypeSuitsDoctor, resolveVisit } from './appointment-types.js';
 import { addMinutes } from './booking.js';
-import type { Actor, AppointmentsContext } from './context.js';
+import type { AppointmentsContext } from './context.js';
 
 const iso = (at: Date | null) => at?.toISOString() ?? null;
 

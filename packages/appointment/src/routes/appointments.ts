@@ -11,13 +11,13 @@ import {
   Series,
   SeriesParams,
 } from '@pms/contracts';
-import type { ServiceInstance } from '@pms/platform';
+import { actorOf, type ServiceInstance } from '@pms/platform';
 import { bookAppointment, rescheduleAppointment } from '../domain/booking.js';
 import type { AppointmentsContext } from '../domain/context.js';
 import { bookSeries, cancelSeries } from '../domain/series.js';
 import { getAppointment, listAppointments } from '../domain/queries.js';
 import { cancelAppointment, checkInAppointment, completeAppointment, markNoShow } from '../domain/transitions.js';
-import { actorOf, errors } from './shared.js';
+import { errors } from './shared.js';
 
 const tags = ['appointments'];
 

@@ -6,12 +6,12 @@ import {
   IdParams,
   SchedulingPolicy,
 } from '@pms/contracts';
-import type { ServiceInstance } from '@pms/platform';
+import { actorOf, type ServiceInstance } from '@pms/platform';
 import { z } from 'zod';
 import { createType, deleteType, getType, listTypes, replaceType } from '../domain/appointment-types.js';
 import type { AppointmentsContext } from '../domain/context.js';
 import { getPolicy, putPolicy } from '../domain/policy.js';
-import { actorOf, errors } from './shared.js';
+import { errors } from './shared.js';
 
 /** Appointment types and the booking policy: admins write, every role reads. */
 export function schedulingRoutes(app: ServiceInstance, ctx: AppointmentsContext): void {

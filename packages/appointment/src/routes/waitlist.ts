@@ -1,9 +1,9 @@
 import { IdParams, WaitlistEntry, WaitlistInput, WaitlistListQuery, WaitlistPage } from '@pms/contracts';
-import type { ServiceInstance } from '@pms/platform';
+import { actorOf, type ServiceInstance } from '@pms/platform';
 import { z } from 'zod';
 import type { AppointmentsContext } from '../domain/context.js';
 import { joinWaitlist, leaveWaitlist, listWaitlist } from '../domain/waitlist.js';
-import { actorOf, errors } from './shared.js';
+import { errors } from './shared.js';
 
 export function waitlistRoutes(app: ServiceInstance, ctx: AppointmentsContext): void {
   const tags = ['waitlist'];

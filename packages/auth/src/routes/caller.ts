@@ -1,18 +1,19 @@
 import { CreateUserBody, User, UserIdParams, UserList, UserListQuery } from '@pms/contracts';
-import { principalOf, type ServiceInstance } from '@pms/platform';
+import { actorOf, type ServiceInstance } from '@pms/platform';
 import { z } from 'zod';
-import type { Accounts } from '../domain/accounts.js';
-import { resendEmailVerification, type VerificationContext } from '../domain/email-verification.js';
+import { createStaffAccount, deleteAccount, listAccounts, readOwnAccount, setAccountDisabled } from '../domain/accounts.js';
+import type { AuthContext } from '../domain/context.js';
+import { resendEmailVerification } from '../domain/email-verification.js';
 import { errorResponses } from './error-responses.js';
 
 const bearer = [{ bearerAuth: [] }];
 
 /** Routes for a signed-in caller; registered where every request needs a valid access token. */
-export function registerCallerRoutes(app: ServiceInstance, accounts: Accounts, verification: VerificationContext) {
+export function registerCallerRoutes(app: ServiceInstance, ctx: AuthContext) {
   app.get(
     '/auth/me',
     { schema: { summary: 'The calling user', security: bearer, response: { 200: User, ...errorResponses(401, 404) } } },
-    async (request) => accounts.get(principalOf(request).userId),
+    async (request) => readOwnAccount(ctx, actorOf(request)),
   );
 
   app.post(
@@ -25,7 +26,7 @@ export function registerCallerRoutes(app: ServiceInstance, accounts: Accounts, v
         response: { 201: User, ...errorResponses(400, 401, 403, 409) },
       },
     },
-    async (request, reply) => reply.code(201).send(await accounts.createByAdmin(principalOf(request), request.body)),
+    async (request, reply) => reply.code(201).send(await createStaffAccount(ctx, actorOf(request), request.body)),
   );
 
   app.post(
@@ -38,7 +39,7 @@ export function registerCallerRoutes(app: ServiceInstance, accounts: Accounts, v
       },
     },
     async (request, reply) => {
-      await resendEmailVerification(verification, principalOf(request), request.id);
+      await resendEmailVerification(ctx, actorOf(request));
       return reply.code(202).send(null);
     },
   );
@@ -53,7 +54,7 @@ export function registerCallerRoutes(app: ServiceInstance, accounts: Accounts, v
         response: { 200: UserList, ...errorResponses(400, 401, 403) },
       },
     },
-    async (request) => accounts.list(principalOf(request), request.query),
+    async (request) => listAccounts(ctx, actorOf(request), request.query),
   );
 
   for (const [action, disabled] of [['disable', true], ['enable', false]] as const) {
@@ -67,7 +68,7 @@ export function registerCallerRoutes(app: ServiceInstance, accounts: Accounts, v
           response: { 200: User, ...errorResponses(400, 401, 403, 404) },
         },
       },
-      async (request) => accounts.setDisabled(principalOf(request), request.params.id, disabled, request.id),
+      async (request) => setAccountDisabled(ctx, actorOf(request), request.params.id, disabled),
     );
   }
 
@@ -82,7 +83,7 @@ export function registerCallerRoutes(app: ServiceInstance, accounts: Accounts, v
       },
     },
     async (request, reply) => {
-      await accounts.delete(principalOf(request), request.params.id, request.id);
+      await deleteAccount(ctx, actorOf(request), request.params.id);
       return reply.code(204).send(null);
     },
   );

@@ -1,22 +1,15 @@
 import { JsonWebKeySet, LoginBody, RefreshBody, RegisterBody, TokenPair, User, VerifyEmailBody } from '@pms/contracts';
 import type { ServiceInstance } from '@pms/platform';
 import { z } from 'zod';
-import type { Database } from '../db/database.js';
-import type { Accounts } from '../domain/accounts.js';
-import { TooManyLoginAttempts } from '../domain/login-throttle.js';
+import { registerPatientAccount } from '../domain/accounts.js';
+import type { AuthContext } from '../domain/context.js';
 import { verifyEmail } from '../domain/email-verification.js';
-import type { Sessions } from '../domain/sessions.js';
+import { TooManyLoginAttempts } from '../domain/login-throttle.js';
+import { login, logout, refreshSession } from '../domain/sessions.js';
 import { errorResponses } from './error-responses.js';
 
-export interface PublicRouteDeps {
-  db: Database;
-  accounts: Accounts;
-  sessions: Sessions;
-  jwks: JsonWebKeySet;
-}
-
 /** The routes anyone may call: no access token needed. */
-export function registerPublicRoutes(app: ServiceInstance, { db, accounts, sessions, jwks }: PublicRouteDeps) {
+export function registerPublicRoutes(app: ServiceInstance, ctx: AuthContext, jwks: JsonWebKeySet) {
   app.post(
     '/auth/register',
     {
@@ -27,7 +20,7 @@ export function registerPublicRoutes(app: ServiceInstance, { db, accounts, sessi
         response: { 201: User, ...errorResponses(400, 409, 413) },
       },
     },
-    async (request, reply) => reply.code(201).send(await accounts.register(request.body, request.id)),
+    async (request, reply) => reply.code(201).send(await registerPatientAccount(ctx, request.body, request.id)),
   );
 
   app.post(
@@ -41,7 +34,7 @@ export function registerPublicRoutes(app: ServiceInstance, { db, accounts, sessi
       },
     },
     async (request, reply) => {
-      await verifyEmail({ db }, request.body.token);
+      await verifyEmail(ctx, request.body.token);
       return reply.code(204).send(null);
     },
   );
@@ -51,7 +44,7 @@ export function registerPublicRoutes(app: ServiceInstance, { db, accounts, sessi
     { schema: { summary: 'Trade credentials for tokens', body: LoginBody, response: { 200: TokenPair, ...errorResponses(400, 401, 429) } } },
     async (request, reply) => {
       try {
-        return await sessions.login(request.body.email, request.body.password, request.ip);
+        return await login(ctx, { ...request.body, address: request.ip });
       } catch (error) {
         if (error instanceof TooManyLoginAttempts) reply.header('retry-after', String(error.retryAfterSeconds));
         throw error;
@@ -62,7 +55,7 @@ export function registerPublicRoutes(app: ServiceInstance, { db, accounts, sessi
   app.post(
     '/auth/refresh',
     { schema: { summary: 'Rotate a refresh token', body: RefreshBody, response: { 200: TokenPair, ...errorResponses(400, 401) } } },
-    async (request) => sessions.refresh(request.body.refreshToken),
+    async (request) => refreshSession(ctx, request.body.refreshToken),
   );
 
   app.post(
@@ -75,7 +68,7 @@ export function registerPublicRoutes(app: ServiceInstance, { db, accounts, sessi
       },
     },
     async (request, reply) => {
-      await sessions.logout(request.body.refreshToken, request.id);
+      await logout(ctx, request.body.refreshToken, request.id);
       return reply.code(204).send(null);
     },
   );

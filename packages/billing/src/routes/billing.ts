@@ -7,15 +7,16 @@ import {
   PatientIdParams,
   PayInvoiceBody,
 } from '@pms/contracts';
-import { principalOf, type ServiceInstance } from '@pms/platform';
-import type { BillingAccounts } from '../domain/accounts.js';
-import type { Invoices } from '../domain/invoices.js';
+import { actorOf, type ServiceInstance } from '@pms/platform';
+import { readAccount } from '../domain/accounts.js';
+import type { BillingContext } from '../domain/context.js';
+import { getInvoice, listInvoices, payInvoice } from '../domain/invoices.js';
 import { errorResponses } from './error-responses.js';
 
 const tags = ['billing'];
 
 /** /api/billing: thin handlers, the domain decides who sees and changes what. */
-export function registerBillingRoutes(app: ServiceInstance, accounts: BillingAccounts, invoices: Invoices) {
+export function registerBillingRoutes(app: ServiceInstance, ctx: BillingContext) {
   app.get(
     '/api/billing/accounts/:patientId',
     {
@@ -26,7 +27,7 @@ export function registerBillingRoutes(app: ServiceInstance, accounts: BillingAcc
         response: { 200: BillingAccount, ...errorResponses(400, 401, 403, 404, 503) },
       },
     },
-    async (request) => accounts.getFor(principalOf(request), request.params.patientId, request.id),
+    async (request) => readAccount(ctx, actorOf(request), request.params.patientId),
   );
 
   app.get(
@@ -39,7 +40,7 @@ export function registerBillingRoutes(app: ServiceInstance, accounts: BillingAcc
         response: { 200: InvoicePage, ...errorResponses(400, 401, 403, 404, 503) },
       },
     },
-    async (request) => invoices.list(principalOf(request), request.query, request.id),
+    async (request) => listInvoices(ctx, actorOf(request), request.query),
   );
 
   app.get(
@@ -52,7 +53,7 @@ export function registerBillingRoutes(app: ServiceInstance, accounts: BillingAcc
         response: { 200: Invoice, ...errorResponses(400, 401, 403, 404, 503) },
       },
     },
-    async (request) => invoices.get(principalOf(request), request.params.id, request.id),
+    async (request) => getInvoice(ctx, actorOf(request), request.params.id),
   );
 
   app.post(
@@ -66,6 +67,6 @@ export function registerBillingRoutes(app: ServiceInstance, accounts: BillingAcc
         response: { 200: Invoice, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
     },
-    async (request) => invoices.pay(principalOf(request), request.params.id, request.body, request.id),
+    async (request) => payInvoice(ctx, actorOf(request), request.params.id, request.body),
   );
 }

@@ -1,12 +1,12 @@
 import { Doctor, DoctorInput, DoctorListQuery, DoctorPage, IdParams } from '@pms/contracts';
-import type { ServiceInstance } from '@pms/platform';
+import { actorOf, type ServiceInstance } from '@pms/platform';
 import { z } from 'zod';
-import type { Doctors } from '../domain/doctors.js';
-import { callerOf } from './caller.js';
+import type { DoctorContext } from '../domain/context.js';
+import { createDoctor, deactivateDoctor, getDoctor, listDoctors, replaceDoctor } from '../domain/doctors.js';
 import { errorResponses } from './error-responses.js';
 
 /** The doctor directory: reads for any role, writes for admins (checked in the domain). */
-export function registerDoctorRoutes(app: ServiceInstance, doctors: Doctors) {
+export function registerDoctorRoutes(app: ServiceInstance, ctx: DoctorContext) {
   app.get(
     '/api/doctors',
     {
@@ -16,19 +16,19 @@ export function registerDoctorRoutes(app: ServiceInstance, doctors: Doctors) {
         response: { 200: DoctorPage, ...errorResponses(400, 401) },
       },
     },
-    async (request) => doctors.list(request.query),
+    async (request) => listDoctors(ctx, request.query),
   );
 
   app.post(
     '/api/doctors',
     { schema: { summary: 'Create a doctor (admin)', body: DoctorInput, response: { 201: Doctor, ...errorResponses(400, 401, 403, 409) } } },
-    async (request, reply) => reply.code(201).send(await doctors.create(callerOf(request), request.body)),
+    async (request, reply) => reply.code(201).send(await createDoctor(ctx, actorOf(request), request.body)),
   );
 
   app.get(
     '/api/doctors/:id',
     { schema: { summary: 'One doctor', params: IdParams, response: { 200: Doctor, ...errorResponses(400, 401, 404) } } },
-    async (request) => doctors.get(request.params.id),
+    async (request) => getDoctor(ctx, request.params.id),
   );
 
   app.put(
@@ -41,7 +41,7 @@ export function registerDoctorRoutes(app: ServiceInstance, doctors: Doctors) {
         response: { 200: Doctor, ...errorResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request) => doctors.update(callerOf(request), request.params.id, request.body),
+    async (request) => replaceDoctor(ctx, actorOf(request), request.params.id, request.body),
   );
 
   app.delete(
@@ -54,7 +54,7 @@ export function registerDoctorRoutes(app: ServiceInstance, doctors: Doctors) {
       },
     },
     async (request, reply) => {
-      await doctors.deactivate(callerOf(request), request.params.id);
+      await deactivateDoctor(ctx, actorOf(request), request.params.id);
       return reply.code(204).send(null);
     },
   );

@@ -10,19 +10,19 @@ import {
   TimeOffParams,
   TimeOffQuery,
 } from '@pms/contracts';
-import type { ServiceInstance } from '@pms/platform';
+import { actorOf, type ServiceInstance } from '@pms/platform';
 import { z } from 'zod';
-import type { Availability as AvailabilityService } from '../domain/availability.js';
-import type { Schedules } from '../domain/schedules.js';
-import { callerOf } from './caller.js';
+import { freeSlots } from '../domain/availability.js';
+import type { DoctorContext } from '../domain/context.js';
+import { addTimeOff, getSchedule, listDoctorTimeOff, removeTimeOff, replaceSchedule } from '../domain/schedules.js';
 import { errorResponses } from './error-responses.js';
 
 /** Weekly schedule, time off and free slots of one doctor. */
-export function registerScheduleRoutes(app: ServiceInstance, schedules: Schedules, availability: AvailabilityService) {
+export function registerScheduleRoutes(app: ServiceInstance, ctx: DoctorContext) {
   app.get(
     '/api/doctors/:id/schedule',
     { schema: { summary: 'The doctor’s weekly working hours', params: IdParams, response: { 200: Schedule, ...errorResponses(400, 401, 404) } } },
-    async (request) => schedules.get(request.params.id),
+    async (request) => getSchedule(ctx, request.params.id),
   );
 
   app.put(
@@ -35,7 +35,7 @@ export function registerScheduleRoutes(app: ServiceInstance, schedules: Schedule
         response: { 200: Schedule, ...errorResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => schedules.replace(callerOf(request), request.params.id, request.body),
+    async (request) => replaceSchedule(ctx, actorOf(request), request.params.id, request.body),
   );
 
   app.get(
@@ -48,7 +48,7 @@ export function registerScheduleRoutes(app: ServiceInstance, schedules: Schedule
         response: { 200: TimeOffList, ...errorResponses(400, 401, 404) },
       },
     },
-    async (request) => schedules.listTimeOff(request.params.id, request.query),
+    async (request) => listDoctorTimeOff(ctx, request.params.id, request.query),
   );
 
   app.post(
@@ -61,7 +61,7 @@ export function registerScheduleRoutes(app: ServiceInstance, schedules: Schedule
         response: { 201: TimeOff, ...errorResponses(400, 401, 403, 404) },
       },
     },
-    async (request, reply) => reply.code(201).send(await schedules.addTimeOff(callerOf(request), request.params.id, request.body)),
+    async (request, reply) => reply.code(201).send(await addTimeOff(ctx, actorOf(request), request.params.id, request.body)),
   );
 
   app.delete(
@@ -74,7 +74,7 @@ export function registerScheduleRoutes(app: ServiceInstance, schedules: Schedule
       },
     },
     async (request, reply) => {
-      await schedules.removeTimeOff(callerOf(request), request.params.id, request.params.timeOffId);
+      await removeTimeOff(ctx, actorOf(request), request.params.id, request.params.timeOffId);
       return reply.code(204).send(null);
     },
   );
@@ -91,9 +91,10 @@ export function registerScheduleRoutes(app: ServiceInstance, schedules: Schedule
       },
     },
     async (request) =>
-      availability.freeSlots(request.params.id, new Date(request.query.from), new Date(request.query.to), {
+      freeSlots(ctx, actorOf(request), request.params.id, {
+        from: new Date(request.query.from),
+        to: new Date(request.query.to),
         appointmentTypeId: request.query.appointmentTypeId,
-        forPatient: callerOf(request).principal.role === 'patient',
       }),
   );
 }

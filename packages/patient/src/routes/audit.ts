@@ -1,8 +1,7 @@
 import { AuditPage, AuditQuery } from '@pms/contracts';
-import type { ServiceInstance } from '@pms/platform';
+import { actorOf, type ServiceInstance } from '@pms/platform';
 import type { Database } from '../db/database.js';
 import { readAuditLog } from '../domain/audit.js';
-import { actorOf } from './actor.js';
 import { errorResponses } from './error-responses.js';
 
 export function auditRoutes(app: ServiceInstance, db: Database) {

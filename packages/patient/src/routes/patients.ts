@@ -1,8 +1,7 @@
 import { IdParams, Patient, PatientInput, PatientListQuery, PatientOwnerBody, PatientPage } from '@pms/contracts';
-import type { ServiceInstance } from '@pms/platform';
+import { actorOf, type ServiceInstance } from '@pms/platform';
 import { z } from 'zod';
 import { createPatient, deletePatient, linkPatientOwner, listPatients, readPatient, updatePatient, type PatientDeps } from '../domain/patients.js';
-import { actorOf } from './actor.js';
 import { errorResponses } from './error-responses.js';
 
 const tags = ['patients'];

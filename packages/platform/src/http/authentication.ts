@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { PublicKeyStore, type TokenKeySource } from '../auth/keys.js';
 import type { RevocationList } from '../auth/revocations.js';
-import type { Principal } from '../auth/principal.js';
+import type { Actor, Principal } from '../auth/principal.js';
 import { VerifiedTokens, type VerifiedToken } from '../auth/verified-tokens.js';
 import { isAppError, unauthenticated } from '../errors.js';
 
@@ -101,3 +101,6 @@ export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw unauthenticated();
   return request.principal;
 }
+
+/** The verified caller and the request id, as domain functions take them; routes under the protected prefix only. */
+export const actorOf = (request: FastifyRequest): Actor => ({ principal: principalOf(request), requestId: String(request.id) });
