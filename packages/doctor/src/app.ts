@@ -17,7 +17,7 @@ import {
 } from '@pms/platform';
 import type { DoctorConfig } from './config.js';
 import type { DoctorContext } from './domain/context.js';
-import { appointmentEventHandlers } from './events/appointment-events.js';
+import { appointmentEventHandlers, applyAppointmentEvents } from './events/appointment-events.js';
 import { doctorService } from './grpc/doctor-service.js';
 import { registerDoctorRoutes } from './routes/doctors.js';
 import { registerScheduleRoutes } from './routes/schedules.js';
@@ -76,6 +76,7 @@ export async function buildApp({ config, database, kafka }: AppDeps): Promise<Se
       topics: [topics.appointment],
       handle: database,
       handlers: appointmentEventHandlers,
+      handleBatch: applyAppointmentEvents,
       logger: app.log,
     });
   });

@@ -16,7 +16,7 @@ import { startReminderScheduler, type ReminderScheduler } from './delivery/remin
 import { startDeliveryWorker, type DeliveryWorker } from './delivery/worker.js';
 import type { Channels } from './domain/channels.js';
 import type { DeliveryPolicy } from './domain/delivery.js';
-import { notificationHandlers } from './events/handlers.js';
+import { notificationConsumer } from './events/handlers.js';
 import { notificationRoutes } from './routes/notifications.js';
 
 export interface AppDeps {
@@ -75,7 +75,7 @@ export async function buildApp({ config, database, kafka, channels }: AppDeps): 
       groupId: config.KAFKA_GROUP_ID,
       topics: consumedTopics,
       handle: database,
-      handlers: notificationHandlers(config.REMINDER_OFFSETS),
+      ...notificationConsumer(config.REMINDER_OFFSETS),
       logger: app.log.child({ component: 'consumer' }),
     });
     reminders = startReminderScheduler(database.db, config.NOTIFICATION_POLL_INTERVAL_MS, app.log.child({ component: 'reminders' }));

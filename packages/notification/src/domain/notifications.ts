@@ -7,13 +7,12 @@ import { messagesFor } from './messages.js';
 export const manualEmailType = 'ManualEmail';
 
 /**
- * Logs the event's messages as PENDING in the consumer's transaction; the delivery worker
- * sends them after commit. The unique (event, channel, recipient) key makes a redelivered
- * event log nothing new, so it is never sent twice.
+ * Logs the events' messages as PENDING in the consumer's transaction, in one statement for a
+ * whole batch and in the events' order; the delivery worker sends them after commit. The unique
+ * (event, channel, recipient) key makes a redelivered event log nothing new, so it is never sent twice.
  */
-export async function recordEventNotifications(tx: Executor, event: TypedEvent): Promise<NotificationRow[]> {
-  return insertNotifications(
-    tx,
+export async function recordEventNotifications(tx: Executor, events: TypedEvent[]): Promise<NotificationRow[]> {
+  const rows = events.flatMap((event) =>
     messagesFor(event).map((message) => ({
       recipient: message.recipient,
       channel: message.channel,
@@ -24,6 +23,7 @@ export async function recordEventNotifications(tx: Executor, event: TypedEvent):
       bodyHtml: message.html,
     })),
   );
+  return insertNotifications(tx, rows);
 }
 
 /** Staff send an email by hand; it is queued and sent by the same worker as every other. */
