@@ -3,7 +3,6 @@ import { principalOf, type ServiceInstance } from '@pms/platform';
 import { z } from 'zod';
 import type { Accounts } from '../domain/accounts.js';
 import { resendEmailVerification, type VerificationContext } from '../domain/email-verification.js';
-import { errorResponses } from './error-responses.js';
 
 const bearer = [{ bearerAuth: [] }];
 
@@ -11,7 +10,7 @@ const bearer = [{ bearerAuth: [] }];
 export function registerCallerRoutes(app: ServiceInstance, accounts: Accounts, verification: VerificationContext) {
   app.get(
     '/auth/me',
-    { schema: { summary: 'The calling user', security: bearer, response: { 200: User, ...errorResponses(401, 404) } } },
+    { schema: { summary: 'The calling user', security: bearer, response: { 200: User } } },
     async (request) => accounts.get(principalOf(request).userId),
   );
 
@@ -22,7 +21,7 @@ export function registerCallerRoutes(app: ServiceInstance, accounts: Accounts, v
         summary: 'Create a staff, doctor or admin account (admin only)',
         security: bearer,
         body: CreateUserBody,
-        response: { 201: User, ...errorResponses(400, 401, 403, 409) },
+        response: { 201: User },
       },
     },
     async (request, reply) => reply.code(201).send(await accounts.createByAdmin(principalOf(request), request.body)),
@@ -34,7 +33,7 @@ export function registerCallerRoutes(app: ServiceInstance, accounts: Accounts, v
       schema: {
         summary: 'Send a new verification email (earlier links stop working)',
         security: bearer,
-        response: { 202: z.null(), ...errorResponses(401, 404, 409) },
+        response: { 202: z.null() },
       },
     },
     async (request, reply) => {
@@ -50,7 +49,7 @@ export function registerCallerRoutes(app: ServiceInstance, accounts: Accounts, v
         summary: 'Find user accounts, e.g. by email to link a patient record (staff, admin)',
         security: bearer,
         querystring: UserListQuery,
-        response: { 200: UserList, ...errorResponses(400, 401, 403) },
+        response: { 200: UserList },
       },
     },
     async (request) => accounts.list(principalOf(request), request.query),
@@ -64,7 +63,7 @@ export function registerCallerRoutes(app: ServiceInstance, accounts: Accounts, v
           summary: disabled ? "Disable an account: no logins, and its tokens are revoked within seconds (admin)" : 'Enable a disabled account (admin)',
           security: bearer,
           params: UserIdParams,
-          response: { 200: User, ...errorResponses(400, 401, 403, 404) },
+          response: { 200: User },
         },
       },
       async (request) => accounts.setDisabled(principalOf(request), request.params.id, disabled, request.id),
@@ -78,7 +77,7 @@ export function registerCallerRoutes(app: ServiceInstance, accounts: Accounts, v
         summary: 'Delete an account; its tokens are revoked within seconds (admin)',
         security: bearer,
         params: UserIdParams,
-        response: { 204: z.null(), ...errorResponses(400, 401, 403, 404) },
+        response: { 204: z.null() },
       },
     },
     async (request, reply) => {

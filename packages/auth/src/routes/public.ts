@@ -6,7 +6,6 @@ import type { Accounts } from '../domain/accounts.js';
 import { TooManyLoginAttempts } from '../domain/login-throttle.js';
 import { verifyEmail } from '../domain/email-verification.js';
 import type { Sessions } from '../domain/sessions.js';
-import { errorResponses } from './error-responses.js';
 
 export interface PublicRouteDeps {
   db: Database;
@@ -24,7 +23,7 @@ export function registerPublicRoutes(app: ServiceInstance, { db, accounts, sessi
         summary: 'Self-registration (always role patient); sends a verification email',
         description: 'The account can create or claim a patient record only once its email is verified (POST /auth/verify-email).',
         body: RegisterBody,
-        response: { 201: User, ...errorResponses(400, 409, 413) },
+        response: { 201: User },
       },
     },
     async (request, reply) => reply.code(201).send(await accounts.register(request.body, request.id)),
@@ -37,7 +36,7 @@ export function registerPublicRoutes(app: ServiceInstance, { db, accounts, sessi
         summary: 'Prove the email of an account with the token from its verification email',
         description: 'Single use; expires. Refresh the access token afterwards to get `email_verified: true`.',
         body: VerifyEmailBody,
-        response: { 204: z.null(), ...errorResponses(400) },
+        response: { 204: z.null() },
       },
     },
     async (request, reply) => {
@@ -48,7 +47,7 @@ export function registerPublicRoutes(app: ServiceInstance, { db, accounts, sessi
 
   app.post(
     '/auth/login',
-    { schema: { summary: 'Trade credentials for tokens', body: LoginBody, response: { 200: TokenPair, ...errorResponses(400, 401, 429) } } },
+    { schema: { summary: 'Trade credentials for tokens', body: LoginBody, response: { 200: TokenPair } } },
     async (request, reply) => {
       try {
         return await sessions.login(request.body.email, request.body.password, request.ip);
@@ -61,7 +60,7 @@ export function registerPublicRoutes(app: ServiceInstance, { db, accounts, sessi
 
   app.post(
     '/auth/refresh',
-    { schema: { summary: 'Rotate a refresh token', body: RefreshBody, response: { 200: TokenPair, ...errorResponses(400, 401) } } },
+    { schema: { summary: 'Rotate a refresh token', body: RefreshBody, response: { 200: TokenPair } } },
     async (request) => sessions.refresh(request.body.refreshToken),
   );
 
@@ -71,7 +70,7 @@ export function registerPublicRoutes(app: ServiceInstance, { db, accounts, sessi
       schema: {
         summary: "Revoke the session of a refresh token, and the user's access tokens issued so far",
         body: RefreshBody,
-        response: { 204: z.null(), ...errorResponses(400) },
+        response: { 204: z.null() },
       },
     },
     async (request, reply) => {

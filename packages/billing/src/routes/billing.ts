@@ -10,7 +10,6 @@ import {
 import { principalOf, type ServiceInstance } from '@pms/platform';
 import type { BillingAccounts } from '../domain/accounts.js';
 import type { Invoices } from '../domain/invoices.js';
-import { errorResponses } from './error-responses.js';
 
 const tags = ['billing'];
 
@@ -23,7 +22,7 @@ export function registerBillingRoutes(app: ServiceInstance, accounts: BillingAcc
         tags,
         summary: "A patient's billing account (staff, admin; a patient their own)",
         params: PatientIdParams,
-        response: { 200: BillingAccount, ...errorResponses(400, 401, 403, 404, 503) },
+        response: { 200: BillingAccount },
       },
     },
     async (request) => accounts.getFor(principalOf(request), request.params.patientId, request.id),
@@ -36,7 +35,7 @@ export function registerBillingRoutes(app: ServiceInstance, accounts: BillingAcc
         tags,
         summary: 'Invoices, newest first (staff, admin; a patient must pass their own patientId)',
         querystring: InvoiceListQuery,
-        response: { 200: InvoicePage, ...errorResponses(400, 401, 403, 404, 503) },
+        response: { 200: InvoicePage },
       },
     },
     async (request) => invoices.list(principalOf(request), request.query, request.id),
@@ -49,7 +48,7 @@ export function registerBillingRoutes(app: ServiceInstance, accounts: BillingAcc
         tags,
         summary: 'One invoice (staff, admin; a patient their own)',
         params: IdParams,
-        response: { 200: Invoice, ...errorResponses(400, 401, 403, 404, 503) },
+        response: { 200: Invoice },
       },
     },
     async (request) => invoices.get(principalOf(request), request.params.id, request.id),
@@ -63,7 +62,7 @@ export function registerBillingRoutes(app: ServiceInstance, accounts: BillingAcc
         summary: 'Record the payment of a PENDING invoice (staff, admin); 409 when paid or void',
         params: IdParams,
         body: PayInvoiceBody,
-        response: { 200: Invoice, ...errorResponses(400, 401, 403, 404, 409, 503) },
+        response: { 200: Invoice },
       },
     },
     async (request) => invoices.pay(principalOf(request), request.params.id, request.body, request.id),

@@ -15,13 +15,12 @@ import { z } from 'zod';
 import type { Availability as AvailabilityService } from '../domain/availability.js';
 import type { Schedules } from '../domain/schedules.js';
 import { callerOf } from './caller.js';
-import { errorResponses } from './error-responses.js';
 
 /** Weekly schedule, time off and free slots of one doctor. */
 export function registerScheduleRoutes(app: ServiceInstance, schedules: Schedules, availability: AvailabilityService) {
   app.get(
     '/api/doctors/:id/schedule',
-    { schema: { summary: 'The doctor’s weekly working hours', params: IdParams, response: { 200: Schedule, ...errorResponses(400, 401, 404) } } },
+    { schema: { summary: 'The doctor’s weekly working hours', params: IdParams, response: { 200: Schedule } } },
     async (request) => schedules.get(request.params.id),
   );
 
@@ -32,7 +31,7 @@ export function registerScheduleRoutes(app: ServiceInstance, schedules: Schedule
         summary: 'Replace the weekly working hours, time zone and slot length (admin)',
         params: IdParams,
         body: ScheduleInput,
-        response: { 200: Schedule, ...errorResponses(400, 401, 403, 404) },
+        response: { 200: Schedule },
       },
     },
     async (request) => schedules.replace(callerOf(request), request.params.id, request.body),
@@ -45,7 +44,7 @@ export function registerScheduleRoutes(app: ServiceInstance, schedules: Schedule
         summary: 'The doctor’s time off (optionally only what overlaps [from, to))',
         params: IdParams,
         querystring: TimeOffQuery,
-        response: { 200: TimeOffList, ...errorResponses(400, 401, 404) },
+        response: { 200: TimeOffList },
       },
     },
     async (request) => schedules.listTimeOff(request.params.id, request.query),
@@ -58,7 +57,7 @@ export function registerScheduleRoutes(app: ServiceInstance, schedules: Schedule
         summary: 'Add time off (admin)',
         params: IdParams,
         body: TimeOffInput,
-        response: { 201: TimeOff, ...errorResponses(400, 401, 403, 404) },
+        response: { 201: TimeOff },
       },
     },
     async (request, reply) => reply.code(201).send(await schedules.addTimeOff(callerOf(request), request.params.id, request.body)),
@@ -70,7 +69,7 @@ export function registerScheduleRoutes(app: ServiceInstance, schedules: Schedule
       schema: {
         summary: 'Remove time off (admin)',
         params: TimeOffParams,
-        response: { 204: z.null(), ...errorResponses(400, 401, 403, 404) },
+        response: { 204: z.null() },
       },
     },
     async (request, reply) => {
@@ -87,7 +86,7 @@ export function registerScheduleRoutes(app: ServiceInstance, schedules: Schedule
           'Free slots in [from, to): working hours minus time off, booked slots and the past; by appointment type; for patients within the booking policy',
         params: IdParams,
         querystring: AvailabilityQuery,
-        response: { 200: Availability, ...errorResponses(400, 401, 404) },
+        response: { 200: Availability },
       },
     },
     async (request) =>

@@ -1,6 +1,13 @@
 import fastifySwagger from '@fastify/swagger';
 import underPressure from '@fastify/under-pressure';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import { ErrorResponse } from '@pms/contracts';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawServerDefault,
+  type RouteOptions,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -50,6 +57,17 @@ export interface ServiceOptions {
 const requestIdPattern = /^[\w.:-]{1,128}$/;
 
 /**
+ * Every documented route answers its errors in the one error shape (the error handler builds
+ * them all), so each gets it here for every 4xx and 5xx instead of listing codes by hand. Hidden
+ * routes are left alone: /health/ready answers 503 with its own body.
+ */
+function documentErrorResponses(route: RouteOptions) {
+  const schema = route.schema;
+  if (!schema || schema.hide) return;
+  schema.response = { '4xx': ErrorResponse, '5xx': ErrorResponse, ...(schema.response as object | undefined) };
+}
+
+/**
  * The Fastify service factory every service starts from: JSON logs with the service name
  * and request id, the one error shape, health, metrics, OpenAPI from the zod route schemas
  * and access-token verification. Routes are registered on the returned instance.
@@ -77,6 +95,7 @@ export async function createService(options: ServiceOptions): Promise<ServiceIns
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onRoute', documentErrorResponses);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
