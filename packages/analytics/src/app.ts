@@ -1,6 +1,5 @@
 import { allTopics } from '@pms/contracts';
 import {
-  createRevocationFeed,
   createService,
   startConsumer,
   tokenSourceFrom,
@@ -25,15 +24,14 @@ export async function buildApp({ config, database, kafka }: AppDeps): Promise<Se
   const probe = createKafkaProbe(kafka);
   let consumer: EventConsumer | undefined;
 
-  // Tokens of users who logged out or were disabled stop working here within seconds.
-  const revocations = createRevocationFeed();
   const app = await createService({
     name: 'analytics',
     description: 'Event store of every topic; counts and revenue by day, doctor and specialty',
     logLevel: config.LOG_LEVEL,
-    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, revocations: revocations.list },
+    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    // Tokens of users who logged out or were disabled stop working here within seconds.
+    revocations: { kafka },
     readiness: {
-      revocations: () => revocations.caughtUp(),
       database: () => database.ping(),
       kafka: () => probe.check(),
       consumer: () => consumerJoined(consumer),
@@ -43,7 +41,6 @@ export async function buildApp({ config, database, kafka }: AppDeps): Promise<Se
   summaryRoutes(app, { db: database.db });
 
   app.addHook('onReady', async () => {
-    revocations.start({ kafka, service: 'analytics', logger: app.log });
     consumer = startConsumer({
       kafka,
       groupId: config.KAFKA_GROUP_ID,
@@ -56,7 +53,6 @@ export async function buildApp({ config, database, kafka }: AppDeps): Promise<Se
   });
 
   app.addHook('onClose', async () => {
-    await revocations.stop();
     await consumer?.stop();
     await probe.close();
   });

@@ -3,7 +3,6 @@ import {
   consumerJoined,
   createKafka,
   createKafkaProbe,
-  createRevocationFeed,
   createService,
   startConsumer,
   startOutboxRelay,
@@ -46,17 +45,16 @@ export async function buildApp(deps: AppDeps): Promise<ServiceInstance> {
   let consumer: EventConsumer | undefined;
   let offerExpiry: OfferExpiry | undefined;
 
-  // Tokens of users who logged out or were disabled stop working here within seconds.
-  const revocations = createRevocationFeed();
   const app = await createService({
     name: 'appointment',
     description: 'Appointments and their lifecycle',
     logLevel: config.LOG_LEVEL,
-    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, revocations: revocations.list },
+    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    // Tokens of users who logged out or were disabled stop working here within seconds.
+    revocations: { kafka: () => kafka },
     // What /health/ready reports (DESIGN.md §2): the database, Kafka and the gRPC peers this
     // service calls. Liveness (/health/live) stays independent of them.
     readiness: {
-      revocations: () => revocations.caughtUp(),
       database: () => database.ping(),
       kafka: () => kafkaProbe.check(),
       patient: () => patients.ping(),
@@ -80,7 +78,6 @@ export async function buildApp(deps: AppDeps): Promise<ServiceInstance> {
   waitlistRoutes(app, ctx);
 
   app.addHook('onReady', async () => {
-    revocations.start({ kafka, service: 'appointment', logger: app.log });
     relay = startOutboxRelay({ handle: database, kafka, logger: app.log });
     // The waitlist follows this service's own events: freed slots are offered after the
     // cancellation committed, and a crash between the two loses nothing.
@@ -95,7 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<ServiceInstance> {
     offerExpiry = startOfferExpiry(database.db, offerExpiryIntervalMs, app.log);
   });
   app.addHook('onClose', async () => {
-    await Promise.all([revocations.stop(), consumer?.stop()]);
+    await consumer?.stop();
     await Promise.all([relay?.stop(), offerExpiry?.stop(), kafkaProbe.close()]);
   });
   return app;

@@ -2,7 +2,7 @@ import {
   authenticationPlugin,
   createKafka,
   createKafkaProbe,
-  createRevocationFeed,
+  RevocationList,
   createService,
   startOutboxRelay,
   type DatabaseHandle,
@@ -31,16 +31,17 @@ export interface AppDeps {
  * verification emails notification sends) and auth-revocations (which every service reads).
  */
 export async function buildApp({ config, database, signingKey }: AppDeps): Promise<ServiceInstance> {
-  const revocations = createRevocationFeed();
+  // Auth checks its own callers' tokens against the revocations it publishes, like every service.
+  const revokedUsers = new RevocationList();
   const app = await createService({
     name: 'auth',
     description: 'Users, credentials, email verification, tokens, roles and the JWKS',
     logLevel: config.LOG_LEVEL,
     trustProxy: config.TRUSTED_PROXIES,
+    revocations: { kafka: () => kafka, list: revokedUsers },
     readiness: {
       database: database.ping,
       kafka: () => kafkaProbe.check(),
-      revocations: () => revocations.caughtUp(),
     },
   });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'auth', logger: app.log });
@@ -73,7 +74,7 @@ export async function buildApp({ config, database, signingKey }: AppDeps): Promi
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
       protectedPrefix: '/auth',
-      revocations: revocations.list,
+      revocations: revokedUsers,
     });
     registerCallerRoutes(scope, ctx);
   });
@@ -81,10 +82,9 @@ export async function buildApp({ config, database, signingKey }: AppDeps): Promi
   let relay: OutboxRelay | undefined;
   app.addHook('onReady', async () => {
     relay = startOutboxRelay({ handle: database, kafka, logger: app.log });
-    revocations.start({ kafka, service: config.KAFKA_GROUP_ID, logger: app.log });
   });
   app.addHook('onClose', async () => {
-    await Promise.all([relay?.stop(), revocations.stop(), kafkaProbe.close()]);
+    await Promise.all([relay?.stop(), kafkaProbe.close()]);
   });
 
   const { ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: adminPassword } = config;

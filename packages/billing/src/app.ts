@@ -1,6 +1,5 @@
 import { billingGrpc, topics } from '@pms/contracts';
 import {
-  createRevocationFeed,
   createService,
   startConsumer,
   startGrpcServer,
@@ -40,15 +39,14 @@ export async function buildApp({ config, database, kafka, patients }: AppDeps): 
   let relay: OutboxRelay | undefined;
   let grpcServer: GrpcServerHandle | undefined;
 
-  // Tokens of users who logged out or were disabled stop working here within seconds.
-  const revocations = createRevocationFeed();
   const app = await createService({
     name: 'billing',
     description: 'Billing accounts, invoices and payments',
     logLevel: config.LOG_LEVEL,
-    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, revocations: revocations.list },
+    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    // Tokens of users who logged out or were disabled stop working here within seconds.
+    revocations: { kafka },
     readiness: {
-      revocations: () => revocations.caughtUp(),
       database: () => database.ping(),
       patient: () => patients.ping(),
       kafka: () => kafkaProbe.check(),
@@ -65,7 +63,6 @@ export async function buildApp({ config, database, kafka, patients }: AppDeps): 
   registerBillingRoutes(app, ctx);
 
   app.addHook('onReady', async () => {
-    revocations.start({ kafka, service: 'billing', logger: app.log });
     grpcServer = await startGrpcServer({
       host: config.GRPC_HOST,
       port: config.GRPC_PORT,
@@ -85,7 +82,6 @@ export async function buildApp({ config, database, kafka, patients }: AppDeps): 
   });
 
   app.addHook('onClose', async () => {
-    await revocations.stop();
     await grpcServer?.stop();
     await consumer?.stop();
     await Promise.all([relay?.stop(), kafkaProbe.close()]);

@@ -1,6 +1,5 @@
 import { doctorGrpc, topics } from '@pms/contracts';
 import {
-  createRevocationFeed,
   createService,
   startConsumer,
   startGrpcServer,
@@ -34,17 +33,16 @@ export interface AppDeps {
  * close() stops them all (the database and Kafka clients belong to the caller).
  */
 export async function buildApp({ config, database, kafka }: AppDeps): Promise<ServiceInstance> {
-  // Tokens of users who logged out or were disabled stop working here within seconds.
-  const revocations = createRevocationFeed();
   const app = await createService({
     name: 'doctor',
     description: 'Doctors, specialties, weekly schedules, time off and availability',
     logLevel: config.LOG_LEVEL,
-    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, revocations: revocations.list },
+    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    // Tokens of users who logged out or were disabled stop working here within seconds.
+    revocations: { kafka },
     // What /health/ready reports (DESIGN.md §2): the database, Kafka and the gRPC peers this
     // service calls. Liveness (/health/live) stays independent of them.
     readiness: {
-      revocations: () => revocations.caughtUp(),
       database: database.ping,
       kafka: () => kafkaProbe.check(),
       consumer: () => consumerJoined(consumer),
@@ -60,7 +58,6 @@ export async function buildApp({ config, database, kafka }: AppDeps): Promise<Se
   let relay: OutboxRelay | undefined;
   let consumer: EventConsumer | undefined;
   app.addHook('onReady', async () => {
-    revocations.start({ kafka, service: 'doctor', logger: app.log });
     grpc = await startGrpcServer({
       host: config.GRPC_HOST,
       port: config.GRPC_PORT,
@@ -81,7 +78,6 @@ export async function buildApp({ config, database, kafka }: AppDeps): Promise<Se
     });
   });
   app.addHook('onClose', async () => {
-    await revocations.stop();
     await Promise.all([grpc?.stop(), relay?.stop(), consumer?.stop(), kafkaProbe.close()]);
   });
   return app;

@@ -3,7 +3,6 @@ import {
   consumerJoined,
   createKafka,
   createKafkaProbe,
-  createRevocationFeed,
   createService,
   startConsumer,
   startGrpcServer,
@@ -45,17 +44,16 @@ export type PatientApp = ServiceInstance & { runtime: PatientRuntime };
  */
 export async function buildApp(deps: AppDeps): Promise<PatientApp> {
   const { config, database } = deps;
-  // Tokens of users who logged out or were disabled stop working here within seconds.
-  const revocations = createRevocationFeed();
   const app = await createService({
     name: 'patient',
     description: 'Patient records: registration, search, ownership by patient users, audit log.',
     logLevel: config.LOG_LEVEL,
-    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, revocations: revocations.list },
+    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    // Tokens of users who logged out or were disabled stop working here within seconds.
+    revocations: { kafka: () => kafka },
     // What /health/ready reports (DESIGN.md §2): the database, Kafka and the gRPC peers this
     // service calls. Liveness (/health/live) stays independent of them.
     readiness: {
-      revocations: () => revocations.caughtUp(),
       database: database.ping,
       kafka: () => kafkaProbe.check(),
       billing: () => deps.billing.ping(),
@@ -74,7 +72,6 @@ export async function buildApp(deps: AppDeps): Promise<PatientApp> {
   let consumer: EventConsumer | undefined;
 
   app.addHook('onReady', async () => {
-    revocations.start({ kafka, service: 'patient', logger: app.log });
     grpcServer = await startGrpcServer({
       host: config.GRPC_HOST,
       port: config.GRPC_PORT,
@@ -93,7 +90,6 @@ export async function buildApp(deps: AppDeps): Promise<PatientApp> {
   });
 
   app.addHook('onClose', async () => {
-    await revocations.stop();
     // gRPC first: callers get UNAVAILABLE (and retry elsewhere) instead of a half-closed service.
     await grpcServer?.stop();
     await Promise.all([relay?.stop(), consumer?.stop(), kafkaProbe.close()]);

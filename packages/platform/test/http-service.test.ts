@@ -89,6 +89,11 @@ describe('service factory', () => {
     const openapi = (await app.inject('/openapi.json')).json();
     expect(openapi.openapi).toMatch(/^3\.1/);
     expect(openapi.paths['/api/things'].post.requestBody.content['application/json'].schema.required).toEqual(['name', 'count']);
+    // Every error answer is documented once, in the one error shape, beside the route's own answers.
+    const error = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    expect(openapi.paths['/api/things'].post.responses).toMatchObject({ '201': {}, '4XX': error, '5XX': error });
+    expect(openapi.components.schemas.Error.required).toEqual(['statusCode', 'error', 'message', 'code', 'requestId']);
+    expect(openapi.paths['/health/ready']).toBeUndefined();
   });
 });
 

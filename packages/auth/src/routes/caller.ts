@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { createStaffAccount, deleteAccount, listAccounts, readOwnAccount, setAccountDisabled } from '../domain/accounts.js';
 import type { AuthContext } from '../domain/context.js';
 import { resendEmailVerification } from '../domain/email-verification.js';
-import { errorResponses } from './error-responses.js';
 
 const bearer = [{ bearerAuth: [] }];
 
@@ -12,7 +11,7 @@ const bearer = [{ bearerAuth: [] }];
 export function registerCallerRoutes(app: ServiceInstance, ctx: AuthContext) {
   app.get(
     '/auth/me',
-    { schema: { summary: 'The calling user', security: bearer, response: { 200: User, ...errorResponses(401, 404) } } },
+    { schema: { summary: 'The calling user', security: bearer, response: { 200: User } } },
     async (request) => readOwnAccount(ctx, actorOf(request)),
   );
 
@@ -23,7 +22,7 @@ export function registerCallerRoutes(app: ServiceInstance, ctx: AuthContext) {
         summary: 'Create a staff, doctor or admin account (admin only)',
         security: bearer,
         body: CreateUserBody,
-        response: { 201: User, ...errorResponses(400, 401, 403, 409) },
+        response: { 201: User },
       },
     },
     async (request, reply) => reply.code(201).send(await createStaffAccount(ctx, actorOf(request), request.body)),
@@ -35,7 +34,7 @@ export function registerCallerRoutes(app: ServiceInstance, ctx: AuthContext) {
       schema: {
         summary: 'Send a new verification email (earlier links stop working)',
         security: bearer,
-        response: { 202: z.null(), ...errorResponses(401, 404, 409) },
+        response: { 202: z.null() },
       },
     },
     async (request, reply) => {
@@ -51,7 +50,7 @@ export function registerCallerRoutes(app: ServiceInstance, ctx: AuthContext) {
         summary: 'Find user accounts, e.g. by email to link a patient record (staff, admin)',
         security: bearer,
         querystring: UserListQuery,
-        response: { 200: UserList, ...errorResponses(400, 401, 403) },
+        response: { 200: UserList },
       },
     },
     async (request) => listAccounts(ctx, actorOf(request), request.query),
@@ -65,7 +64,7 @@ export function registerCallerRoutes(app: ServiceInstance, ctx: AuthContext) {
           summary: disabled ? "Disable an account: no logins, and its tokens are revoked within seconds (admin)" : 'Enable a disabled account (admin)',
           security: bearer,
           params: UserIdParams,
-          response: { 200: User, ...errorResponses(400, 401, 403, 404) },
+          response: { 200: User },
         },
       },
       async (request) => setAccountDisabled(ctx, actorOf(request), request.params.id, disabled),
@@ -79,7 +78,7 @@ export function registerCallerRoutes(app: ServiceInstance, ctx: AuthContext) {
         summary: 'Delete an account; its tokens are revoked within seconds (admin)',
         security: bearer,
         params: UserIdParams,
-        response: { 204: z.null(), ...errorResponses(400, 401, 403, 404) },
+        response: { 204: z.null() },
       },
     },
     async (request, reply) => {

@@ -6,7 +6,6 @@ import type { AuthContext } from '../domain/context.js';
 import { verifyEmail } from '../domain/email-verification.js';
 import { TooManyLoginAttempts } from '../domain/login-throttle.js';
 import { login, logout, refreshSession } from '../domain/sessions.js';
-import { errorResponses } from './error-responses.js';
 
 /** The routes anyone may call: no access token needed. */
 export function registerPublicRoutes(app: ServiceInstance, ctx: AuthContext, jwks: JsonWebKeySet) {
@@ -17,7 +16,7 @@ export function registerPublicRoutes(app: ServiceInstance, ctx: AuthContext, jwk
         summary: 'Self-registration (always role patient); sends a verification email',
         description: 'The account can create or claim a patient record only once its email is verified (POST /auth/verify-email).',
         body: RegisterBody,
-        response: { 201: User, ...errorResponses(400, 409, 413) },
+        response: { 201: User },
       },
     },
     async (request, reply) => reply.code(201).send(await registerPatientAccount(ctx, request.body, request.id)),
@@ -30,7 +29,7 @@ export function registerPublicRoutes(app: ServiceInstance, ctx: AuthContext, jwk
         summary: 'Prove the email of an account with the token from its verification email',
         description: 'Single use; expires. Refresh the access token afterwards to get `email_verified: true`.',
         body: VerifyEmailBody,
-        response: { 204: z.null(), ...errorResponses(400) },
+        response: { 204: z.null() },
       },
     },
     async (request, reply) => {
@@ -41,7 +40,7 @@ export function registerPublicRoutes(app: ServiceInstance, ctx: AuthContext, jwk
 
   app.post(
     '/auth/login',
-    { schema: { summary: 'Trade credentials for tokens', body: LoginBody, response: { 200: TokenPair, ...errorResponses(400, 401, 429) } } },
+    { schema: { summary: 'Trade credentials for tokens', body: LoginBody, response: { 200: TokenPair } } },
     async (request, reply) => {
       try {
         return await login(ctx, { ...request.body, address: request.ip });
@@ -54,7 +53,7 @@ export function registerPublicRoutes(app: ServiceInstance, ctx: AuthContext, jwk
 
   app.post(
     '/auth/refresh',
-    { schema: { summary: 'Rotate a refresh token', body: RefreshBody, response: { 200: TokenPair, ...errorResponses(400, 401) } } },
+    { schema: { summary: 'Rotate a refresh token', body: RefreshBody, response: { 200: TokenPair } } },
     async (request) => refreshSession(ctx, request.body.refreshToken),
   );
 
@@ -64,7 +63,7 @@ export function registerPublicRoutes(app: ServiceInstance, ctx: AuthContext, jwk
       schema: {
         summary: "Revoke the session of a refresh token, and the user's access tokens issued so far",
         body: RefreshBody,
-        response: { 204: z.null(), ...errorResponses(400) },
+        response: { 204: z.null() },
       },
     },
     async (request, reply) => {

@@ -11,7 +11,6 @@ import { actorOf, type ServiceInstance } from '@pms/platform';
 import { readAccount } from '../domain/accounts.js';
 import type { BillingContext } from '../domain/context.js';
 import { getInvoice, listInvoices, payInvoice } from '../domain/invoices.js';
-import { errorResponses } from './error-responses.js';
 
 const tags = ['billing'];
 
@@ -24,7 +23,7 @@ export function registerBillingRoutes(app: ServiceInstance, ctx: BillingContext)
         tags,
         summary: "A patient's billing account (staff, admin; a patient their own)",
         params: PatientIdParams,
-        response: { 200: BillingAccount, ...errorResponses(400, 401, 403, 404, 503) },
+        response: { 200: BillingAccount },
       },
     },
     async (request) => readAccount(ctx, actorOf(request), request.params.patientId),
@@ -37,7 +36,7 @@ export function registerBillingRoutes(app: ServiceInstance, ctx: BillingContext)
         tags,
         summary: 'Invoices, newest first (staff, admin; a patient must pass their own patientId)',
         querystring: InvoiceListQuery,
-        response: { 200: InvoicePage, ...errorResponses(400, 401, 403, 404, 503) },
+        response: { 200: InvoicePage },
       },
     },
     async (request) => listInvoices(ctx, actorOf(request), request.query),
@@ -50,7 +49,7 @@ export function registerBillingRoutes(app: ServiceInstance, ctx: BillingContext)
         tags,
         summary: 'One invoice (staff, admin; a patient their own)',
         params: IdParams,
-        response: { 200: Invoice, ...errorResponses(400, 401, 403, 404, 503) },
+        response: { 200: Invoice },
       },
     },
     async (request) => getInvoice(ctx, actorOf(request), request.params.id),
@@ -64,7 +63,7 @@ export function registerBillingRoutes(app: ServiceInstance, ctx: BillingContext)
         summary: 'Record the payment of a PENDING invoice (staff, admin); 409 when paid or void',
         params: IdParams,
         body: PayInvoiceBody,
-        response: { 200: Invoice, ...errorResponses(400, 401, 403, 404, 409, 503) },
+        response: { 200: Invoice },
       },
     },
     async (request) => payInvoice(ctx, actorOf(request), request.params.id, request.body),

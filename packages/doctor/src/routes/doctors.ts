@@ -3,7 +3,6 @@ import { actorOf, type ServiceInstance } from '@pms/platform';
 import { z } from 'zod';
 import type { DoctorContext } from '../domain/context.js';
 import { createDoctor, deactivateDoctor, getDoctor, listDoctors, replaceDoctor } from '../domain/doctors.js';
-import { errorResponses } from './error-responses.js';
 
 /** The doctor directory: reads for any role, writes for admins (checked in the domain). */
 export function registerDoctorRoutes(app: ServiceInstance, ctx: DoctorContext) {
@@ -13,7 +12,7 @@ export function registerDoctorRoutes(app: ServiceInstance, ctx: DoctorContext) {
       schema: {
         summary: 'List doctors (filter by specialty, active, q on name or email)',
         querystring: DoctorListQuery,
-        response: { 200: DoctorPage, ...errorResponses(400, 401) },
+        response: { 200: DoctorPage },
       },
     },
     async (request) => listDoctors(ctx, request.query),
@@ -21,13 +20,13 @@ export function registerDoctorRoutes(app: ServiceInstance, ctx: DoctorContext) {
 
   app.post(
     '/api/doctors',
-    { schema: { summary: 'Create a doctor (admin)', body: DoctorInput, response: { 201: Doctor, ...errorResponses(400, 401, 403, 409) } } },
+    { schema: { summary: 'Create a doctor (admin)', body: DoctorInput, response: { 201: Doctor } } },
     async (request, reply) => reply.code(201).send(await createDoctor(ctx, actorOf(request), request.body)),
   );
 
   app.get(
     '/api/doctors/:id',
-    { schema: { summary: 'One doctor', params: IdParams, response: { 200: Doctor, ...errorResponses(400, 401, 404) } } },
+    { schema: { summary: 'One doctor', params: IdParams, response: { 200: Doctor } } },
     async (request) => getDoctor(ctx, request.params.id),
   );
 
@@ -38,7 +37,7 @@ export function registerDoctorRoutes(app: ServiceInstance, ctx: DoctorContext) {
         summary: 'Replace a doctor’s details (admin)',
         params: IdParams,
         body: DoctorInput,
-        response: { 200: Doctor, ...errorResponses(400, 401, 403, 404, 409) },
+        response: { 200: Doctor },
       },
     },
     async (request) => replaceDoctor(ctx, actorOf(request), request.params.id, request.body),
@@ -50,7 +49,7 @@ export function registerDoctorRoutes(app: ServiceInstance, ctx: DoctorContext) {
       schema: {
         summary: 'Deactivate a doctor (admin): the record stays, with active false, and takes no new bookings',
         params: IdParams,
-        response: { 204: z.null(), ...errorResponses(400, 401, 403, 404) },
+        response: { 204: z.null() },
       },
     },
     async (request, reply) => {

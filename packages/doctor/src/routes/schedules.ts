@@ -15,13 +15,12 @@ import { z } from 'zod';
 import { freeSlots } from '../domain/availability.js';
 import type { DoctorContext } from '../domain/context.js';
 import { addTimeOff, getSchedule, listDoctorTimeOff, removeTimeOff, replaceSchedule } from '../domain/schedules.js';
-import { errorResponses } from './error-responses.js';
 
 /** Weekly schedule, time off and free slots of one doctor. */
 export function registerScheduleRoutes(app: ServiceInstance, ctx: DoctorContext) {
   app.get(
     '/api/doctors/:id/schedule',
-    { schema: { summary: 'The doctor’s weekly working hours', params: IdParams, response: { 200: Schedule, ...errorResponses(400, 401, 404) } } },
+    { schema: { summary: 'The doctor’s weekly working hours', params: IdParams, response: { 200: Schedule } } },
     async (request) => getSchedule(ctx, request.params.id),
   );
 
@@ -32,7 +31,7 @@ export function registerScheduleRoutes(app: ServiceInstance, ctx: DoctorContext)
         summary: 'Replace the weekly working hours, time zone and slot length (admin)',
         params: IdParams,
         body: ScheduleInput,
-        response: { 200: Schedule, ...errorResponses(400, 401, 403, 404) },
+        response: { 200: Schedule },
       },
     },
     async (request) => replaceSchedule(ctx, actorOf(request), request.params.id, request.body),
@@ -45,7 +44,7 @@ export function registerScheduleRoutes(app: ServiceInstance, ctx: DoctorContext)
         summary: 'The doctor’s time off (optionally only what overlaps [from, to))',
         params: IdParams,
         querystring: TimeOffQuery,
-        response: { 200: TimeOffList, ...errorResponses(400, 401, 404) },
+        response: { 200: TimeOffList },
       },
     },
     async (request) => listDoctorTimeOff(ctx, request.params.id, request.query),
@@ -58,7 +57,7 @@ export function registerScheduleRoutes(app: ServiceInstance, ctx: DoctorContext)
         summary: 'Add time off (admin)',
         params: IdParams,
         body: TimeOffInput,
-        response: { 201: TimeOff, ...errorResponses(400, 401, 403, 404) },
+        response: { 201: TimeOff },
       },
     },
     async (request, reply) => reply.code(201).send(await addTimeOff(ctx, actorOf(request), request.params.id, request.body)),
@@ -70,7 +69,7 @@ export function registerScheduleRoutes(app: ServiceInstance, ctx: DoctorContext)
       schema: {
         summary: 'Remove time off (admin)',
         params: TimeOffParams,
-        response: { 204: z.null(), ...errorResponses(400, 401, 403, 404) },
+        response: { 204: z.null() },
       },
     },
     async (request, reply) => {
@@ -87,7 +86,7 @@ export function registerScheduleRoutes(app: ServiceInstance, ctx: DoctorContext)
           'Free slots in [from, to): working hours minus time off, booked slots and the past; by appointment type; for patients within the booking policy',
         params: IdParams,
         querystring: AvailabilityQuery,
-        response: { 200: Availability, ...errorResponses(400, 401, 404) },
+        response: { 200: Availability },
       },
     },
     async (request) =>
