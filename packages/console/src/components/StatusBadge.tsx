@@ -15,7 +15,8 @@ const colors: Record<string, string> = {
 
 export function StatusBadge({ status }: { status: string }) {
   return (
-    <Badge color={colors[status] ?? 'gray'} variant="light">
+    // A narrow table column must not cut the status down to "SE…".
+    <Badge color={colors[status] ?? 'gray'} variant="light" miw="max-content">
       {status.replace('_', ' ')}
     </Badge>
   );

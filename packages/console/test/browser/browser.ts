@@ -30,18 +30,21 @@ export interface Tab {
   errors: string[];
   /** Takes errors the test caused on purpose (a 400 it provoked) out of `errors`. */
   expectErrors(pattern: RegExp): void;
-  screenshot(name: string): Promise<void>;
+  /** Writes docs/screenshots/<name>.png; `fullPage` for screens longer than the window. */
+  screenshot(name: string, options?: { fullPage?: boolean }): Promise<void>;
 }
 
 /** A fresh browser profile (no cache, no storage) on one page that records console errors. */
 export async function openTab(browser: Browser, baseURL: string): Promise<Tab> {
-  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 860 }, locale: 'en-GB' });
+  // Reduced motion: modals open and close without transitions, so screenshots never catch one half-faded.
+  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 860 }, locale: 'en-GB', reducedMotion: 'reduce' });
   // Generous: the suite shares two cores with everything else CI runs.
   context.setDefaultTimeout(60_000);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+    // A failed resource load says only its status: the URL tells which request it was.
+    if (message.type() === 'error') errors.push(`console: ${message.text()} (${message.location().url})`);
   });
   page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
   return {
@@ -54,11 +57,13 @@ export async function openTab(browser: Browser, baseURL: string): Promise<Tab> {
       if (kept.length === before) throw new Error(`expected a console error matching ${pattern}, got ${JSON.stringify(errors)}`);
       errors.splice(0, errors.length, ...kept);
     },
-    async screenshot(name) {
+    async screenshot(name, options) {
       mkdirSync(SCREENSHOTS, { recursive: true });
       // Let fonts and transitions settle so the picture shows what a user sees.
       await page.waitForLoadState('networkidle');
-      await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+      // A full-page picture of a scrolled page draws the fixed header where the scroll left it.
+      if (options?.fullPage) await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: options?.fullPage ?? false, animations: 'disabled' });
     },
   };
 }

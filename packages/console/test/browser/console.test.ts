@@ -3,8 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoDefaults, startSystem, type RunningSystem } from '@pms/devstack';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { launchChromium, openTab, type Tab } from './browser.js';
 import { newestMail } from './mail.js';
 
@@ -37,6 +37,28 @@ beforeAll(async () => {
     }),
     launchChromium(),
   ]);
+  // Live is not ready: a service still connecting to PostgreSQL or Kafka answers 503.
+  await vi.waitFor(
+    async () => {
+      const answers = await Promise.all(
+        Object.entries(system.urls).map(async ([name, url]) => [name, (await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) })).status] as const),
+      );
+      const waiting = answers.filter(([, status]) => status !== 200).map(([name]) => name);
+      if (waiting.length > 0) throw new Error(`not ready yet: ${waiting.join(', ')}`);
+    },
+    { timeout: 120_000, interval: 500 },
+  );
+});
+
+// A failed walk leaves a picture of every tab, so the log says what the browser showed.
+const failures = mkdtempSync(join(tmpdir(), 'pms-console-failures-'));
+afterEach(async ({ task }) => {
+  if (task.result?.state !== 'fail') return;
+  for (const [index, opened] of tabs.entries()) {
+    const path = join(failures, `${task.name.replace(/\W+/g, '-')}-tab${index}.png`);
+    await opened.page.screenshot({ path, fullPage: true }).catch(() => undefined);
+    console.log(`failure screenshot: ${path} (${opened.page.url()})`);
+  }
 });
 
 afterAll(async () => {
@@ -50,16 +72,25 @@ async function tab(): Promise<Tab> {
   return opened;
 }
 
-/** Reloads until the probe finds what the asynchronous parts of the system (events) produce. */
-async function reloadUntil(page: Page, what: string, probe: () => Promise<boolean>, timeoutMs = 90_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await page.waitForTimeout(500);
-    await page.reload();
-    await page.waitForLoadState('networkidle');
-  }
+/**
+ * Reloads the page until the probe finds what the asynchronous parts of the system (events)
+ * produce: polled, bounded, and the failure names what never appeared.
+ */
+async function reloadUntil(page: Page, what: string, probe: () => Promise<boolean>, timeoutMs = 120_000) {
+  let first = true;
+  await vi.waitFor(
+    async () => {
+      if (!first) await page.reload({ waitUntil: 'networkidle' });
+      first = false;
+      if (!(await probe())) throw new Error(`timed out waiting for ${what}`);
+    },
+    { timeout: timeoutMs, interval: 1_000 },
+  );
 }
+
+/** The count a locator settles on: React renders after the event that changed it. */
+const countOf = (locator: Locator) => expect.poll(() => locator.count(), { timeout: 30_000 });
+const attributeOf = (locator: Locator, name: string) => expect.poll(() => locator.getAttribute(name), { timeout: 30_000 });
 
 async function signIn(page: Page, email: string, password: string) {
   await page.goto('/sign-in');
@@ -97,7 +128,7 @@ describe('the console in a real browser', () => {
     const { page } = admin;
     await page.getByLabel('Email').fill('not-an-email');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    expect(await page.getByLabel('Email').getAttribute('aria-invalid')).toBe('true');
+    await attributeOf(page.getByLabel('Email'), 'aria-invalid').toBe('true');
     await page.getByLabel('Email').fill(demoDefaults.ADMIN_EMAIL);
     await page.getByRole('textbox', { name: 'Password' }).fill('wrong-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -122,18 +153,21 @@ describe('the console in a real browser', () => {
     await page.getByLabel('End').fill('09:10');
     await page.getByRole('button', { name: 'Save schedule' }).click();
     await page.getByText('block is shorter than one slot (30 minutes)').waitFor();
-    expect(await page.getByLabel('End').getAttribute('aria-invalid')).toBe('true');
+    await attributeOf(page.getByLabel('End'), 'aria-invalid').toBe('true');
     admin.expectErrors(/status of 400/);
 
     await page.getByRole('button', { name: 'Every day 08:00–18:00' }).click();
     await page.getByRole('button', { name: 'Save schedule' }).click();
     await page.getByText('Schedule saved.').waitFor();
-    expect(await page.getByLabel('End').count()).toBe(7);
+    await countOf(page.getByLabel('End')).toBe(7);
 
     await page.getByRole('form', { name: 'Doctor sign-in' }).getByRole('textbox', { name: 'Password' }).fill(doctor.password);
     await page.getByRole('button', { name: 'Create sign-in' }).click();
     await page.getByText(`${doctor.email} can now sign in.`).waitFor();
-    await admin.screenshot('doctor-schedule');
+    await admin.screenshot('doctor-schedule', { fullPage: true });
+    await page.getByRole('link', { name: 'Doctors' }).click();
+    await page.getByRole('table', { name: 'Doctors' }).getByRole('link', { name: doctor.name }).waitFor();
+    await admin.screenshot('doctors');
   });
 
   it('the admin creates a patient, with field errors from the schema first', async () => {
@@ -145,7 +179,7 @@ describe('the console in a real browser', () => {
     await dialog.getByLabel('Email').fill(walkIn.email);
     await dialog.getByLabel('Phone').fill('call me');
     await dialog.getByRole('button', { name: 'Create patient' }).click();
-    expect(await dialog.getByLabel('Date of birth').getAttribute('aria-invalid')).toBe('true');
+    await attributeOf(dialog.getByLabel('Date of birth'), 'aria-invalid').toBe('true');
     await dialog.getByText('must be a phone number').waitFor();
 
     await dialog.getByLabel('Date of birth').fill('1975-03-14');
@@ -173,8 +207,9 @@ describe('the console in a real browser', () => {
     await slot.click();
     await page.getByRole('dialog').getByRole('button', { name: 'Book' }).click();
     await page.getByRole('article', { name: `09:00 ${walkIn.name}` }).getByText('BOOKED').waitFor();
-    expect(await slot.count()).toBe(0);
+    await countOf(slot).toBe(0);
     await page.getByRole('button', { name: /^Free slot .* 09:30$/ }).waitFor();
+    await admin.screenshot('calendar-day');
     await page.getByRole('button', { name: 'Week' }).click();
     await page.getByRole('button', { name: 'Week', pressed: true }).waitFor();
     await page.getByRole('heading', { name: /^Sun / }).waitFor();
@@ -191,7 +226,16 @@ describe('the console in a real browser', () => {
     await page.getByLabel('Payment method').selectOption('CARD');
     await page.getByRole('button', { name: 'Record payment' }).click();
     await page.getByRole('table', { name: 'Invoices' }).getByText('PAID').waitFor();
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
     await admin.screenshot('invoices');
+
+    // The patient's page gathers it: details, the booked visit, the paid invoice, the audit trail.
+    await page.getByRole('table', { name: 'Invoices' }).getByRole('link').first().click();
+    await page.getByRole('heading', { name: walkIn.name }).waitFor();
+    await page.getByRole('table', { name: 'Appointments' }).getByText('BOOKED').waitFor();
+    await page.getByRole('table', { name: 'Invoices' }).getByText('PAID').waitFor();
+    await page.getByRole('table', { name: 'Audit trail' }).getByRole('row').nth(1).waitFor();
+    await admin.screenshot('patient-detail');
   });
 
   it('the admin looks at the notifications log and the analytics dashboard', async () => {
@@ -236,17 +280,24 @@ describe('the console in a real browser', () => {
     await page.getByText('Verify your email').first().waitFor();
     await page.getByRole('button', { name: 'Resend verification email' }).click();
     await page.getByText('Sent. Check your inbox.').waitFor();
-    await expect.poll(() => newestMail(smtpApiUrl, selfRegistered.email, /verify your email/i, 2), { timeout: 20_000 }).toBeTruthy();
-    const mail = await newestMail(smtpApiUrl, selfRegistered.email, /verify your email/i, 2);
-    const token = /verify-email\?token=([^\s"&<]+)/.exec(mail!.text)?.[1];
+    // The second mail (the resent one): the first link is still valid, but this proves resending works.
+    const mail = await vi.waitFor(
+      async () => {
+        const found = await newestMail(smtpApiUrl, selfRegistered.email, /verify your email/i, 2);
+        if (!found) throw new Error('the resent verification email has not arrived');
+        return found;
+      },
+      { timeout: 90_000, interval: 500 },
+    );
+    const token = /verify-email\?token=([^\s"&<]+)/.exec(mail.text)?.[1];
     expect(token).toBeTruthy();
     await page.goto(`/verify-email?token=${token}`);
     await page.getByText('Your email address is verified.').waitFor();
     await page.getByRole('link', { name: 'Continue to the console' }).click();
     await page.getByRole('heading', { name: 'Your details' }).waitFor();
-    expect(await page.getByText('Verify your email').count()).toBe(0);
+    await countOf(page.getByText('Verify your email')).toBe(0);
 
-    expect(await page.getByLabel('Email').inputValue()).toBe(selfRegistered.email);
+    await expect.poll(() => page.getByLabel('Email').inputValue()).toBe(selfRegistered.email);
     await page.getByLabel('Name').fill(selfRegistered.name);
     await page.getByLabel('Date of birth').fill('1990-07-01');
     await page.getByRole('button', { name: 'Save my details' }).click();
@@ -259,7 +310,7 @@ describe('the console in a real browser', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Book' }).click();
     const appointments = page.getByRole('table', { name: 'Appointments' });
     await appointments.getByText('BOOKED').waitFor();
-    expect(await page.getByRole('button', { name: 'Free slot 11:00' }).count()).toBe(0);
+    await countOf(page.getByRole('button', { name: 'Free slot 11:00' })).toBe(0);
     await reloadUntil(page, 'the invoice of the booking', async () => (await page.getByRole('table', { name: 'Invoices' }).getByText('PENDING').count()) === 1);
     await patient.screenshot('patient-portal');
 
