@@ -1,10 +1,11 @@
-import { Anchor, Button, Group, Modal, NativeSelect, Pagination, Stack, Text } from '@mantine/core';
+import { Button, Group, Modal, NativeSelect, Stack } from '@mantine/core';
 import { invoiceStatuses, PaymentMethod, type Invoice } from '@pms/contracts/http';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { describeError } from '../api/errors.js';
 import { useApi } from '../api/session.js';
+import { RowLink } from '../components/DataTable.js';
 import { FormAlert } from '../components/FormAlert.js';
 import { InvoiceTable } from '../components/InvoiceTable.js';
 import { PageTitle } from '../components/PageTitle.js';
@@ -16,11 +17,7 @@ const PAGE_SIZE = 20;
 
 function PatientName({ id }: { id: string }) {
   const patient = usePatient(id);
-  return (
-    <Anchor component={Link} to={`/patients/${id}`}>
-      {patient.data?.name ?? '…'}
-    </Anchor>
-  );
+  return <RowLink to={`/patients/${id}`}>{patient.data?.name ?? '…'}</RowLink>;
 }
 
 export default function Invoices() {
@@ -51,7 +48,6 @@ export default function Invoices() {
     }
   };
 
-  const total = invoices.data?.total ?? 0;
   return (
     <>
       <PageTitle title="Invoices" />
@@ -78,13 +74,8 @@ export default function Invoices() {
               ),
           },
         ]}
+        paging={{ page, pageSize: PAGE_SIZE, total: invoices.data?.total ?? 0, onPage: setPage, noun: ['invoice', 'invoices'] }}
       />
-      <Group justify="space-between" mt="md">
-        <Text size="sm" c="dimmed">
-          {total} invoice{total === 1 ? '' : 's'}
-        </Text>
-        <Pagination total={Math.max(1, Math.ceil(total / PAGE_SIZE))} value={page} onChange={setPage} />
-      </Group>
       <Modal opened={Boolean(paying)} onClose={() => setPaying(undefined)} title={paying ? `Pay ${money(paying.amountCents, paying.currency)}` : ''}>
         <Stack>
           <FormAlert message={error} />

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Grid, Loader, Modal, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Button, Card, Grid, Loader, Modal, Stack, Text, Title } from '@mantine/core';
 import type { AuditEntry, Patient, PatientInput } from '@pms/contracts/http';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -6,11 +6,26 @@ import { useParams } from 'react-router';
 import { describeError } from '../api/errors.js';
 import { isStaff, useSession } from '../api/session.js';
 import { AppointmentTable } from '../components/AppointmentTable.js';
+import { DataTable, type Column } from '../components/DataTable.js';
 import { InvoiceTable } from '../components/InvoiceTable.js';
 import { PageTitle } from '../components/PageTitle.js';
 import { PatientForm } from '../components/PatientForm.js';
 import { useAppointments, useInvoices, usePatient, type Page } from '../lib/queries.js';
 import { dateTimeIn } from '../lib/time.js';
+
+const auditColumns: Column<AuditEntry>[] = [
+  { header: 'When', cell: (entry) => dateTimeIn(entry.at) },
+  { header: 'Action', cell: (entry) => entry.action },
+  { header: 'Role', cell: (entry) => entry.actorRole },
+  {
+    header: 'Actor',
+    cell: (entry) => (
+      <Text size="xs" ff="monospace">
+        {entry.actorId}
+      </Text>
+    ),
+  },
+];
 
 export default function PatientDetail() {
   const { id } = useParams();
@@ -88,30 +103,7 @@ export default function PatientDetail() {
                 <Title order={3} id="audit-heading" mb="xs">
                   Audit trail
                 </Title>
-                <Table aria-label="Audit trail">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>When</Table.Th>
-                      <Table.Th>Action</Table.Th>
-                      <Table.Th>Role</Table.Th>
-                      <Table.Th>Actor</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {audit.data?.items.map((entry) => (
-                      <Table.Tr key={entry.id}>
-                        <Table.Td>{dateTimeIn(entry.at)}</Table.Td>
-                        <Table.Td>{entry.action}</Table.Td>
-                        <Table.Td>{entry.actorRole}</Table.Td>
-                        <Table.Td>
-                          <Text size="xs" ff="monospace">
-                            {entry.actorId}
-                          </Text>
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
+                <DataTable label="Audit trail" columns={auditColumns} rows={audit.data?.items ?? []} empty="No entries." />
               </section>
             )}
           </Stack>

@@ -11,7 +11,7 @@ import { PageTitle } from '../components/PageTitle.js';
 import { PatientForm } from '../components/PatientForm.js';
 import { useAppointments, useAvailability, useDoctors, useInvoices, type Page } from '../lib/queries.js';
 import { addDays, dayIn, dayStart, freeSlots, timeIn } from '../lib/time.js';
-import { specialtyLabel } from './Doctors.js';
+import { specialtyLabel } from '../lib/labels.js';
 
 function VerifyBanner() {
   const { api } = useSession();
