@@ -16,12 +16,17 @@ export interface Paging {
   noun: readonly [string, string];
 }
 
+/** A list endpoint's page as it arrives (undefined while the first one loads), and how to turn pages. */
+export type Paged<T> = Omit<Paging, 'total'> & { data: { items: T[]; total: number } | undefined };
+
 /**
  * The one table of the console: a labelled table (screen readers and tests find it by `label`),
  * a dimmed sentence when there is nothing to show, and with `paging` the count and the pager.
  */
-export function DataTable<T extends { id: string }>(props: { label: string; columns: Column<T>[]; rows: T[]; empty: string; paging?: Paging }) {
-  const { label, columns, rows, empty, paging } = props;
+export function DataTable<T extends { id: string }>(props: { label: string; columns: Column<T>[]; rows?: T[]; empty: string; paging?: Paging; paged?: Paged<T> }) {
+  const { label, columns, empty, paged } = props;
+  const rows = paged ? (paged.data?.items ?? []) : (props.rows ?? []);
+  const paging = paged ? { ...paged, total: paged.data?.total ?? 0 } : props.paging;
   return (
     <>
       {rows.length === 0 ? (

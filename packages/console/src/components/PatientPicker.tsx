@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { usePage, usePatient } from '../lib/queries.js';
 
 /** Search by name or email, then choose: the patient a booking is for. */
-export function PatientPicker({ value, onChange }: { value: string; onChange: (patientId: string) => void }) {
+export function PatientPicker({ value, onChange, error }: { value: string; onChange: (patientId: string) => void; error?: string }) {
   const [search, setSearch] = useState('');
   const [q] = useDebouncedValue(search.trim(), 250);
   const chosen = usePatient(value || undefined);
@@ -21,6 +21,7 @@ export function PatientPicker({ value, onChange }: { value: string; onChange: (p
         onChange={(e) => onChange(e.currentTarget.value)}
         data={[{ value: '', label: 'Choose a patient…' }, ...options.map((patient) => ({ value: patient.id, label: `${patient.name} (${patient.email})` }))]}
         miw={260}
+        error={error}
       />
     </Group>
   );

@@ -11,6 +11,9 @@ const colors: Record<string, string> = {
   VOID: 'gray',
   SENT: 'green',
   FAILED: 'red',
+  WAITING: 'blue',
+  OFFERED: 'violet',
+  EXPIRED: 'gray',
 };
 
 export function StatusBadge({ status }: { status: string }) {

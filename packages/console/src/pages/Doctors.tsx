@@ -1,11 +1,11 @@
-import { Badge, Button, Group, Modal, NativeSelect, Stack, TextInput } from '@mantine/core';
+import { Badge, Button, Modal, NativeSelect, Stack, TextInput } from '@mantine/core';
 import { DoctorInput, specialties, type Doctor } from '@pms/contracts/http';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useSession } from '../api/session.js';
 import { DataTable, RowLink, type Column } from '../components/DataTable.js';
-import { FormAlert } from '../components/FormAlert.js';
+import { FormAlert, SubmitRow } from '../components/FormAlert.js';
 import { PageTitle } from '../components/PageTitle.js';
 import { orNull, useZodForm } from '../forms/useZodForm.js';
 import { specialtyLabel } from '../lib/labels.js';
@@ -31,11 +31,7 @@ function DoctorForm({ onCreated }: { onCreated: (doctor: Doctor) => void }) {
           data={specialties.map((value) => ({ value, label: specialtyLabel(value) }))}
           {...form.field('specialty')}
         />
-        <Group justify="flex-end">
-          <Button type="submit" loading={form.submitting}>
-            Create doctor
-          </Button>
-        </Group>
+        <SubmitRow label="Create doctor" submitting={form.submitting} />
       </Stack>
     </form>
   );

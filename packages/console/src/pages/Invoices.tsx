@@ -5,20 +5,15 @@ import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { describeError } from '../api/errors.js';
 import { useApi } from '../api/session.js';
-import { RowLink } from '../components/DataTable.js';
 import { FormAlert } from '../components/FormAlert.js';
 import { InvoiceTable } from '../components/InvoiceTable.js';
 import { PageTitle } from '../components/PageTitle.js';
+import { PatientLink } from '../components/PatientLink.js';
 import { PatientPicker } from '../components/PatientPicker.js';
-import { useInvoices, usePatient } from '../lib/queries.js';
+import { useInvoices } from '../lib/queries.js';
 import { money } from '../lib/time.js';
 
 const PAGE_SIZE = 20;
-
-function PatientName({ id }: { id: string }) {
-  const patient = usePatient(id);
-  return <RowLink to={`/patients/${id}`}>{patient.data?.name ?? '…'}</RowLink>;
-}
 
 export default function Invoices() {
   const api = useApi();
@@ -63,7 +58,7 @@ export default function Invoices() {
       <InvoiceTable
         items={invoices.data?.items ?? []}
         extra={[
-          { header: 'Patient', cell: (invoice) => <PatientName id={invoice.patientId} /> },
+          { header: 'Patient', cell: (invoice) => <PatientLink id={invoice.patientId} /> },
           {
             header: 'Actions',
             cell: (invoice) =>

@@ -40,13 +40,7 @@ export default function Notifications() {
         <TextInput label="Recipient" value={recipient} onChange={(e) => (setRecipient(e.currentTarget.value), setPage(1))} />
         <NativeSelect label="Status" value={status} onChange={(e) => (setStatus(e.currentTarget.value), setPage(1))} data={[{ value: '', label: 'Any' }, 'PENDING', 'SENT', 'FAILED']} />
       </Group>
-      <DataTable
-        label="Notifications"
-        columns={columns}
-        rows={list.data?.items ?? []}
-        empty="Nothing sent yet."
-        paging={{ page, pageSize: PAGE_SIZE, total: list.data?.total ?? 0, onPage: setPage, noun: ['notification', 'notifications'] }}
-      />
+      <DataTable label="Notifications" columns={columns} empty="Nothing sent yet." paged={{ data: list.data, page, pageSize: PAGE_SIZE, onPage: setPage, noun: ['notification', 'notifications'] }} />
     </>
   );
 }

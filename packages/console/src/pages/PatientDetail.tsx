@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useParams } from 'react-router';
 import { describeError } from '../api/errors.js';
 import { isStaff, useSession } from '../api/session.js';
+import { AccountLink } from '../components/AccountLink.js';
 import { AppointmentTable } from '../components/AppointmentTable.js';
 import { DataTable, type Column } from '../components/DataTable.js';
 import { InvoiceTable } from '../components/InvoiceTable.js';
@@ -79,6 +80,11 @@ export default function PatientDetail() {
               </Text>
             </Stack>
           </Card>
+          {isStaff(claims) && (
+            <Card withBorder mt="md">
+              <AccountLink patient={record} />
+            </Card>
+          )}
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Stack>

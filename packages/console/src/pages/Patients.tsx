@@ -50,13 +50,7 @@ export default function Patients() {
         mb="md"
         maw={360}
       />
-      <DataTable
-        label="Patients"
-        columns={columns}
-        rows={patients.data?.items ?? []}
-        empty={q ? 'No patient matches.' : 'No patients yet.'}
-        paging={{ page, pageSize: PAGE_SIZE, total: patients.data?.total ?? 0, onPage: setPage, noun: ['patient', 'patients'] }}
-      />
+      <DataTable label="Patients" columns={columns} empty={q ? 'No patient matches.' : 'No patients yet.'} paged={{ data: patients.data, page, pageSize: PAGE_SIZE, onPage: setPage, noun: ['patient', 'patients'] }} />
       <Modal opened={creating} onClose={() => setCreating(false)} title="New patient">
         <PatientForm submitLabel="Create patient" onSubmit={create} />
       </Modal>

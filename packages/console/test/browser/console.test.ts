@@ -19,6 +19,9 @@ const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' })
 const doctor = { name: `Dr. Browser ${unique}`, email: `dr-${unique}@console.example`, password: `doctor-pw-${unique}` };
 const walkIn = { name: `Walter Walkin ${unique}`, email: `walter-${unique}@console.example` };
 const selfRegistered = { name: `Petra Portal ${unique}`, email: `petra-${unique}@console.example`, password: `petra-pw-${unique}` };
+/** Walter's own sign-in, under another address than the clinic has on his record. */
+const walkInAccount = { email: `walter-private-${unique}@console.example`, password: `walter-pw-${unique}` };
+const dayAfter = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
   [system, browser] = await Promise.all([
@@ -91,6 +94,18 @@ async function reloadUntil(page: Page, what: string, probe: () => Promise<boolea
 /** The count a locator settles on: React renders after the event that changed it. */
 const countOf = (locator: Locator) => expect.poll(() => locator.count(), { timeout: 30_000 });
 const attributeOf = (locator: Locator, name: string) => expect.poll(() => locator.getAttribute(name), { timeout: 30_000 });
+
+/** Types into labelled fields of a form (or page), in order. */
+async function fillIn(scope: Page | Locator, fields: Record<string, string>) {
+  for (const [label, value] of Object.entries(fields)) await scope.getByLabel(label, { exact: false }).fill(value);
+}
+
+/** The patient picker: search by name, then choose the record once the search found it. */
+async function choosePatient(scope: Page | Locator, patient: { name: string; email: string }) {
+  await scope.getByLabel('Find patient').fill(patient.name);
+  await scope.locator('option', { hasText: patient.email }).waitFor({ state: 'attached' });
+  await scope.getByLabel('Patient', { exact: true }).selectOption({ label: `${patient.name} (${patient.email})` });
+}
 
 async function signIn(page: Page, email: string, password: string) {
   await page.goto('/sign-in');
@@ -199,9 +214,7 @@ describe('the console in a real browser', () => {
     await page.getByRole('link', { name: 'Calendar' }).click();
     await page.getByLabel('Doctor').selectOption({ label: doctor.name });
     await page.getByLabel('Date', { exact: true }).fill(tomorrow);
-    await page.getByLabel('Find patient').fill(walkIn.name);
-    await page.locator('option', { hasText: walkIn.email }).waitFor({ state: 'attached' });
-    await page.getByLabel('Patient', { exact: true }).selectOption({ label: `${walkIn.name} (${walkIn.email})` });
+    await choosePatient(page, walkIn);
 
     const slot = page.getByRole('button', { name: /^Free slot .* 09:00$/ });
     await slot.click();
@@ -229,13 +242,6 @@ describe('the console in a real browser', () => {
     await page.getByRole('dialog').waitFor({ state: 'hidden' });
     await admin.screenshot('invoices');
 
-    // The patient's page gathers it: details, the booked visit, the paid invoice, the audit trail.
-    await page.getByRole('table', { name: 'Invoices' }).getByRole('link').first().click();
-    await page.getByRole('heading', { name: walkIn.name }).waitFor();
-    await page.getByRole('table', { name: 'Appointments' }).getByText('BOOKED').waitFor();
-    await page.getByRole('table', { name: 'Invoices' }).getByText('PAID').waitFor();
-    await page.getByRole('table', { name: 'Audit trail' }).getByRole('row').nth(1).waitFor();
-    await admin.screenshot('patient-detail');
   });
 
   it('the admin looks at the notifications log and the analytics dashboard', async () => {
@@ -250,6 +256,98 @@ describe('the console in a real browser', () => {
     await reloadUntil(page, 'the booking in analytics', async () => (await page.getByRole('row', { name: doctor.name }).count()) > 0);
     await page.getByRole('figure', { name: 'Revenue by specialty' }).getByRole('row', { name: /Cardiology/ }).waitFor({ state: 'attached' });
     await admin.screenshot('analytics');
+  });
+
+  it('the admin sets appointment types and the booking policy, books a series, keeps a waitlist', async () => {
+    const { page } = admin;
+    await page.getByRole('link', { name: 'Appointment types' }).click();
+    await page.getByRole('button', { name: 'New type' }).click();
+    const typeForm = page.getByRole('form', { name: 'Appointment type' });
+    await fillIn(typeForm, { Name: `Long consultation ${unique}`, 'Duration (minutes)': '3' });
+    await typeForm.getByRole('button', { name: 'Create type' }).click();
+    await attributeOf(typeForm.getByLabel('Duration (minutes)'), 'aria-invalid').toBe('true');
+    await fillIn(typeForm, { 'Duration (minutes)': '60', 'Buffer after (minutes)': '10', 'Price (EUR)': '150' });
+    await typeForm.getByLabel('Specialty').selectOption('CARDIOLOGY');
+    await typeForm.getByRole('button', { name: 'Create type' }).click();
+    await page.getByRole('table', { name: 'Appointment types' }).getByRole('row', { name: new RegExp(`Long consultation ${unique}.*€150\\.00`) }).waitFor();
+    await admin.screenshot('appointment-types');
+
+    // Explicit, permissive limits: patients book tomorrow below, whatever policy was there before.
+    await page.getByRole('link', { name: 'Booking policy' }).click();
+    const policy = page.getByRole('form', { name: 'Booking policy' });
+    await policy.getByLabel('Book at most (days ahead)').fill('0');
+    await policy.getByRole('button', { name: 'Save policy' }).click();
+    await attributeOf(policy.getByLabel('Book at most (days ahead)'), 'aria-invalid').toBe('true');
+    await fillIn(policy, {
+      'Minimum notice (minutes)': '0',
+      'Book at most (days ahead)': '90',
+      'Cancel until (hours before)': '0',
+      'Reschedule until (hours before)': '0',
+    });
+    await policy.getByRole('button', { name: 'Save policy' }).click();
+    await policy.getByText('Policy saved.').waitFor();
+    await admin.screenshot('booking-policy');
+
+    // A weekly series whose first visit collides with Walter's 09:00: the server names the occurrence.
+    await page.getByRole('link', { name: 'Recurring series' }).click();
+    const series = page.getByRole('form', { name: 'Recurring series' });
+    await choosePatient(series, walkIn);
+    await series.getByLabel('Doctor').selectOption({ label: `${doctor.name} · Cardiology` });
+    await fillIn(series, { 'First visit': `${tomorrow}T09:00`, 'Visits in all': '3' });
+    await series.getByRole('button', { name: 'Book series' }).click();
+    await series.getByRole('list', { name: 'Occurrences that cannot be booked' }).getByRole('listitem').first().waitFor();
+    admin.expectErrors(/status of 409/);
+    await series.getByLabel('First visit').fill(`${tomorrow}T14:00`);
+    await series.getByRole('button', { name: 'Book series' }).click();
+    await page.getByText('Booked 3 visits.').waitFor();
+    const booked = page.getByRole('region', { name: 'Series 1' });
+    await countOf(booked.getByText('BOOKED')).toBe(3);
+    await admin.screenshot('series', { fullPage: true });
+    await booked.getByRole('button', { name: 'Cancel remaining visits' }).click();
+    await countOf(booked.getByText('CANCELLED')).toBe(3);
+
+    await page.getByRole('link', { name: 'Waitlist' }).click();
+    await page.getByRole('button', { name: 'Add to waitlist' }).click();
+    const entry = page.getByRole('form', { name: 'Waitlist entry' });
+    await choosePatient(entry, walkIn);
+    await entry.getByLabel('Doctor').selectOption({ label: `${doctor.name} · Cardiology` });
+    await fillIn(entry, { From: `${dayAfter(tomorrow, 1)}T15:00`, Until: `${dayAfter(tomorrow, 1)}T12:00` });
+    await entry.getByRole('button', { name: 'Add to waitlist' }).click();
+    await entry.getByText('must be after from').waitFor();
+    await entry.getByLabel('Until').fill(`${dayAfter(tomorrow, 1)}T17:00`);
+    await entry.getByRole('button', { name: 'Add to waitlist' }).click();
+    await page.getByRole('table', { name: 'Waitlist' }).getByRole('row', { name: new RegExp(`${walkIn.name}.*WAITING`) }).waitFor();
+    await admin.screenshot('waitlist');
+  });
+
+  it('the admin links Walter\'s record to the sign-in he made under another address', async () => {
+    const { page } = admin;
+    const registered = await fetch(`${system.gatewayUrl}/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(walkInAccount),
+    });
+    expect(registered.status).toBe(201);
+    await page.goto(`/patients/${walkInId}`);
+    const account = page.getByRole('region', { name: 'Account' });
+    await account.getByText('No sign-in owns this record yet.').waitFor();
+    await account.getByLabel('Account email').fill(`nobody-${unique}@console.example`);
+    await account.getByRole('button', { name: 'Find account' }).click();
+    await account.getByText('no account signs in with this email').waitFor();
+    await account.getByLabel('Account email').fill(walkInAccount.email);
+    await account.getByRole('button', { name: 'Find account' }).click();
+    await account.getByRole('button', { name: `Link to ${walkInAccount.email}` }).click();
+    await account.getByText('Linked to a sign-in').waitFor();
+    // The patient's page gathers it: details, account, the booked visit, the paid invoice, the audit trail.
+    await page.getByRole('table', { name: 'Invoices' }).getByText('PAID').waitFor();
+    await page.getByRole('table', { name: 'Audit trail' }).getByRole('row', { name: /LINK/ }).waitFor();
+    await admin.screenshot('patient-detail');
+
+    const walter = await tab();
+    await signIn(walter.page, walkInAccount.email, walkInAccount.password);
+    await walter.page.getByText(walkIn.name).first().waitFor();
+    await walter.page.getByRole('table', { name: 'Appointments' }).getByText('BOOKED').waitFor();
+    await walter.context.close();
   });
 
   it('signing out revokes the session', async () => {
