@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@pms/devstack';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { vi } from 'vitest';
 
 /** Debian's Chromium (`apt-get install chromium`): Playwright's own browser download does not work here. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -28,8 +29,8 @@ export interface Tab {
   context: BrowserContext;
   /** Every console error and uncaught exception of the page so far. */
   errors: string[];
-  /** Takes errors the test caused on purpose (a 400 it provoked) out of `errors`. */
-  expectErrors(pattern: RegExp): void;
+  /** Takes errors the test caused on purpose (a 400 it provoked) out of `errors`, once the browser logged them. */
+  expectErrors(pattern: RegExp): Promise<void>;
   /** Writes docs/screenshots/<name>.png; `fullPage` for screens longer than the window. */
   screenshot(name: string, options?: { fullPage?: boolean }): Promise<void>;
 }
@@ -51,11 +52,15 @@ export async function openTab(browser: Browser, baseURL: string): Promise<Tab> {
     page,
     context,
     errors,
-    expectErrors(pattern) {
-      const before = errors.length;
-      const kept = errors.filter((error) => !pattern.test(error));
-      if (kept.length === before) throw new Error(`expected a console error matching ${pattern}, got ${JSON.stringify(errors)}`);
-      errors.splice(0, errors.length, ...kept);
+    async expectErrors(pattern) {
+      // The page may show the failure a moment before the browser reports the failed request.
+      await vi.waitFor(
+        () => {
+          if (!errors.some((error) => pattern.test(error))) throw new Error(`expected a console error matching ${pattern}, got ${JSON.stringify(errors)}`);
+        },
+        { timeout: 10_000, interval: 100 },
+      );
+      errors.splice(0, errors.length, ...errors.filter((error) => !pattern.test(error)));
     },
     async screenshot(name, options) {
       mkdirSync(SCREENSHOTS, { recursive: true });

@@ -148,7 +148,7 @@ describe('the console in a real browser', () => {
     await page.getByRole('textbox', { name: 'Password' }).fill('wrong-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').waitFor();
-    admin.expectErrors(/status of 401/);
+    await admin.expectErrors(/status of 401/);
   });
 
   it('the admin signs in and creates a doctor with a weekly schedule and a sign-in', async () => {
@@ -169,7 +169,7 @@ describe('the console in a real browser', () => {
     await page.getByRole('button', { name: 'Save schedule' }).click();
     await page.getByText('block is shorter than one slot (30 minutes)').waitFor();
     await attributeOf(page.getByLabel('End'), 'aria-invalid').toBe('true');
-    admin.expectErrors(/status of 400/);
+    await admin.expectErrors(/status of 400/);
 
     await page.getByRole('button', { name: 'Every day 08:00–18:00' }).click();
     await page.getByRole('button', { name: 'Save schedule' }).click();
@@ -296,7 +296,7 @@ describe('the console in a real browser', () => {
     await fillIn(series, { 'First visit': `${tomorrow}T09:00`, 'Visits in all': '3' });
     await series.getByRole('button', { name: 'Book series' }).click();
     await series.getByRole('list', { name: 'Occurrences that cannot be booked' }).getByRole('listitem').first().waitFor();
-    admin.expectErrors(/status of 409/);
+    await admin.expectErrors(/status of 409/);
     await series.getByLabel('First visit').fill(`${tomorrow}T14:00`);
     await series.getByRole('button', { name: 'Book series' }).click();
     await page.getByText('Booked 3 visits.').waitFor();
