@@ -1,6 +1,5 @@
 import { allTopics } from '@pms/contracts';
 import {
-  createRevocationFeed,
   createService,
   startConsumer,
   tokenSourceFrom,
@@ -12,7 +11,7 @@ import {
 } from '@pms/platform';
 import type { Kafka } from 'kafkajs';
 import type { AnalyticsConfig } from './config.js';
-import { analyticsHandlers } from './events/handlers.js';
+import { analyticsHandlers, recordAnalyticsBatch } from './events/handlers.js';
 import { summaryRoutes } from './routes/summary.js';
 
 export interface AppDeps {
@@ -25,15 +24,14 @@ export async function buildApp({ config, database, kafka }: AppDeps): Promise<Se
   const probe = createKafkaProbe(kafka);
   let consumer: EventConsumer | undefined;
 
-  // Tokens of users who logged out or were disabled stop working here within seconds.
-  const revocations = createRevocationFeed();
   const app = await createService({
     name: 'analytics',
     description: 'Event store of every topic; counts and revenue by day, doctor and specialty',
     logLevel: config.LOG_LEVEL,
-    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, revocations: revocations.list },
+    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    // Tokens of users who logged out or were disabled stop working here within seconds.
+    revocations: { kafka },
     readiness: {
-      revocations: () => revocations.caughtUp(),
       database: () => database.ping(),
       kafka: () => probe.check(),
       consumer: () => consumerJoined(consumer),
@@ -43,19 +41,18 @@ export async function buildApp({ config, database, kafka }: AppDeps): Promise<Se
   summaryRoutes(app, { db: database.db });
 
   app.addHook('onReady', async () => {
-    revocations.start({ kafka, service: 'analytics', logger: app.log });
     consumer = startConsumer({
       kafka,
       groupId: config.KAFKA_GROUP_ID,
       topics: allTopics,
       handle: database,
       handlers: analyticsHandlers,
+      handleBatch: recordAnalyticsBatch,
       logger: app.log.child({ component: 'consumer' }),
     });
   });
 
   app.addHook('onClose', async () => {
-    await revocations.stop();
     await consumer?.stop();
     await probe.close();
   });

@@ -278,5 +278,6 @@ describe('service', () => {
       .toEqual({ status: 'ok', checks: { revocations: 'ok', database: 'ok', kafka: 'ok', consumer: 'ok' } });
     const openapi = (await app.inject({ url: '/openapi.json' })).json<{ paths: Record<string, Record<string, unknown>> }>();
     expect(Object.keys(openapi.paths['/api/analytics/summary'] ?? {})).toEqual(['get']);
+    expect(Object.keys((openapi.paths['/api/analytics/summary']?.get as { responses: object }).responses)).toEqual(expect.arrayContaining(['4XX', '5XX']));
   });
 });

@@ -3,7 +3,6 @@ import {
   consumerJoined,
   createKafka,
   createKafkaProbe,
-  createRevocationFeed,
   createService,
   startConsumer,
   startOutboxRelay,
@@ -24,8 +23,9 @@ import { startOfferExpiry, type OfferExpiry } from './workers/offer-expiry.js';
 
 export interface AppDeps {
   config: AppointmentConfig;
-  /** Connected and migrated (connectDatabase with eventTables). */
+  /** Connected and migrated (connectDatabase with eventTables); closed by whoever opened it. */
   database: DatabaseHandle;
+  /** gRPC clients of the peers; closed by whoever opened them. */
   patients: PatientClient;
   doctors: DoctorClient;
   /** The clock of policy checks; tests move it. */
@@ -36,8 +36,8 @@ export interface AppDeps {
 const offerExpiryIntervalMs = 1_000;
 
 /**
- * The appointment service. `ready()` starts the outbox relay; `close()` stops it and then
- * closes what `deps` holds (database, gRPC clients): the app owns them from here on.
+ * The appointment service. `ready()` starts the outbox relay, the waitlist consumer and the
+ * offer expiry; `close()` stops them. The deps stay open: whoever made them closes them.
  */
 export async function buildApp(deps: AppDeps): Promise<ServiceInstance> {
   const { config, database, patients, doctors } = deps;
@@ -45,17 +45,16 @@ export async function buildApp(deps: AppDeps): Promise<ServiceInstance> {
   let consumer: EventConsumer | undefined;
   let offerExpiry: OfferExpiry | undefined;
 
-  // Tokens of users who logged out or were disabled stop working here within seconds.
-  const revocations = createRevocationFeed();
   const app = await createService({
     name: 'appointment',
     description: 'Appointments and their lifecycle',
     logLevel: config.LOG_LEVEL,
-    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, revocations: revocations.list },
+    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    // Tokens of users who logged out or were disabled stop working here within seconds.
+    revocations: { kafka: () => kafka },
     // What /health/ready reports (DESIGN.md §2): the database, Kafka and the gRPC peers this
     // service calls. Liveness (/health/live) stays independent of them.
     readiness: {
-      revocations: () => revocations.caughtUp(),
       database: () => database.ping(),
       kafka: () => kafkaProbe.check(),
       patient: () => patients.ping(),
@@ -79,7 +78,6 @@ export async function buildApp(deps: AppDeps): Promise<ServiceInstance> {
   waitlistRoutes(app, ctx);
 
   app.addHook('onReady', async () => {
-    revocations.start({ kafka, service: 'appointment', logger: app.log });
     relay = startOutboxRelay({ handle: database, kafka, logger: app.log });
     // The waitlist follows this service's own events: freed slots are offered after the
     // cancellation committed, and a crash between the two loses nothing.
@@ -94,11 +92,8 @@ export async function buildApp(deps: AppDeps): Promise<ServiceInstance> {
     offerExpiry = startOfferExpiry(database.db, offerExpiryIntervalMs, app.log);
   });
   app.addHook('onClose', async () => {
-    await Promise.all([revocations.stop(), consumer?.stop()]);
+    await consumer?.stop();
     await Promise.all([relay?.stop(), offerExpiry?.stop(), kafkaProbe.close()]);
-    patients.close();
-    doctors.close();
-    await database.close();
   });
   return app;
 }

@@ -19,6 +19,11 @@ runMain(async () => {
     deadlineMs: config.GRPC_DEADLINE_MS,
   });
   const app = await buildApp({ config, database, patients, doctors });
-  closeOnSignals(() => app.close(), app.log);
+  closeOnSignals(async () => {
+    await app.close();
+    patients.close();
+    doctors.close();
+    await database.close();
+  }, app.log);
   await app.listen({ host: config.HOST, port: config.PORT });
 });

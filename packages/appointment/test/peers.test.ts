@@ -28,7 +28,7 @@ beforeAll(async () => {
   ]);
 });
 afterAll(async () => {
-  await Promise.all([healthy, patientDown, doctorDown].map((service) => service?.app.close()));
+  await Promise.all([healthy, patientDown, doctorDown].map((service) => service?.close()));
   await peers.stop();
 });
 

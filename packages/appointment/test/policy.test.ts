@@ -17,7 +17,7 @@ beforeAll(async () => {
   service = await startService({ patientUrl: peers.patientUrl, doctorUrl: peers.doctorUrl, issuer });
 });
 afterAll(async () => {
-  await service?.app.close();
+  await service?.close();
   await peers.stop();
 });
 

@@ -58,7 +58,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await appointment?.app.close();
+  await appointment?.close();
   await Promise.all([patientService?.stop(), doctorService?.stop()]);
 });
 

@@ -16,7 +16,7 @@ beforeAll(async () => {
   service = await startService({ patientUrl: peers.patientUrl, doctorUrl: peers.doctorUrl, issuer });
 });
 afterAll(async () => {
-  await service?.app.close();
+  await service?.close();
   await peers.stop();
 });
 
@@ -145,5 +145,54 @@ describe('waitlist', () => {
     const left = await service.app.inject({ method: 'DELETE', url: `/api/waitlist/${joined.json().id}`, headers: user.headers });
     expect(left.statusCode).toBe(204);
     expect(await entriesOf(doctor.id)).toEqual([]);
+  });
+});
+
+describe('waitlist offers given up', () => {
+  it('an offered slot passes to the next entry when its patient leaves the waitlist', async () => {
+    const doctor = peers.addDoctor();
+    const first = await wait(peers.addPatient().id, doctor.id);
+    const second = await wait(peers.addPatient().id, doctor.id);
+    const freed = await bookFor(doctor.id, at(180));
+    await post(`/api/appointments/${freed.id}/cancel`, {});
+    await vi.waitFor(async () => expect((await entriesOf(doctor.id)).find((e) => e.id === first.id)?.status).toBe('OFFERED'), { timeout: 20_000 });
+
+    const left = await service.app.inject({ method: 'DELETE', url: `/api/waitlist/${first.id}`, headers: staff.headers });
+    expect(left.statusCode).toBe(204);
+
+    await vi.waitFor(
+      async () => expect((await entriesOf(doctor.id)).find((e) => e.id === second.id)).toMatchObject({ status: 'OFFERED', offeredStartsAt: at(180) }),
+      { timeout: 20_000 },
+    );
+    expect((await entriesOf(doctor.id)).map((e) => e.id)).not.toContain(first.id);
+  });
+
+  it('an offer is withdrawn when someone else books its time, and the entry waits again', async () => {
+    const doctor = peers.addDoctor();
+    const entry = await wait(peers.addPatient().id, doctor.id);
+    const freed = await bookFor(doctor.id, at(300));
+    await post(`/api/appointments/${freed.id}/cancel`, {});
+    await vi.waitFor(async () => expect((await entriesOf(doctor.id)).find((e) => e.id === entry.id)?.status).toBe('OFFERED'), { timeout: 20_000 });
+
+    await bookFor(doctor.id, at(300));
+
+    await vi.waitFor(
+      async () => expect((await entriesOf(doctor.id)).find((e) => e.id === entry.id)).toMatchObject({ status: 'WAITING', offeredStartsAt: null }),
+      { timeout: 20_000 },
+    );
+  });
+
+  it('skips an entry whose patient is booked elsewhere at the freed time', async () => {
+    const doctor = peers.addDoctor();
+    const busy = peers.addPatient();
+    const busyEntry = await wait(busy.id, doctor.id);
+    const next = await wait(peers.addPatient().id, doctor.id);
+    const elsewhere = await post('/api/appointments', { patientId: busy.id, doctorId: peers.addDoctor().id, startsAt: at(360) });
+    expect(elsewhere.statusCode).toBe(201);
+    const freed = await bookFor(doctor.id, at(360));
+    await post(`/api/appointments/${freed.id}/cancel`, {});
+
+    await vi.waitFor(async () => expect((await entriesOf(doctor.id)).find((e) => e.id === next.id)?.status).toBe('OFFERED'), { timeout: 20_000 });
+    expect((await entriesOf(doctor.id)).find((e) => e.id === busyEntry.id)?.status).toBe('WAITING');
   });
 });

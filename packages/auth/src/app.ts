@@ -2,7 +2,7 @@ import {
   authenticationPlugin,
   createKafka,
   createKafkaProbe,
-  createRevocationFeed,
+  RevocationList,
   createService,
   startOutboxRelay,
   type DatabaseHandle,
@@ -10,11 +10,11 @@ import {
   type ServiceInstance,
 } from '@pms/platform';
 import type { AuthConfig } from './config.js';
-import { AccessTokenSigner } from './domain/access-tokens.js';
-import { Accounts } from './domain/accounts.js';
+import { accessTokenSigner } from './domain/access-tokens.js';
+import { seedAdmin } from './domain/accounts.js';
+import type { AuthContext } from './domain/context.js';
 import { loginThrottle } from './domain/login-throttle.js';
-import { PasswordVerifier } from './domain/passwords.js';
-import { Sessions } from './domain/sessions.js';
+import { passwordVerifier } from './domain/passwords.js';
 import type { SigningKey } from './domain/signing-key.js';
 import { registerCallerRoutes } from './routes/caller.js';
 import { registerPublicRoutes } from './routes/public.js';
@@ -31,41 +31,41 @@ export interface AppDeps {
  * verification emails notification sends) and auth-revocations (which every service reads).
  */
 export async function buildApp({ config, database, signingKey }: AppDeps): Promise<ServiceInstance> {
-  const revocations = createRevocationFeed();
+  // Auth checks its own callers' tokens against the revocations it publishes, like every service.
+  const revokedUsers = new RevocationList();
   const app = await createService({
     name: 'auth',
     description: 'Users, credentials, email verification, tokens, roles and the JWKS',
     logLevel: config.LOG_LEVEL,
     trustProxy: config.TRUSTED_PROXIES,
+    revocations: { kafka: () => kafka, list: revokedUsers },
     readiness: {
       database: database.ping,
       kafka: () => kafkaProbe.check(),
-      revocations: () => revocations.caughtUp(),
     },
   });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'auth', logger: app.log });
   const kafkaProbe = createKafkaProbe(kafka);
 
   const jwks = { keys: [signingKey.publicJwk] };
-  const verification = { db: database.db, ttlSeconds: config.EMAIL_VERIFICATION_TTL_SECONDS, publicUrl: config.PUBLIC_URL };
-  const accounts = new Accounts(database.db, verification);
-  const sessions = new Sessions({
+  const ctx: AuthContext = {
     db: database.db,
-    signer: new AccessTokenSigner(signingKey, {
+    verification: { ttlSeconds: config.EMAIL_VERIFICATION_TTL_SECONDS, publicUrl: config.PUBLIC_URL },
+    signer: accessTokenSigner(signingKey, {
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
       ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     }),
-    passwords: new PasswordVerifier(),
+    passwords: passwordVerifier(),
     throttle: loginThrottle(database.db, {
       perEmail: config.LOGIN_MAX_ATTEMPTS_PER_EMAIL,
       perAddress: config.LOGIN_MAX_ATTEMPTS_PER_ADDRESS,
       windowMs: config.LOGIN_RATE_WINDOW_SECONDS * 1000,
     }),
     refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
-  });
+  };
 
-  registerPublicRoutes(app, { db: database.db, accounts, sessions, jwks });
+  registerPublicRoutes(app, ctx, jwks);
   // Platform's authentication guards one path prefix; auth's public and protected routes share
   // /auth, so the protected ones live in their own scope where that prefix guards only them.
   await app.register(async (scope: ServiceInstance) => {
@@ -74,24 +74,23 @@ export async function buildApp({ config, database, signingKey }: AppDeps): Promi
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
       protectedPrefix: '/auth',
-      revocations: revocations.list,
+      revocations: revokedUsers,
     });
-    registerCallerRoutes(scope, accounts, verification);
+    registerCallerRoutes(scope, ctx);
   });
 
   let relay: OutboxRelay | undefined;
   app.addHook('onReady', async () => {
     relay = startOutboxRelay({ handle: database, kafka, logger: app.log });
-    revocations.start({ kafka, service: config.KAFKA_GROUP_ID, logger: app.log });
   });
   app.addHook('onClose', async () => {
-    await Promise.all([relay?.stop(), revocations.stop(), kafkaProbe.close()]);
+    await Promise.all([relay?.stop(), kafkaProbe.close()]);
   });
 
   const { ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: adminPassword } = config;
   if (adminEmail && adminPassword) {
     app.addHook('onReady', async () => {
-      const outcome = await accounts.seedAdmin(adminEmail, adminPassword);
+      const outcome = await seedAdmin(ctx, adminEmail, adminPassword);
       if (outcome === 'email-taken-by-non-admin') app.log.warn({ email: adminEmail }, 'ADMIN_EMAIL belongs to a non-admin user; no admin seeded');
       else app.log.info({ email: adminEmail, outcome }, 'demo admin');
     });

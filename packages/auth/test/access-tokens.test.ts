@@ -1,7 +1,7 @@
 import { createService, principalOf, type ServiceInstance } from '@pms/platform';
 import { createTestTokenIssuer } from '@pms/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccessTokenSigner } from '../src/domain/access-tokens.js';
+import { accessTokenSigner } from '../src/domain/access-tokens.js';
 import type { SigningKey } from '../src/domain/signing-key.js';
 import { client, decodeJwt, newSigningKey, startAuth, uniqueEmail, type TestAuth } from './support/auth-app.js';
 
@@ -34,7 +34,7 @@ function badTokens(token: string, key: SigningKey): Record<(typeof badTokenKinds
   const claims = decodeJwt(token).payload;
   const user = { sub: String(claims.sub), role: 'patient' as const };
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const signer = (audience: string, ttlSeconds: number) => new AccessTokenSigner(key, { issuer: 'pms-auth', audience, ttlSeconds });
+  const signer = (audience: string, ttlSeconds: number) => accessTokenSigner(key, { issuer: 'pms-auth', audience, ttlSeconds });
   const foreignIssuer = createTestTokenIssuer();
   return {
     tampered: `${header}.${encode({ ...claims, role: 'admin' })}.${signature}`,

@@ -1,6 +1,5 @@
 import { billingGrpc, topics } from '@pms/contracts';
 import {
-  createRevocationFeed,
   createService,
   startConsumer,
   startGrpcServer,
@@ -16,13 +15,10 @@ import {
   createKafkaProbe,
 } from '@pms/platform';
 import type { BillingConfig } from './config.js';
-import { BillingAccess } from './domain/access.js';
-import { BillingAccounts } from './domain/accounts.js';
-import { InvoiceLifecycle } from './domain/invoice-lifecycle.js';
-import { Invoices } from './domain/invoices.js';
+import type { BillingContext } from './domain/context.js';
 import { billingEventHandlers } from './events/handlers.js';
 import { billingService } from './grpc/billing-service.js';
-import { grpcPatientDirectory, type PatientClient } from './grpc/patient-directory.js';
+import { grpcPatientDirectory, type PatientClient } from './peers/patient-directory.js';
 import { registerBillingRoutes } from './routes/billing.js';
 
 export interface AppDeps {
@@ -43,15 +39,14 @@ export async function buildApp({ config, database, kafka, patients }: AppDeps): 
   let relay: OutboxRelay | undefined;
   let grpcServer: GrpcServerHandle | undefined;
 
-  // Tokens of users who logged out or were disabled stop working here within seconds.
-  const revocations = createRevocationFeed();
   const app = await createService({
     name: 'billing',
     description: 'Billing accounts, invoices and payments',
     logLevel: config.LOG_LEVEL,
-    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, revocations: revocations.list },
+    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    // Tokens of users who logged out or were disabled stop working here within seconds.
+    revocations: { kafka },
     readiness: {
-      revocations: () => revocations.caughtUp(),
       database: () => database.ping(),
       patient: () => patients.ping(),
       kafka: () => kafkaProbe.check(),
@@ -60,19 +55,18 @@ export async function buildApp({ config, database, kafka, patients }: AppDeps): 
   });
 
   const kafkaProbe = createKafkaProbe(kafka);
-  const access = new BillingAccess(grpcPatientDirectory(patients));
-  const accounts = new BillingAccounts(database.db, access);
-  const pricing = { fees: config.BILLING_FEES, currency: config.BILLING_CURRENCY, dueDays: config.INVOICE_DUE_DAYS };
-  const invoices = new Invoices(database.db, access);
-  const lifecycle = new InvoiceLifecycle(pricing);
-  registerBillingRoutes(app, accounts, invoices);
+  const ctx: BillingContext = {
+    db: database.db,
+    patients: grpcPatientDirectory(patients),
+    pricing: { fees: config.BILLING_FEES, currency: config.BILLING_CURRENCY, dueDays: config.INVOICE_DUE_DAYS },
+  };
+  registerBillingRoutes(app, ctx);
 
   app.addHook('onReady', async () => {
-    revocations.start({ kafka, service: 'billing', logger: app.log });
     grpcServer = await startGrpcServer({
       host: config.GRPC_HOST,
       port: config.GRPC_PORT,
-      services: [{ definition: billingGrpc.BillingServiceService, implementation: billingService(accounts) }],
+      services: [{ definition: billingGrpc.BillingServiceService, implementation: billingService(ctx) }],
       logger: app.log,
     });
     relay = startOutboxRelay({ handle: database, kafka, logger: app.log });
@@ -81,14 +75,13 @@ export async function buildApp({ config, database, kafka, patients }: AppDeps): 
       groupId: config.KAFKA_GROUP_ID,
       topics: [topics.patient, topics.appointment],
       handle: database,
-      handlers: billingEventHandlers(accounts, lifecycle, app.log),
+      handlers: billingEventHandlers(ctx, app.log),
       logger: app.log,
     });
     // Not awaited: a broker that is down delays events, it does not keep billing from serving.
   });
 
   app.addHook('onClose', async () => {
-    await revocations.stop();
     await grpcServer?.stop();
     await consumer?.stop();
     await Promise.all([relay?.stop(), kafkaProbe.close()]);

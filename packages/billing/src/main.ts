@@ -2,7 +2,7 @@ import { closeOnSignals, connectDatabase, createKafka, deferredLogger, runMain }
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { migrationsFolder } from './db/migrations-folder.js';
-import { createPatientClient } from './grpc/patient-directory.js';
+import { createPatientClient } from './peers/patient-directory.js';
 
 runMain(async () => {
   const config = loadConfig(process.env);

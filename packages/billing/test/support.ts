@@ -21,7 +21,7 @@ import { inject } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { createPatientClient } from '../src/grpc/patient-directory.js';
+import { createPatientClient } from '../src/peers/patient-directory.js';
 
 const print = (level: string) => (obj: object, msg?: string) => {
   if (process.env.DEBUG_BILLING_TESTS) console.log(level, msg, obj);

@@ -1,6 +1,5 @@
 import { doctorGrpc, topics } from '@pms/contracts';
 import {
-  createRevocationFeed,
   createService,
   startConsumer,
   startGrpcServer,
@@ -13,12 +12,11 @@ import {
   type OutboxRelay,
   type ServiceInstance,
   createKafkaProbe,
+  consumerJoined,
 } from '@pms/platform';
 import type { DoctorConfig } from './config.js';
-import { Availability } from './domain/availability.js';
-import { Doctors } from './domain/doctors.js';
-import { Schedules } from './domain/schedules.js';
-import { appointmentEventHandlers } from './events/appointment-events.js';
+import type { DoctorContext } from './domain/context.js';
+import { appointmentEventHandlers, applyAppointmentEvents } from './events/appointment-events.js';
 import { doctorService } from './grpc/doctor-service.js';
 import { registerDoctorRoutes } from './routes/doctors.js';
 import { registerScheduleRoutes } from './routes/schedules.js';
@@ -35,34 +33,35 @@ export interface AppDeps {
  * close() stops them all (the database and Kafka clients belong to the caller).
  */
 export async function buildApp({ config, database, kafka }: AppDeps): Promise<ServiceInstance> {
-  // Tokens of users who logged out or were disabled stop working here within seconds.
-  const revocations = createRevocationFeed();
   const app = await createService({
     name: 'doctor',
     description: 'Doctors, specialties, weekly schedules, time off and availability',
     logLevel: config.LOG_LEVEL,
-    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, revocations: revocations.list },
+    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    // Tokens of users who logged out or were disabled stop working here within seconds.
+    revocations: { kafka },
     // What /health/ready reports (DESIGN.md §2): the database, Kafka and the gRPC peers this
     // service calls. Liveness (/health/live) stays independent of them.
-    readiness: { revocations: () => revocations.caughtUp(), database: database.ping, kafka: () => kafkaProbe.check() },
+    readiness: {
+      database: database.ping,
+      kafka: () => kafkaProbe.check(),
+      consumer: () => consumerJoined(consumer),
+    },
   });
 
   const kafkaProbe = createKafkaProbe(kafka);
-  const doctors = new Doctors(database.db);
-  const schedules = new Schedules(database.db);
-  const availability = new Availability(database.db);
-  registerDoctorRoutes(app, doctors);
-  registerScheduleRoutes(app, schedules, availability);
+  const ctx: DoctorContext = { db: database.db, now: () => new Date() };
+  registerDoctorRoutes(app, ctx);
+  registerScheduleRoutes(app, ctx);
 
   let grpc: GrpcServerHandle | undefined;
   let relay: OutboxRelay | undefined;
   let consumer: EventConsumer | undefined;
   app.addHook('onReady', async () => {
-    revocations.start({ kafka, service: 'doctor', logger: app.log });
     grpc = await startGrpcServer({
       host: config.GRPC_HOST,
       port: config.GRPC_PORT,
-      services: [{ definition: doctorGrpc.DoctorServiceService, implementation: doctorService(doctors, availability) }],
+      services: [{ definition: doctorGrpc.DoctorServiceService, implementation: doctorService(ctx) }],
       logger: app.log,
     });
     relay = startOutboxRelay({ handle: database, kafka, logger: app.log });
@@ -74,11 +73,11 @@ export async function buildApp({ config, database, kafka }: AppDeps): Promise<Se
       topics: [topics.appointment],
       handle: database,
       handlers: appointmentEventHandlers,
+      handleBatch: applyAppointmentEvents,
       logger: app.log,
     });
   });
   app.addHook('onClose', async () => {
-    await revocations.stop();
     await Promise.all([grpc?.stop(), relay?.stop(), consumer?.stop(), kafkaProbe.close()]);
   });
   return app;

@@ -229,10 +229,10 @@ describe('seedDemoDoctors', () => {
 });
 
 describe('service basics', () => {
-  it('is ready with its database and documents every route in OpenAPI', async () => {
+  it('is ready with its database, Kafka and its consumer, and documents every route in OpenAPI', async () => {
     await expect
       .poll(async () => (await doctor.app.inject({ method: 'GET', url: '/health/ready' })).json(), { timeout: 10_000 })
-      .toEqual({ status: 'ok', checks: { revocations: 'ok', database: 'ok', kafka: 'ok' } });
+      .toEqual({ status: 'ok', checks: { revocations: 'ok', database: 'ok', kafka: 'ok', consumer: 'ok' } });
     const openapi = (await doctor.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(Object.keys(openapi.paths).sort()).toEqual([
       '/api/doctors',

@@ -213,8 +213,9 @@ describe('a clinic day through the gateway', () => {
 });
 
 // Finding 7 of issue 10: with `npm start`, kill -9 of billing left it dead. Last in this file:
-// it takes billing away for a moment.
-describe('a service that crashes', () => {
+// it takes billing away for a moment. Not against a running stack (compose:smoke): there the
+// container engine restarts a crashed service (compose.yaml's restart policy), not our launcher.
+describe.skipIf(external)('a service that crashes', () => {
   it('is started again by the launcher, says so in the log, and answers through the gateway', async () => {
     const billing = system.processes.billing;
     const crashed = billing.pid;

@@ -1,6 +1,5 @@
 import { authTopics, topics } from '@pms/contracts';
 import {
-  createRevocationFeed,
   createService,
   startConsumer,
   tokenSourceFrom,
@@ -16,7 +15,7 @@ import { startReminderScheduler, type ReminderScheduler } from './delivery/remin
 import { startDeliveryWorker, type DeliveryWorker } from './delivery/worker.js';
 import type { Channels } from './domain/channels.js';
 import type { DeliveryPolicy } from './domain/delivery.js';
-import { notificationHandlers } from './events/handlers.js';
+import { notificationConsumer } from './events/handlers.js';
 import { notificationRoutes } from './routes/notifications.js';
 
 export interface AppDeps {
@@ -36,15 +35,14 @@ export async function buildApp({ config, database, kafka, channels }: AppDeps): 
   let worker: DeliveryWorker | undefined;
   let reminders: ReminderScheduler | undefined;
 
-  // Tokens of users who logged out or were disabled stop working here within seconds.
-  const revocations = createRevocationFeed();
   const app = await createService({
     name: 'notification',
     description: 'Notification log; email and SMS delivery for patient, appointment and billing events',
     logLevel: config.LOG_LEVEL,
-    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, revocations: revocations.list },
+    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    // Tokens of users who logged out or were disabled stop working here within seconds.
+    revocations: { kafka },
     readiness: {
-      revocations: () => revocations.caughtUp(),
       database: () => database.ping(),
       kafka: () => probe.check(),
       consumer: () => consumerJoined(consumer),
@@ -62,7 +60,6 @@ export async function buildApp({ config, database, kafka, channels }: AppDeps): 
   };
 
   app.addHook('onReady', async () => {
-    revocations.start({ kafka, service: 'notification', logger: app.log });
     worker = startDeliveryWorker({
       handle: database,
       channels,
@@ -75,14 +72,13 @@ export async function buildApp({ config, database, kafka, channels }: AppDeps): 
       groupId: config.KAFKA_GROUP_ID,
       topics: consumedTopics,
       handle: database,
-      handlers: notificationHandlers(config.REMINDER_OFFSETS),
+      ...notificationConsumer(config.REMINDER_OFFSETS),
       logger: app.log.child({ component: 'consumer' }),
     });
     reminders = startReminderScheduler(database.db, config.NOTIFICATION_POLL_INTERVAL_MS, app.log.child({ component: 'reminders' }));
   });
 
   app.addHook('onClose', async () => {
-    await revocations.stop();
     // Consumer first: nothing new is logged while the worker finishes what it is sending.
     await consumer?.stop();
     await reminders?.stop();

@@ -1,5 +1,4 @@
-import { closeOnSignals, connectDatabase, createKafka, runMain } from '@pms/platform';
-import { pino } from 'pino';
+import { closeOnSignals, connectDatabase, createKafka, deferredLogger, runMain } from '@pms/platform';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { migrationsFolder } from './db/migrations-folder.js';
@@ -8,7 +7,6 @@ import { createSmtpSender } from './transports/smtp.js';
 
 runMain(async () => {
   const config = loadConfig(process.env);
-  const logger = pino({ level: config.LOG_LEVEL, base: { service: 'notification' } });
   const database = await connectDatabase({
     url: config.DATABASE_URL,
     poolSize: config.DATABASE_POOL_SIZE,
@@ -16,11 +14,10 @@ runMain(async () => {
     migrationsFolder,
     eventTables: true,
   });
-  const kafka = createKafka({
-    brokers: config.KAFKA_BROKERS,
-    clientId: config.KAFKA_CLIENT_ID ?? 'notification',
-    logger: logger.child({ component: 'kafka' }),
-  });
+  // Both log through the service's logger, which buildApp makes: attached below.
+  const kafkaLog = deferredLogger();
+  const smsLog = deferredLogger();
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'notification', logger: kafkaLog });
   const email = createSmtpSender({
     host: config.SMTP_HOST,
     port: config.SMTP_PORT,
@@ -32,9 +29,11 @@ runMain(async () => {
   });
   const sms = config.SMS_WEBHOOK_URL
     ? createWebhookSmsSender(config.SMS_WEBHOOK_URL)
-    : createLogSmsSender(logger.child({ component: 'sms' }));
+    : createLogSmsSender(smsLog);
 
   const app = await buildApp({ config, database, kafka, channels: { email, sms } });
+  kafkaLog.attach(app.log.child({ component: 'kafka' }));
+  smsLog.attach(app.log.child({ component: 'sms' }));
   closeOnSignals(async () => {
     await app.close();
     email.close();

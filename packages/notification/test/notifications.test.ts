@@ -293,6 +293,7 @@ describe('service', () => {
       .toEqual({ status: 'ok', checks: { revocations: 'ok', database: 'ok', kafka: 'ok', consumer: 'ok' } });
     const openapi = (await service.app.inject({ url: '/openapi.json' })).json<{ paths: Record<string, Record<string, unknown>> }>();
     expect(Object.keys(openapi.paths['/api/notifications'] ?? {})).toEqual(['get']);
+    expect(Object.keys((openapi.paths['/api/notifications']?.get as { responses: object }).responses)).toEqual(expect.arrayContaining(['4XX', '5XX']));
     expect(Object.keys(openapi.paths['/api/notifications/email'] ?? {})).toEqual(['post']);
   });
 });

@@ -81,7 +81,7 @@ describe('delivery attempts', () => {
     select status, attempts, error, next_attempt_at from notifications where id = ${id}`)[0];
 
   it('gives up after the last attempt and leaves the message FAILED with its error', async () => {
-    const queued = await queueManualEmail(database.db, { userId: randomUUID(), role: 'staff' }, { to: uniqueEmail('gone'), subject: 'S', text: 'T' });
+    const queued = await queueManualEmail(database.db, { principal: { userId: randomUUID(), role: 'staff' }, requestId: 'smtp-outage' }, { to: uniqueEmail('gone'), subject: 'S', text: 'T' });
     for (let attempt = 1; attempt <= policy.maxAttempts; attempt += 1) {
       const claimed = await waitFor(`attempt ${attempt} due`, async () => {
         const rows = await claimMessages(database.db, policy, 5);

@@ -1,8 +1,8 @@
 import { patientGrpc, topics } from '@pms/contracts';
 import {
+  consumerJoined,
   createKafka,
   createKafkaProbe,
-  createRevocationFeed,
   createService,
   startConsumer,
   startGrpcServer,
@@ -16,7 +16,7 @@ import {
 } from '@pms/platform';
 import type { PatientConfig } from './config.js';
 import { billingEventHandlers } from './events/billing-events.js';
-import { billingAccountsOver, type BillingClient } from './grpc/billing-accounts.js';
+import { billingAccountsOver, type BillingClient } from './peers/billing-accounts.js';
 import { patientService } from './grpc/patient-service.js';
 import { auditRoutes } from './routes/audit.js';
 import { patientRoutes } from './routes/patients.js';
@@ -33,8 +33,6 @@ export interface AppDeps {
 export interface PatientRuntime {
   /** The bound gRPC port (GRPC_PORT, or the ephemeral one when it is 0); undefined before ready. */
   readonly grpcPort: number | undefined;
-  /** Resolves once the billing-events consumer has joined its group and fetched. */
-  readonly billingEventsReady: Promise<void>;
 }
 
 export type PatientApp = ServiceInstance & { runtime: PatientRuntime };
@@ -46,16 +44,21 @@ export type PatientApp = ServiceInstance & { runtime: PatientRuntime };
  */
 export async function buildApp(deps: AppDeps): Promise<PatientApp> {
   const { config, database } = deps;
-  // Tokens of users who logged out or were disabled stop working here within seconds.
-  const revocations = createRevocationFeed();
   const app = await createService({
     name: 'patient',
     description: 'Patient records: registration, search, ownership by patient users, audit log.',
     logLevel: config.LOG_LEVEL,
-    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, revocations: revocations.list },
+    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    // Tokens of users who logged out or were disabled stop working here within seconds.
+    revocations: { kafka: () => kafka },
     // What /health/ready reports (DESIGN.md §2): the database, Kafka and the gRPC peers this
     // service calls. Liveness (/health/live) stays independent of them.
-    readiness: { revocations: () => revocations.caughtUp(), database: database.ping, kafka: () => kafkaProbe.check(), billing: () => deps.billing.ping() },
+    readiness: {
+      database: database.ping,
+      kafka: () => kafkaProbe.check(),
+      billing: () => deps.billing.ping(),
+      consumer: () => consumerJoined(consumer),
+    },
   });
 
   const billing = billingAccountsOver(deps.billing, config.BILLING_DEADLINE_MS);
@@ -67,11 +70,8 @@ export async function buildApp(deps: AppDeps): Promise<PatientApp> {
   let grpcServer: GrpcServerHandle | undefined;
   let relay: OutboxRelay | undefined;
   let consumer: EventConsumer | undefined;
-  let consumerStarted: (consumer: EventConsumer) => void = () => undefined;
-  const billingEventsReady = new Promise<EventConsumer>((resolve) => (consumerStarted = resolve)).then((started) => started.ready);
 
   app.addHook('onReady', async () => {
-    revocations.start({ kafka, service: 'patient', logger: app.log });
     grpcServer = await startGrpcServer({
       host: config.GRPC_HOST,
       port: config.GRPC_PORT,
@@ -87,11 +87,9 @@ export async function buildApp(deps: AppDeps): Promise<PatientApp> {
       handlers: billingEventHandlers,
       logger: app.log,
     });
-    consumerStarted(consumer);
   });
 
   app.addHook('onClose', async () => {
-    await revocations.stop();
     // gRPC first: callers get UNAVAILABLE (and retry elsewhere) instead of a half-closed service.
     await grpcServer?.stop();
     await Promise.all([relay?.stop(), consumer?.stop(), kafkaProbe.close()]);
@@ -101,7 +99,6 @@ export async function buildApp(deps: AppDeps): Promise<PatientApp> {
     get grpcPort() {
       return grpcServer?.port;
     },
-    billingEventsReady,
   };
   app.decorate('runtime', runtime);
   return app as PatientApp;

@@ -1,8 +1,8 @@
-import { billingGrpc } from '@pms/contracts';
-import { closeOnSignals, connectDatabase, createGrpcClient, runMain } from '@pms/platform';
+import { closeOnSignals, connectDatabase, runMain } from '@pms/platform';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { migrationsFolder } from './db/migrations-folder.js';
+import { createBillingClient } from './peers/billing-accounts.js';
 
 runMain(async () => {
   const config = loadConfig(process.env);
@@ -13,10 +13,7 @@ runMain(async () => {
     migrationsFolder,
     eventTables: true,
   });
-  const billing = createGrpcClient(billingGrpc.BillingServiceClient, config.BILLING_GRPC_URL, {
-    peerName: 'billing',
-    deadlineMs: config.BILLING_DEADLINE_MS,
-  });
+  const billing = createBillingClient(config.BILLING_GRPC_URL, config.BILLING_DEADLINE_MS);
   const app = await buildApp({ config, database, billing });
   closeOnSignals(async () => {
     await app.close();

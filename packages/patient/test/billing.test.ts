@@ -3,7 +3,7 @@ import { createKafka, startGrpcServer, unary, unavailable, type GrpcServerHandle
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners, type Producer } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { call, patientInput, startPatientService, userOf, waitFor, type TestService } from './support.js';
 
 type Seen = { request: billingGrpc.CreateBillingAccountRequest; requestId: string };
@@ -82,7 +82,10 @@ describe('billing account on create', () => {
     const patient = response.json();
     expect(patient.billingStatus).toBe('PENDING');
 
-    await service.app.runtime.billingEventsReady;
+    // The billing-events consumer has joined (billing itself is down here, so only that check counts).
+    await vi.waitFor(async () => expect((await service.app.inject({ url: '/health/ready' })).json().checks.consumer).toBe('ok'), {
+      timeout: 30_000,
+    });
     const kafka = createKafka({ brokers: inject('kafkaBrokers'), clientId: 'patient-billing-test', logger: { ...silent, debug: () => {} } });
     const producer: Producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();

@@ -10,5 +10,6 @@ export * from './http/authentication.js';
 export * from './http/error-handler.js';
 export type { ReadinessCheck } from './http/health.js';
 export * from './db/database.js';
+export * from './db/notified-loop.js';
 export * from './events/index.js';
 export * from './grpc/index.js';

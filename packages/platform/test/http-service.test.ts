@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { conflict, createService, principalOf, RevocationList, unavailable, type ServiceInstance } from '../src/index.js';
 import { createTestTokenIssuer } from '../src/testing/index.js';
+import { VerifiedTokens } from '../src/auth/verified-tokens.js';
 
 const issuer = createTestTokenIssuer();
 let app: ServiceInstance;
@@ -88,6 +89,11 @@ describe('service factory', () => {
     const openapi = (await app.inject('/openapi.json')).json();
     expect(openapi.openapi).toMatch(/^3\.1/);
     expect(openapi.paths['/api/things'].post.requestBody.content['application/json'].schema.required).toEqual(['name', 'count']);
+    // Every error answer is documented once, in the one error shape, beside the route's own answers.
+    const error = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    expect(openapi.paths['/api/things'].post.responses).toMatchObject({ '201': {}, '4XX': error, '5XX': error });
+    expect(openapi.components.schemas.Error.required).toEqual(['statusCode', 'error', 'message', 'code', 'requestId']);
+    expect(openapi.paths['/health/ready']).toBeUndefined();
   });
 });
 
@@ -169,6 +175,32 @@ describe('access tokens', () => {
     const response = await call(auth());
     expect(response.headers['cache-control']).toBe('no-store');
     expect((await app.inject({ method: 'GET', url: '/api/conflict', headers: auth() })).headers['cache-control']).toBe('no-store');
+  });
+
+  it('stops accepting a token it has accepted before once the token expires', async () => {
+    const shortLived = issuer.token({ role: 'staff' }, { expiresInMs: 1_500 });
+    expect((await call(auth(shortLived))).statusCode).toBe(200);
+    // The second request is answered from the verified-token cache; expiry still applies to it.
+    expect((await call(auth(shortLived))).statusCode).toBe(200);
+    await vi.waitFor(
+      async () => {
+        const response = await call(auth(shortLived));
+        expect(response.statusCode).toBe(401);
+        expect(response.json().message).toMatch(/expired/i);
+      },
+      { timeout: 5_000, interval: 100 },
+    );
+  });
+
+  it('keeps at most its capacity of verified tokens, dropping the oldest first', () => {
+    const cache = new VerifiedTokens(2);
+    const entry = (userId: string) => ({ principal: { userId, role: 'staff' as const }, issuedAt: 0, expiresAt: Date.now() / 1000 + 60 });
+    cache.set('a', entry('a'));
+    cache.set('b', entry('b'));
+    cache.set('c', entry('c'));
+    expect(cache.size).toBe(2);
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.get('c')?.principal.userId).toBe('c');
   });
 
   it('rejects a token without a valid role claim', async () => {

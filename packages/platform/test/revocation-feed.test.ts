@@ -4,6 +4,8 @@ import { Partitioners, type Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createKafka, createRevocationFeed, type EventLogger } from '../src/events/index.js';
+import { createService, principalOf } from '../src/index.js';
+import { createTestTokenIssuer } from '../src/testing/index.js';
 
 const quiet = () => undefined;
 const logger: EventLogger = { error: quiet, warn: quiet, info: quiet, debug: quiet };
@@ -69,5 +71,37 @@ describe('revocation feed', () => {
       },
       { timeout: 10_000, interval: 50 },
     );
+  });
+});
+
+describe('createService with revocations', () => {
+  it('reports the feed in readiness until it caught up, and refuses revoked tokens', async () => {
+    const issuer = createTestTokenIssuer();
+    const revokedEarly = randomUUID();
+    const bound = Math.floor(Date.now() / 1000) + 1;
+    await publishRevocation(revokedEarly, bound);
+    const app = await createService({
+      name: 'feed-service',
+      logLevel: 'silent',
+      authentication: { keys: { jwks: issuer.jwks }, issuer: issuer.issuer, audience: issuer.audience },
+      revocations: { kafka: () => kafka },
+      readiness: { own: async () => {} },
+    });
+    app.get('/api/whoami', async (request) => principalOf(request));
+    const whoami = (sub: string) =>
+      app.inject({ url: '/api/whoami', headers: { authorization: `Bearer ${issuer.token({ role: 'patient', sub })}` } });
+    try {
+      // Before ready nothing reads the topic: readiness names the feed beside the service's own checks.
+      const early = await app.inject('/health/ready');
+      expect(early.json()).toEqual({ status: 'unavailable', checks: { revocations: expect.stringMatching(/not caught up/), own: 'ok' } });
+      await app.ready();
+      await expect
+        .poll(async () => (await app.inject('/health/ready')).json(), { timeout: 20_000 })
+        .toEqual({ status: 'ok', checks: { revocations: 'ok', own: 'ok' } });
+      expect((await whoami(revokedEarly)).json()).toMatchObject({ code: 'TOKEN_REVOKED' });
+      expect((await whoami(randomUUID())).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -4,10 +4,10 @@ import { dailyCounts, eventStore, type StoredEventRow } from './schema.js';
 
 export type { Executor };
 
-/** Stores the event; false when an event with this id is already stored. */
-export async function insertEvent(db: Executor, row: StoredEventRow): Promise<boolean> {
-  const inserted = await db.insert(eventStore).values(row).onConflictDoNothing().returning({ id: eventStore.id });
-  return inserted.length > 0;
+/** Stores the events; the ids of those not stored before. */
+export async function insertEvents(db: Executor, rows: StoredEventRow[]): Promise<string[]> {
+  const inserted = await db.insert(eventStore).values(rows).onConflictDoNothing().returning({ id: eventStore.id });
+  return inserted.map((row) => row.id);
 }
 
 /** The event types the summary counts; everything else is stored but not aggregated. */
@@ -28,18 +28,19 @@ export interface DailyFact {
   type: CountedType;
   doctorId: string | null;
   specialty: string | null;
+  events: number;
   amountCents: number;
 }
 
-/** Adds one event to its day's row. */
-export async function addToDailyCounts(db: Executor, fact: DailyFact): Promise<void> {
+/** Adds the facts to their days' rows; at most one fact per row (an upsert touches a row once). */
+export async function addToDailyCounts(db: Executor, facts: DailyFact[]): Promise<void> {
   await db
     .insert(dailyCounts)
-    .values({ ...fact, events: 1 })
+    .values(facts)
     .onConflictDoUpdate({
       target: [dailyCounts.day, dailyCounts.type, dailyCounts.doctorId, dailyCounts.specialty],
       set: {
-        events: sql`${dailyCounts.events} + 1`,
+        events: sql`${dailyCounts.events} + excluded.events`,
         amountCents: sql`${dailyCounts.amountCents} + excluded.amount_cents`,
       },
     });

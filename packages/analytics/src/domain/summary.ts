@@ -1,5 +1,5 @@
 import type { Counts, Summary, SummaryQuery } from '@pms/contracts';
-import { requireRole, type Principal } from '@pms/platform/domain';
+import { requireRole, type Actor } from '@pms/platform/domain';
 import { summarize, summaryLevel, type Executor, type SummaryRow } from '../db/event-store.js';
 
 const countsOf = (row: SummaryRow | undefined): Counts => ({
@@ -18,8 +18,8 @@ const countsOf = (row: SummaryRow | undefined): Counts => ({
  * Invoiced is the sum of generated invoices (voiding does not subtract); paid is the sum of
  * payments. Days, doctors and specialties without counted events are left out.
  */
-export async function getSummary(db: Executor, principal: Principal, query: SummaryQuery): Promise<Summary> {
-  requireRole(principal, 'staff', 'admin');
+export async function getSummary(db: Executor, actor: Actor, query: SummaryQuery): Promise<Summary> {
+  requireRole(actor.principal, 'staff', 'admin');
   const from = new Date(query.from);
   const to = new Date(query.to);
   const rows = await summarize(db, from, to);

@@ -1,5 +1,5 @@
 import { Summary, SummaryQuery } from '@pms/contracts';
-import { principalOf, type Database, type ServiceInstance } from '@pms/platform';
+import { actorOf, type Database, type ServiceInstance } from '@pms/platform';
 import { getSummary } from '../domain/summary.js';
 
 export function summaryRoutes(app: ServiceInstance, { db }: { db: Database }) {
@@ -13,6 +13,6 @@ export function summaryRoutes(app: ServiceInstance, { db }: { db: Database }) {
         response: { 200: Summary },
       },
     },
-    async (request) => getSummary(db, principalOf(request), request.query),
+    async (request) => getSummary(db, actorOf(request), request.query),
   );
 }

@@ -64,8 +64,8 @@ export interface FreedTime {
 
 /**
  * Offers freed time to the earliest WAITING entry it fits, in one statement: the entry's window
- * holds the start, its type (buffers included) fits the freed range, the doctor has no other
- * active appointment there now, and the start is still ahead. SKIP LOCKED: two freed slots
+ * holds the start, its type (buffers included) fits the freed range, neither the doctor nor the
+ * patient has another active appointment then, and the start is still ahead. SKIP LOCKED: two freed slots
  * handled at once go to two different entries, never twice to one.
  */
 export async function offerFreedTime(db: Executor, freed: FreedTime, expiresAt: Date): Promise<WaitlistRow | undefined> {
@@ -90,6 +90,10 @@ export async function offerFreedTime(db: Executor, freed: FreedTime, expiresAt: 
         and not exists (
           select 1 from appointments a where a.doctor_id = w.doctor_id and a.status in ('BOOKED', 'CHECKED_IN')
             and tstzrange(a.doctor_blocked_from, a.doctor_blocked_until) && tstzrange(${needFrom}, ${needUntil}))
+        -- Nor the patient, at any doctor: an offer they could not take would only block the next in line.
+        and not exists (
+          select 1 from appointments a where a.patient_id = w.patient_id and a.status in ('BOOKED', 'CHECKED_IN')
+            and tstzrange(a.starts_at, a.ends_at) && tstzrange(${start}::timestamptz, ${visitEnd}))
       order by w.created_at, w.id
       limit 1
       for update of w skip locked
@@ -115,6 +119,28 @@ export async function markBookedEntries(
         inArray(waitlistEntries.status, ['WAITING', 'OFFERED']),
         lte(waitlistEntries.windowFrom, booking.startsAt),
         sql`${waitlistEntries.windowTo} > ${booking.startsAt.toISOString()}::timestamptz`,
+      ),
+    )
+    .returning();
+}
+
+/**
+ * Someone else booked time an offer held (staff booked it, or the patient's own booking elsewhere
+ * took it): those offers are withdrawn and their entries wait again for the next freed time.
+ */
+export async function withdrawOverlappingOffers(
+  db: Executor,
+  booking: { patientId: string; doctorId: string; blockedFrom: Date; blockedUntil: Date },
+): Promise<WaitlistRow[]> {
+  return db
+    .update(waitlistEntries)
+    .set({ status: 'WAITING', offeredStartsAt: null, offeredEndsAt: null, offerExpiresAt: null, updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(waitlistEntries.doctorId, booking.doctorId),
+        eq(waitlistEntries.status, 'OFFERED'),
+        sql`${waitlistEntries.patientId} <> ${booking.patientId}`,
+        sql`tstzrange(${waitlistEntries.offeredStartsAt}, ${waitlistEntries.offeredEndsAt}) && tstzrange(${booking.blockedFrom.toISOString()}::timestamptz, ${booking.blockedUntil.toISOString()}::timestamptz)`,
       ),
     )
     .returning();

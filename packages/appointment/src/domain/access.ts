@@ -1,7 +1,7 @@
 import type { Role } from '@pms/contracts';
-import { forbidden, isStaff, requireRole, type Principal } from '@pms/platform/domain';
+import { forbidden, isStaff, requireRole, type Actor, type Principal } from '@pms/platform/domain';
 import type { AppointmentRow } from '../db/schema.js';
-import type { Actor, AppointmentsContext } from './context.js';
+import type { AppointmentsContext } from './context.js';
 import type { PatientSummary } from './ports.js';
 
 /** Who may do what (DESIGN §3, §7). Doctors act on their own appointments, patients on their own. */

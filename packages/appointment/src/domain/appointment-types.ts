@@ -1,5 +1,5 @@
 import type { AppointmentType, AppointmentTypeInput, AppointmentTypeListQuery, Specialty } from '@pms/contracts';
-import { badInput, notFound, requireRole, unprocessable } from '@pms/platform/domain';
+import { badInput, notFound, requireRole, unprocessable, type Actor } from '@pms/platform/domain';
 import type { z } from 'zod';
 import {
   findAppointmentType,
@@ -9,10 +9,10 @@ import {
   updateAppointmentType,
 } from '../db/appointment-types.js';
 import type { Executor } from '../db/database.js';
-import { recordEventOf } from '../db/events.js';
+import { recordEventOf } from '../db/outbox.js';
 import type { AppointmentTypeRow } from '../db/schema.js';
 import { rolesFor } from './access.js';
-import type { Actor, AppointmentsContext } from './context.js';
+import type { AppointmentsContext } from './context.js';
 
 export function toAppointmentType(row: AppointmentTypeRow): AppointmentType {
   return {

@@ -1,12 +1,12 @@
 import type { Appointment, BookAppointmentBody, RescheduleAppointmentBody } from '@pms/contracts';
-import { conflict, notFound, requireRole } from '@pms/platform/domain';
+import { conflict, notFound, requireRole, type Actor } from '@pms/platform/domain';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { findAppointment, insertAppointmentWithEvent, lockAppointment, updateIfStatus } from '../db/appointments.js';
-import { newEvent, recordEvent } from '../db/events.js';
+import { newEvent, recordEvent } from '../db/outbox.js';
 import { authorizeAppointment, rolesFor } from './access.js';
 import { assertTypeSuitsDoctor, resolveVisit, type Visit } from './appointment-types.js';
-import type { Actor, AppointmentsContext } from './context.js';
+import type { AppointmentsContext } from './context.js';
 import { checkParties, type Parties } from './parties.js';
 import { assertMayBook, assertMayReschedule, policyFor } from './policy.js';
 import { illegalTransition } from './transitions.js';

@@ -1,4 +1,3 @@
-import type { Principal } from '@pms/platform/domain';
 import type { Database } from '../db/database.js';
 import type { Peers } from './ports.js';
 
@@ -11,10 +10,4 @@ export interface AppointmentsContext {
   waitlistOfferMinutes: number;
   /** The clock policy checks use. */
   now: () => Date;
-}
-
-/** Who asks, and the request id that travels to peers and into events. */
-export interface Actor {
-  principal: Principal;
-  requestId: string;
 }

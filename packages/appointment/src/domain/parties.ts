@@ -1,6 +1,6 @@
-import { conflict, unprocessable } from '@pms/platform/domain';
+import { conflict, unprocessable, type Actor } from '@pms/platform/domain';
 import { assertOwnsPatient } from './access.js';
-import type { Actor, AppointmentsContext } from './context.js';
+import type { AppointmentsContext } from './context.js';
 import type { DoctorSummary, PatientSummary } from './ports.js';
 
 export interface Parties {

@@ -1,9 +1,9 @@
 import type { SchedulingPolicy } from '@pms/contracts';
-import { requireRole, unprocessable, type Principal } from '@pms/platform/domain';
-import { recordEventOf } from '../db/events.js';
+import { requireRole, unprocessable, type Actor, type Principal } from '@pms/platform/domain';
+import { recordEventOf } from '../db/outbox.js';
 import { readPolicy, writePolicy } from '../db/policy.js';
 import { rolesFor } from './access.js';
-import type { Actor, AppointmentsContext } from './context.js';
+import type { AppointmentsContext } from './context.js';
 
 export async function getPolicy(ctx: AppointmentsContext, actor: Actor): Promise<SchedulingPolicy> {
   requireRole(actor.principal, ...rolesFor.read);

@@ -1,9 +1,9 @@
 import type { Appointment, AppointmentListQuery, AppointmentPage } from '@pms/contracts';
-import { badInput, forbidden, notFound, requireRole } from '@pms/platform/domain';
+import { badInput, forbidden, notFound, requireRole, type Actor } from '@pms/platform/domain';
 import type { z } from 'zod';
 import { findAppointment, listAppointments as findAppointments, type AppointmentFilter } from '../db/appointments.js';
 import { assertOwnsPatient, authorizeAppointment, ownDoctorId, rolesFor } from './access.js';
-import type { Actor, AppointmentsContext } from './context.js';
+import type { AppointmentsContext } from './context.js';
 import { toAppointment } from './views.js';
 
 export type ListInput = z.infer<typeof AppointmentListQuery>;

@@ -1,14 +1,14 @@
 import type { Appointment, BookSeriesBody, CancelSeriesBody, Recurrence, Series } from '@pms/contracts';
-import { AppError, badInput, isAppError, notFound, requireRole, unprocessable, type FieldIssue } from '@pms/platform/domain';
+import { AppError, badInput, isAppError, notFound, requireRole, unprocessable, type Actor, type FieldIssue } from '@pms/platform/domain';
 import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { cancelSeriesRows, findBusyRanges, findSeries, insertAppointments } from '../db/appointments.js';
-import { recordEvent } from '../db/events.js';
+import { recordEvent } from '../db/outbox.js';
 import { assertOwnsPatient, authorizeAppointment, rolesFor } from './access.js';
 import { assertTypeSuitsDoctor, resolveVisit } from './appointment-types.js';
 import { rangeOf, snapshotColumns, visitColumns } from './booking.js';
-import type { Actor, AppointmentsContext } from './context.js';
+import type { AppointmentsContext } from './context.js';
 import { bookingRefusal, policyFor } from './policy.js';
 import { snapshotOf, toAppointment } from './views.js';
 

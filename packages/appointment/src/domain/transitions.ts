@@ -1,13 +1,13 @@
 import type { Appointment, AppointmentStatus, CancelAppointmentBody, Role } from '@pms/contracts';
-import { conflict, notFound, requireRole } from '@pms/platform/domain';
+import { conflict, notFound, requireRole, type Actor } from '@pms/platform/domain';
 import type { z } from 'zod';
 import { findAppointment, updateIfStatus } from '../db/appointments.js';
-import { recordEvent } from '../db/events.js';
+import { recordEvent } from '../db/outbox.js';
 import type { AppointmentRow } from '../db/schema.js';
 import type { SchedulingPolicy } from '@pms/contracts';
 import type { Transaction } from '../db/database.js';
 import { authorizeAppointment, rolesFor } from './access.js';
-import type { Actor, AppointmentsContext } from './context.js';
+import type { AppointmentsContext } from './context.js';
 import { assertMayCancel, policyFor } from './policy.js';
 import { snapshotOf, toAppointment } from './views.js';
 

@@ -1,8 +1,8 @@
 import type { EventData, WaitlistEntry, WaitlistInput, WaitlistListQuery } from '@pms/contracts';
-import { forbidden, isStaff, notFound, requireRole, unprocessable } from '@pms/platform/domain';
+import { forbidden, isStaff, notFound, requireRole, unprocessable, type Actor } from '@pms/platform/domain';
 import type { z } from 'zod';
 import type { Executor } from '../db/database.js';
-import { recordEventOf } from '../db/events.js';
+import { recordEventOf } from '../db/outbox.js';
 import type { WaitlistRow } from '../db/schema.js';
 import {
   deleteWaitlistEntry,
@@ -12,12 +12,13 @@ import {
   listWaitlist as findWaitlist,
   markBookedEntries,
   offerFreedTime,
+  withdrawOverlappingOffers,
   type FreedTime,
 } from '../db/waitlist.js';
 import { assertOwnsPatient } from './access.js';
 import { assertTypeSuitsDoctor, resolveVisit } from './appointment-types.js';
 import { addMinutes } from './booking.js';
-import type { Actor, AppointmentsContext } from './context.js';
+import type { AppointmentsContext } from './context.js';
 
 const iso = (at: Date | null) => at?.toISOString() ?? null;
 
@@ -101,7 +102,11 @@ export async function leaveWaitlist(ctx: AppointmentsContext, actor: Actor, id: 
   const entry = await findWaitlistEntry(ctx.db, id);
   if (!entry) throw notFound(`Waitlist entry ${id} not found`, 'WAITLIST_ENTRY_NOT_FOUND');
   if (!isStaff(actor.principal)) await patientFor(ctx, actor, entry.patientId);
-  await deleteWaitlistEntry(ctx.db, id);
+  await ctx.db.transaction(async (tx) => {
+    const removed = await deleteWaitlistEntry(tx, id);
+    // An offer given up is passed on to the next in line, as a lapsed one is.
+    if (removed?.status === 'OFFERED') await recordEventOf(tx, 'WaitlistOfferExpired', removed.id, slotOf(removed), actor.requestId);
+  });
 }
 
 type Snapshot = EventData<'AppointmentBooked'>;
@@ -151,14 +156,20 @@ function slotOf(entry: WaitlistRow): EventData<'WaitlistOfferExpired'> {
   };
 }
 
-/** The patient booked that doctor inside their window: the entry is fulfilled. */
-export const fulfilEntries = (tx: Executor, appointment: Snapshot) =>
-  markBookedEntries(tx, {
+/**
+ * A booking (or the new time of a reschedule): the patient's entries for that doctor inside
+ * their window are fulfilled, and other patients' offers of the time it takes are withdrawn.
+ */
+export async function fulfilEntries(tx: Executor, appointment: Snapshot): Promise<void> {
+  await markBookedEntries(tx, {
     patientId: appointment.patientId,
     doctorId: appointment.doctorId,
     startsAt: new Date(appointment.startsAt),
     appointmentId: appointment.appointmentId,
   });
+  const taken = freedBy(appointment);
+  await withdrawOverlappingOffers(tx, { patientId: appointment.patientId, doctorId: appointment.doctorId, blockedFrom: taken.freeFrom, blockedUntil: taken.freeUntil });
+}
 
 /**
  * Lapsed offers become EXPIRED with a WaitlistOfferExpired event each, whose handler passes the

@@ -11,13 +11,12 @@ import {
   Series,
   SeriesParams,
 } from '@pms/contracts';
-import type { ServiceInstance } from '@pms/platform';
+import { actorOf, type ServiceInstance } from '@pms/platform';
 import { bookAppointment, rescheduleAppointment } from '../domain/booking.js';
 import type { AppointmentsContext } from '../domain/context.js';
 import { bookSeries, cancelSeries } from '../domain/series.js';
 import { getAppointment, listAppointments } from '../domain/queries.js';
 import { cancelAppointment, checkInAppointment, completeAppointment, markNoShow } from '../domain/transitions.js';
-import { actorOf, errors } from './shared.js';
 
 const tags = ['appointments'];
 
@@ -29,7 +28,7 @@ export function appointmentRoutes(app: ServiceInstance, ctx: AppointmentsContext
         tags,
         summary: 'Book an appointment (staff, admin, or a patient for themselves)',
         body: BookAppointmentBody,
-        response: { 201: Appointment, ...errors(400, 401, 403, 409, 422, 503) },
+        response: { 201: Appointment },
       },
     },
     async (request, reply) => {
@@ -45,7 +44,7 @@ export function appointmentRoutes(app: ServiceInstance, ctx: AppointmentsContext
         tags,
         summary: 'Book a recurring series, all or nothing (409 lists every occurrence that cannot be booked)',
         body: BookSeriesBody,
-        response: { 201: Series, ...errors(400, 401, 403, 409, 422, 503) },
+        response: { 201: Series },
       },
     },
     async (request, reply) => reply.code(201).send(await bookSeries(ctx, actorOf(request), request.body)),
@@ -59,7 +58,7 @@ export function appointmentRoutes(app: ServiceInstance, ctx: AppointmentsContext
         summary: 'Cancel the remaining occurrences of a series (or those from `from` on)',
         params: SeriesParams,
         body: CancelSeriesBody.nullish(),
-        response: { 200: Series, ...errors(400, 401, 403, 404, 503) },
+        response: { 200: Series },
       },
     },
     async (request) => cancelSeries(ctx, actorOf(request), request.params.seriesId, request.body ?? {}),
@@ -72,7 +71,7 @@ export function appointmentRoutes(app: ServiceInstance, ctx: AppointmentsContext
         tags,
         summary: 'List appointments: everything for staff and admins, their own for doctors and patients',
         querystring: AppointmentListQuery,
-        response: { 200: AppointmentPage, ...errors(400, 401, 403, 503) },
+        response: { 200: AppointmentPage },
       },
     },
     async (request) => listAppointments(ctx, actorOf(request), request.query),
@@ -85,7 +84,7 @@ export function appointmentRoutes(app: ServiceInstance, ctx: AppointmentsContext
         tags,
         summary: 'Read one appointment (403 when it is not the caller’s)',
         params: IdParams,
-        response: { 200: Appointment, ...errors(400, 401, 403, 404, 503) },
+        response: { 200: Appointment },
       },
     },
     async (request) => getAppointment(ctx, actorOf(request), request.params.id),
@@ -100,7 +99,7 @@ export function appointmentRoutes(app: ServiceInstance, ctx: AppointmentsContext
         params: IdParams,
         // No body at all is fine: Fastify hands the validator null then.
         body: CancelAppointmentBody.nullish(),
-        response: { 200: Appointment, ...errors(400, 401, 403, 404, 409, 503) },
+        response: { 200: Appointment },
       },
     },
     async (request) => cancelAppointment(ctx, actorOf(request), request.params.id, request.body ?? {}),
@@ -114,7 +113,7 @@ export function appointmentRoutes(app: ServiceInstance, ctx: AppointmentsContext
         summary: 'Move a BOOKED appointment (staff, admin, or the patient); same checks as booking',
         params: IdParams,
         body: RescheduleAppointmentBody,
-        response: { 200: Appointment, ...errors(400, 401, 403, 404, 409, 422, 503) },
+        response: { 200: Appointment },
       },
     },
     async (request) => rescheduleAppointment(ctx, actorOf(request), request.params.id, request.body),
@@ -133,7 +132,7 @@ export function appointmentRoutes(app: ServiceInstance, ctx: AppointmentsContext
           tags,
           summary: `${summary} (staff, admin, or the appointment’s doctor)`,
           params: IdParams,
-          response: { 200: Appointment, ...errors(400, 401, 403, 404, 409, 503) },
+          response: { 200: Appointment },
         },
       },
       async (request) => step(ctx, actorOf(request), request.params.id),

@@ -6,12 +6,11 @@ import {
   IdParams,
   SchedulingPolicy,
 } from '@pms/contracts';
-import type { ServiceInstance } from '@pms/platform';
+import { actorOf, type ServiceInstance } from '@pms/platform';
 import { z } from 'zod';
 import { createType, deleteType, getType, listTypes, replaceType } from '../domain/appointment-types.js';
 import type { AppointmentsContext } from '../domain/context.js';
 import { getPolicy, putPolicy } from '../domain/policy.js';
-import { actorOf, errors } from './shared.js';
 
 /** Appointment types and the booking policy: admins write, every role reads. */
 export function schedulingRoutes(app: ServiceInstance, ctx: AppointmentsContext): void {
@@ -23,7 +22,7 @@ export function schedulingRoutes(app: ServiceInstance, ctx: AppointmentsContext)
         tags,
         summary: 'Appointment types (not deleted), by name',
         querystring: AppointmentTypeListQuery,
-        response: { 200: AppointmentTypeList, ...errors(400, 401, 403) },
+        response: { 200: AppointmentTypeList },
       },
     },
     async (request) => listTypes(ctx, actorOf(request), request.query),
@@ -35,7 +34,7 @@ export function schedulingRoutes(app: ServiceInstance, ctx: AppointmentsContext)
         tags,
         summary: 'Create an appointment type (admin)',
         body: AppointmentTypeInput,
-        response: { 201: AppointmentType, ...errors(400, 401, 403) },
+        response: { 201: AppointmentType },
       },
     },
     async (request, reply) => {
@@ -45,7 +44,7 @@ export function schedulingRoutes(app: ServiceInstance, ctx: AppointmentsContext)
   );
   app.get(
     '/api/appointment-types/:id',
-    { schema: { tags, summary: 'One appointment type', params: IdParams, response: { 200: AppointmentType, ...errors(400, 401, 403, 404) } } },
+    { schema: { tags, summary: 'One appointment type', params: IdParams, response: { 200: AppointmentType } } },
     async (request) => getType(ctx, actorOf(request), request.params.id),
   );
   app.put(
@@ -56,7 +55,7 @@ export function schedulingRoutes(app: ServiceInstance, ctx: AppointmentsContext)
         summary: 'Replace an appointment type (admin); booked appointments keep their times and price',
         params: IdParams,
         body: AppointmentTypeInput,
-        response: { 200: AppointmentType, ...errors(400, 401, 403, 404) },
+        response: { 200: AppointmentType },
       },
     },
     async (request) => replaceType(ctx, actorOf(request), request.params.id, request.body),
@@ -68,7 +67,7 @@ export function schedulingRoutes(app: ServiceInstance, ctx: AppointmentsContext)
         tags,
         summary: 'Delete an appointment type (admin); no longer listed or bookable',
         params: IdParams,
-        response: { 204: z.null(), ...errors(400, 401, 403, 404) },
+        response: { 204: z.null() },
       },
     },
     async (request, reply) => {
@@ -79,7 +78,7 @@ export function schedulingRoutes(app: ServiceInstance, ctx: AppointmentsContext)
 
   app.get(
     '/api/scheduling/policy',
-    { schema: { tags, summary: 'The booking policy that binds patient users', response: { 200: SchedulingPolicy, ...errors(401, 403) } } },
+    { schema: { tags, summary: 'The booking policy that binds patient users', response: { 200: SchedulingPolicy } } },
     async (request) => getPolicy(ctx, actorOf(request)),
   );
   app.put(
@@ -89,7 +88,7 @@ export function schedulingRoutes(app: ServiceInstance, ctx: AppointmentsContext)
         tags,
         summary: 'Replace the booking policy (admin)',
         body: SchedulingPolicy,
-        response: { 200: SchedulingPolicy, ...errors(400, 401, 403) },
+        response: { 200: SchedulingPolicy },
       },
     },
     async (request) => putPolicy(ctx, actorOf(request), request.body),

@@ -1,9 +1,8 @@
 import { IdParams, WaitlistEntry, WaitlistInput, WaitlistListQuery, WaitlistPage } from '@pms/contracts';
-import type { ServiceInstance } from '@pms/platform';
+import { actorOf, type ServiceInstance } from '@pms/platform';
 import { z } from 'zod';
 import type { AppointmentsContext } from '../domain/context.js';
 import { joinWaitlist, leaveWaitlist, listWaitlist } from '../domain/waitlist.js';
-import { actorOf, errors } from './shared.js';
 
 export function waitlistRoutes(app: ServiceInstance, ctx: AppointmentsContext): void {
   const tags = ['waitlist'];
@@ -14,7 +13,7 @@ export function waitlistRoutes(app: ServiceInstance, ctx: AppointmentsContext): 
         tags,
         summary: 'Wait for a freed slot of a doctor in [from, to) (staff, admin, or the patient for themselves)',
         body: WaitlistInput,
-        response: { 201: WaitlistEntry, ...errors(400, 401, 403, 422, 503) },
+        response: { 201: WaitlistEntry },
       },
     },
     async (request, reply) => reply.code(201).send(await joinWaitlist(ctx, actorOf(request), request.body)),
@@ -26,7 +25,7 @@ export function waitlistRoutes(app: ServiceInstance, ctx: AppointmentsContext): 
         tags,
         summary: 'Waitlist entries, oldest first (a patient: their own, by patientId)',
         querystring: WaitlistListQuery,
-        response: { 200: WaitlistPage, ...errors(400, 401, 403, 503) },
+        response: { 200: WaitlistPage },
       },
     },
     async (request) => listWaitlist(ctx, actorOf(request), request.query),
@@ -34,7 +33,7 @@ export function waitlistRoutes(app: ServiceInstance, ctx: AppointmentsContext): 
   app.delete(
     '/api/waitlist/:id',
     {
-      schema: { tags, summary: 'Leave the waitlist', params: IdParams, response: { 204: z.null(), ...errors(400, 401, 403, 404, 503) } },
+      schema: { tags, summary: 'Leave the waitlist', params: IdParams, response: { 204: z.null() } },
     },
     async (request, reply) => {
       await leaveWaitlist(ctx, actorOf(request), request.params.id);

@@ -13,9 +13,11 @@ import { createPeerClients } from '../../src/peers/grpc-peers.js';
 
 export interface TestService {
   app: ServiceInstance;
-  /** The app's own database handle, for assertions (closed with the app). */
+  /** The app's database handle, for assertions. */
   database: DatabaseHandle;
   databaseUrl: string;
+  /** Closes the app, then what the harness opened for it (database, gRPC clients). */
+  close(): Promise<void>;
 }
 
 export interface TestServiceOptions {
@@ -55,8 +57,19 @@ export async function startService(options: TestServiceOptions): Promise<TestSer
     deadlineMs: config.GRPC_DEADLINE_MS,
   });
   const app = await buildApp({ config, database, patients, doctors });
-  await app.ready();
-  return { app, database, databaseUrl };
+  const close = async () => {
+    await app.close();
+    patients.close();
+    doctors.close();
+    await database.close();
+  };
+  try {
+    await app.ready();
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { app, database, databaseUrl, close };
 }
 
 /** Users with tokens, as auth would issue them. */

@@ -1,9 +1,10 @@
-import { badInput, conflict, notFound, type Principal } from '@pms/platform/domain';
-import type { Database, Executor } from '../db/database.js';
+import { badInput, conflict, notFound, type Actor } from '@pms/platform/domain';
+import type { Executor } from '../db/database.js';
 import { consumeEmailVerification, expireEmailVerifications, insertEmailVerification } from '../db/email-verifications.js';
 import { recordVerificationRequested } from '../db/outbox.js';
 import type { UserRow } from '../db/schema.js';
 import { findUserById } from '../db/users.js';
+import type { AuthContext } from './context.js';
 import { hashOpaqueSecret, newOpaqueSecret } from './opaque-secrets.js';
 
 export interface VerificationSettings {
@@ -11,10 +12,6 @@ export interface VerificationSettings {
   ttlSeconds: number;
   /** The console's address; the link is `<publicUrl>/verify-email?token=…`. */
   publicUrl: string;
-}
-
-export interface VerificationContext extends VerificationSettings {
-  db: Database;
 }
 
 /**
@@ -32,17 +29,17 @@ export async function startEmailVerification(tx: Executor, user: UserRow, settin
 }
 
 /** The signed-in user asks for a new verification email. */
-export async function resendEmailVerification(ctx: VerificationContext, principal: Principal, requestId?: string): Promise<void> {
+export async function resendEmailVerification(ctx: AuthContext, actor: Actor): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const user = await findUserById(tx, principal.userId);
+    const user = await findUserById(tx, actor.principal.userId);
     if (!user) throw notFound('User not found', 'USER_NOT_FOUND');
     if (user.emailVerifiedAt) throw conflict('The email is already verified', 'EMAIL_ALREADY_VERIFIED');
-    await startEmailVerification(tx, user, ctx, requestId);
+    await startEmailVerification(tx, user, ctx.verification, actor.requestId);
   });
 }
 
 /** Follows the link of a verification email; the token works once and only before it expires. */
-export async function verifyEmail(ctx: Pick<VerificationContext, 'db'>, token: string): Promise<void> {
+export async function verifyEmail(ctx: AuthContext, token: string): Promise<void> {
   const userId = await consumeEmailVerification(ctx.db, hashOpaqueSecret(token));
   if (!userId) {
     throw badInput('The verification link is invalid, used or expired', [

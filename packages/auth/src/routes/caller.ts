@@ -1,18 +1,18 @@
 import { CreateUserBody, User, UserIdParams, UserList, UserListQuery } from '@pms/contracts';
-import { principalOf, type ServiceInstance } from '@pms/platform';
+import { actorOf, type ServiceInstance } from '@pms/platform';
 import { z } from 'zod';
-import type { Accounts } from '../domain/accounts.js';
-import { resendEmailVerification, type VerificationContext } from '../domain/email-verification.js';
-import { errorResponses } from './error-responses.js';
+import { createStaffAccount, deleteAccount, listAccounts, readOwnAccount, setAccountDisabled } from '../domain/accounts.js';
+import type { AuthContext } from '../domain/context.js';
+import { resendEmailVerification } from '../domain/email-verification.js';
 
 const bearer = [{ bearerAuth: [] }];
 
 /** Routes for a signed-in caller; registered where every request needs a valid access token. */
-export function registerCallerRoutes(app: ServiceInstance, accounts: Accounts, verification: VerificationContext) {
+export function registerCallerRoutes(app: ServiceInstance, ctx: AuthContext) {
   app.get(
     '/auth/me',
-    { schema: { summary: 'The calling user', security: bearer, response: { 200: User, ...errorResponses(401, 404) } } },
-    async (request) => accounts.get(principalOf(request).userId),
+    { schema: { summary: 'The calling user', security: bearer, response: { 200: User } } },
+    async (request) => readOwnAccount(ctx, actorOf(request)),
   );
 
   app.post(
@@ -22,10 +22,10 @@ export function registerCallerRoutes(app: ServiceInstance, accounts: Accounts, v
         summary: 'Create a staff, doctor or admin account (admin only)',
         security: bearer,
         body: CreateUserBody,
-        response: { 201: User, ...errorResponses(400, 401, 403, 409) },
+        response: { 201: User },
       },
     },
-    async (request, reply) => reply.code(201).send(await accounts.createByAdmin(principalOf(request), request.body)),
+    async (request, reply) => reply.code(201).send(await createStaffAccount(ctx, actorOf(request), request.body)),
   );
 
   app.post(
@@ -34,11 +34,11 @@ export function registerCallerRoutes(app: ServiceInstance, accounts: Accounts, v
       schema: {
         summary: 'Send a new verification email (earlier links stop working)',
         security: bearer,
-        response: { 202: z.null(), ...errorResponses(401, 404, 409) },
+        response: { 202: z.null() },
       },
     },
     async (request, reply) => {
-      await resendEmailVerification(verification, principalOf(request), request.id);
+      await resendEmailVerification(ctx, actorOf(request));
       return reply.code(202).send(null);
     },
   );
@@ -50,10 +50,10 @@ export function registerCallerRoutes(app: ServiceInstance, accounts: Accounts, v
         summary: 'Find user accounts, e.g. by email to link a patient record (staff, admin)',
         security: bearer,
         querystring: UserListQuery,
-        response: { 200: UserList, ...errorResponses(400, 401, 403) },
+        response: { 200: UserList },
       },
     },
-    async (request) => accounts.list(principalOf(request), request.query),
+    async (request) => listAccounts(ctx, actorOf(request), request.query),
   );
 
   for (const [action, disabled] of [['disable', true], ['enable', false]] as const) {
@@ -64,10 +64,10 @@ export function registerCallerRoutes(app: ServiceInstance, accounts: Accounts, v
           summary: disabled ? "Disable an account: no logins, and its tokens are revoked within seconds (admin)" : 'Enable a disabled account (admin)',
           security: bearer,
           params: UserIdParams,
-          response: { 200: User, ...errorResponses(400, 401, 403, 404) },
+          response: { 200: User },
         },
       },
-      async (request) => accounts.setDisabled(principalOf(request), request.params.id, disabled, request.id),
+      async (request) => setAccountDisabled(ctx, actorOf(request), request.params.id, disabled),
     );
   }
 
@@ -78,11 +78,11 @@ export function registerCallerRoutes(app: ServiceInstance, accounts: Accounts, v
         summary: 'Delete an account; its tokens are revoked within seconds (admin)',
         security: bearer,
         params: UserIdParams,
-        response: { 204: z.null(), ...errorResponses(400, 401, 403, 404) },
+        response: { 204: z.null() },
       },
     },
     async (request, reply) => {
-      await accounts.delete(principalOf(request), request.params.id, request.id);
+      await deleteAccount(ctx, actorOf(request), request.params.id);
       return reply.code(204).send(null);
     },
   );

@@ -1,22 +1,14 @@
 import { JsonWebKeySet, LoginBody, RefreshBody, RegisterBody, TokenPair, User, VerifyEmailBody } from '@pms/contracts';
 import type { ServiceInstance } from '@pms/platform';
 import { z } from 'zod';
-import type { Database } from '../db/database.js';
-import type { Accounts } from '../domain/accounts.js';
-import { TooManyLoginAttempts } from '../domain/login-throttle.js';
+import { registerPatientAccount } from '../domain/accounts.js';
+import type { AuthContext } from '../domain/context.js';
 import { verifyEmail } from '../domain/email-verification.js';
-import type { Sessions } from '../domain/sessions.js';
-import { errorResponses } from './error-responses.js';
-
-export interface PublicRouteDeps {
-  db: Database;
-  accounts: Accounts;
-  sessions: Sessions;
-  jwks: JsonWebKeySet;
-}
+import { TooManyLoginAttempts } from '../domain/login-throttle.js';
+import { login, logout, refreshSession } from '../domain/sessions.js';
 
 /** The routes anyone may call: no access token needed. */
-export function registerPublicRoutes(app: ServiceInstance, { db, accounts, sessions, jwks }: PublicRouteDeps) {
+export function registerPublicRoutes(app: ServiceInstance, ctx: AuthContext, jwks: JsonWebKeySet) {
   app.post(
     '/auth/register',
     {
@@ -24,10 +16,10 @@ export function registerPublicRoutes(app: ServiceInstance, { db, accounts, sessi
         summary: 'Self-registration (always role patient); sends a verification email',
         description: 'The account can create or claim a patient record only once its email is verified (POST /auth/verify-email).',
         body: RegisterBody,
-        response: { 201: User, ...errorResponses(400, 409, 413) },
+        response: { 201: User },
       },
     },
-    async (request, reply) => reply.code(201).send(await accounts.register(request.body, request.id)),
+    async (request, reply) => reply.code(201).send(await registerPatientAccount(ctx, request.body, request.id)),
   );
 
   app.post(
@@ -37,21 +29,21 @@ export function registerPublicRoutes(app: ServiceInstance, { db, accounts, sessi
         summary: 'Prove the email of an account with the token from its verification email',
         description: 'Single use; expires. Refresh the access token afterwards to get `email_verified: true`.',
         body: VerifyEmailBody,
-        response: { 204: z.null(), ...errorResponses(400) },
+        response: { 204: z.null() },
       },
     },
     async (request, reply) => {
-      await verifyEmail({ db }, request.body.token);
+      await verifyEmail(ctx, request.body.token);
       return reply.code(204).send(null);
     },
   );
 
   app.post(
     '/auth/login',
-    { schema: { summary: 'Trade credentials for tokens', body: LoginBody, response: { 200: TokenPair, ...errorResponses(400, 401, 429) } } },
+    { schema: { summary: 'Trade credentials for tokens', body: LoginBody, response: { 200: TokenPair } } },
     async (request, reply) => {
       try {
-        return await sessions.login(request.body.email, request.body.password, request.ip);
+        return await login(ctx, { ...request.body, address: request.ip });
       } catch (error) {
         if (error instanceof TooManyLoginAttempts) reply.header('retry-after', String(error.retryAfterSeconds));
         throw error;
@@ -61,8 +53,8 @@ export function registerPublicRoutes(app: ServiceInstance, { db, accounts, sessi
 
   app.post(
     '/auth/refresh',
-    { schema: { summary: 'Rotate a refresh token', body: RefreshBody, response: { 200: TokenPair, ...errorResponses(400, 401) } } },
-    async (request) => sessions.refresh(request.body.refreshToken),
+    { schema: { summary: 'Rotate a refresh token', body: RefreshBody, response: { 200: TokenPair } } },
+    async (request) => refreshSession(ctx, request.body.refreshToken),
   );
 
   app.post(
@@ -71,11 +63,11 @@ export function registerPublicRoutes(app: ServiceInstance, { db, accounts, sessi
       schema: {
         summary: "Revoke the session of a refresh token, and the user's access tokens issued so far",
         body: RefreshBody,
-        response: { 204: z.null(), ...errorResponses(400) },
+        response: { 204: z.null() },
       },
     },
     async (request, reply) => {
-      await sessions.logout(request.body.refreshToken, request.id);
+      await logout(ctx, request.body.refreshToken, request.id);
       return reply.code(204).send(null);
     },
   );

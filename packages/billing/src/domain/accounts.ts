@@ -1,10 +1,11 @@
 import type { BillingAccount } from '@pms/contracts';
-import { AppError, notFound, type Principal } from '@pms/platform/domain';
+import { AppError, notFound, type Actor } from '@pms/platform/domain';
 import { findAccountByPatient, insertAccountIfAbsent, updateAccountContact, type NewAccount } from '../db/accounts.js';
-import type { Database, Executor } from '../db/database.js';
+import type { Executor } from '../db/database.js';
 import { writeEvent } from '../db/outbox.js';
 import type { AccountRow } from '../db/schema.js';
-import type { BillingAccess } from './access.js';
+import { assertCanRead } from './access.js';
+import type { BillingContext } from './context.js';
 import { toAccount } from './mapping.js';
 
 export interface AccountOutcome {
@@ -36,33 +37,26 @@ export async function ensureAccount(tx: Executor, input: NewAccount, requestId: 
   return { account: existing, created: false };
 }
 
-export class BillingAccounts {
-  constructor(
-    private readonly db: Database,
-    private readonly access: BillingAccess,
-  ) {}
+/** CreateBillingAccount: idempotent per patient. */
+export async function openAccount(ctx: BillingContext, input: NewAccount, requestId: string): Promise<{ account: BillingAccount; created: boolean }> {
+  const outcome = await ctx.db.transaction((tx) => ensureAccount(tx, input, requestId));
+  return { account: toAccount(outcome.account), created: outcome.created };
+}
 
-  /** CreateBillingAccount: idempotent per patient. */
-  async open(input: NewAccount, requestId: string): Promise<{ account: BillingAccount; created: boolean }> {
-    const outcome = await this.db.transaction((tx) => ensureAccount(tx, input, requestId));
-    return { account: toAccount(outcome.account), created: outcome.created };
-  }
+/** GetBillingAccount (service to service: no actor). */
+export async function getAccount(ctx: BillingContext, patientId: string): Promise<BillingAccount> {
+  const row = await findAccountByPatient(ctx.db, patientId);
+  if (!row) throw notFound(`Patient ${patientId} has no billing account`, 'BILLING_ACCOUNT_NOT_FOUND');
+  return toAccount(row);
+}
 
-  /** GetBillingAccount (service to service: no principal). */
-  async get(patientId: string): Promise<BillingAccount> {
-    const row = await findAccountByPatient(this.db, patientId);
-    if (!row) throw notFound(`Patient ${patientId} has no billing account`, 'BILLING_ACCOUNT_NOT_FOUND');
-    return toAccount(row);
-  }
+/** GET /api/billing/accounts/:patientId: access first, so nobody learns whether others have accounts. */
+export async function readAccount(ctx: BillingContext, actor: Actor, patientId: string): Promise<BillingAccount> {
+  await assertCanRead(ctx, actor, patientId);
+  return getAccount(ctx, patientId);
+}
 
-  /** GET /api/billing/accounts/:patientId: access first, so nobody learns whether others have accounts. */
-  async getFor(principal: Principal, patientId: string, requestId: string): Promise<BillingAccount> {
-    await this.access.assertCanRead(principal, patientId, requestId);
-    return this.get(patientId);
-  }
-
-  /** PatientUpdated: the account follows the record's name and email; no account, nothing to do. */
-  async updateContact(tx: Executor, input: NewAccount): Promise<boolean> {
-    return (await updateAccountContact(tx, input.patientId, { name: input.name, email: input.email })) !== undefined;
-  }
+/** PatientUpdated: the account follows the record's name and email; no account, nothing to do. */
+export async function followPatientContact(tx: Executor, input: NewAccount): Promise<boolean> {
+  return (await updateAccountContact(tx, input.patientId, { name: input.name, email: input.email })) !== undefined;
 }

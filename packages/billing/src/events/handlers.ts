@@ -1,21 +1,22 @@
 import type { EventHandlers, EventLogger } from '@pms/platform';
-import { ensureAccount, type BillingAccounts } from '../domain/accounts.js';
-import type { InvoiceLifecycle } from '../domain/invoice-lifecycle.js';
+import { ensureAccount, followPatientContact } from '../domain/accounts.js';
+import type { BillingContext } from '../domain/context.js';
+import { generateInvoice, rescheduleInvoice, voidInvoiceOfCancelled } from '../domain/invoice-lifecycle.js';
 
 /**
  * patient-events and appointment-events, as group KAFKA_GROUP_ID. Each handler runs in the
  * consumer's transaction (with the processed_events row), so a redelivery has no second effect.
  */
-export function billingEventHandlers(accounts: BillingAccounts, lifecycle: InvoiceLifecycle, logger: EventLogger): EventHandlers {
+export function billingEventHandlers(ctx: BillingContext, logger: EventLogger): EventHandlers {
   return {
     // The same function as CreateBillingAccount: whichever comes second creates nothing.
     PatientCreated: ({ data, requestId }, tx) =>
       ensureAccount(tx, { patientId: data.patientId, name: data.name, email: data.email }, requestId),
-    PatientUpdated: ({ data }, tx) => accounts.updateContact(tx, { patientId: data.patientId, name: data.name, email: data.email }),
-    AppointmentBooked: ({ data, requestId }, tx) => lifecycle.generate(tx, data, requestId),
-    AppointmentRescheduled: ({ data, requestId }, tx) => lifecycle.reschedule(tx, data, requestId),
+    PatientUpdated: ({ data }, tx) => followPatientContact(tx, { patientId: data.patientId, name: data.name, email: data.email }),
+    AppointmentBooked: ({ data, requestId }, tx) => generateInvoice(ctx, tx, data, requestId),
+    AppointmentRescheduled: ({ data, requestId }, tx) => rescheduleInvoice(ctx, tx, data, requestId),
     AppointmentCancelled: async ({ id, data, requestId }, tx) => {
-      const outcome = await lifecycle.voidForCancellation(tx, data, requestId);
+      const outcome = await voidInvoiceOfCancelled(ctx, tx, data, requestId);
       const context = { eventId: id, appointmentId: data.appointmentId, invoiceId: outcome.invoice.id };
       if (outcome.kind === 'paid') {
         logger.warn(context, 'cancelled appointment has a PAID invoice: left PAID, a refund is up to staff');

@@ -7,15 +7,15 @@ import {
   PatientIdParams,
   PayInvoiceBody,
 } from '@pms/contracts';
-import { principalOf, type ServiceInstance } from '@pms/platform';
-import type { BillingAccounts } from '../domain/accounts.js';
-import type { Invoices } from '../domain/invoices.js';
-import { errorResponses } from './error-responses.js';
+import { actorOf, type ServiceInstance } from '@pms/platform';
+import { readAccount } from '../domain/accounts.js';
+import type { BillingContext } from '../domain/context.js';
+import { getInvoice, listInvoices, payInvoice } from '../domain/invoices.js';
 
 const tags = ['billing'];
 
 /** /api/billing: thin handlers, the domain decides who sees and changes what. */
-export function registerBillingRoutes(app: ServiceInstance, accounts: BillingAccounts, invoices: Invoices) {
+export function registerBillingRoutes(app: ServiceInstance, ctx: BillingContext) {
   app.get(
     '/api/billing/accounts/:patientId',
     {
@@ -23,10 +23,10 @@ export function registerBillingRoutes(app: ServiceInstance, accounts: BillingAcc
         tags,
         summary: "A patient's billing account (staff, admin; a patient their own)",
         params: PatientIdParams,
-        response: { 200: BillingAccount, ...errorResponses(400, 401, 403, 404, 503) },
+        response: { 200: BillingAccount },
       },
     },
-    async (request) => accounts.getFor(principalOf(request), request.params.patientId, request.id),
+    async (request) => readAccount(ctx, actorOf(request), request.params.patientId),
   );
 
   app.get(
@@ -36,10 +36,10 @@ export function registerBillingRoutes(app: ServiceInstance, accounts: BillingAcc
         tags,
         summary: 'Invoices, newest first (staff, admin; a patient must pass their own patientId)',
         querystring: InvoiceListQuery,
-        response: { 200: InvoicePage, ...errorResponses(400, 401, 403, 404, 503) },
+        response: { 200: InvoicePage },
       },
     },
-    async (request) => invoices.list(principalOf(request), request.query, request.id),
+    async (request) => listInvoices(ctx, actorOf(request), request.query),
   );
 
   app.get(
@@ -49,10 +49,10 @@ export function registerBillingRoutes(app: ServiceInstance, accounts: BillingAcc
         tags,
         summary: 'One invoice (staff, admin; a patient their own)',
         params: IdParams,
-        response: { 200: Invoice, ...errorResponses(400, 401, 403, 404, 503) },
+        response: { 200: Invoice },
       },
     },
-    async (request) => invoices.get(principalOf(request), request.params.id, request.id),
+    async (request) => getInvoice(ctx, actorOf(request), request.params.id),
   );
 
   app.post(
@@ -63,9 +63,9 @@ export function registerBillingRoutes(app: ServiceInstance, accounts: BillingAcc
         summary: 'Record the payment of a PENDING invoice (staff, admin); 409 when paid or void',
         params: IdParams,
         body: PayInvoiceBody,
-        response: { 200: Invoice, ...errorResponses(400, 401, 403, 404, 409, 503) },
+        response: { 200: Invoice },
       },
     },
-    async (request) => invoices.pay(principalOf(request), request.params.id, request.body, request.id),
+    async (request) => payInvoice(ctx, actorOf(request), request.params.id, request.body),
   );
 }

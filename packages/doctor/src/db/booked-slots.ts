@@ -9,14 +9,18 @@ export interface BookedSlot {
   endsAt: Date;
 }
 
-/** Adds or moves the appointment's slot; a released (cancelled) appointment stays released. */
-export async function upsertBookedSlot(db: Executor, slot: BookedSlot): Promise<void> {
+/**
+ * Adds or moves the appointments' slots, in one statement (at most one slot per appointment);
+ * a released (cancelled) appointment stays released.
+ */
+export async function upsertBookedSlots(db: Executor, slots: BookedSlot[]): Promise<void> {
+  if (slots.length === 0) return;
   await db
     .insert(bookedSlots)
-    .values(slot)
+    .values(slots)
     .onConflictDoUpdate({
       target: bookedSlots.appointmentId,
-      set: { doctorId: slot.doctorId, startsAt: slot.startsAt, endsAt: slot.endsAt, updatedAt: sql`now()` },
+      set: { doctorId: sql`excluded.doctor_id`, startsAt: sql`excluded.starts_at`, endsAt: sql`excluded.ends_at`, updatedAt: sql`now()` },
       setWhere: isNull(bookedSlots.releasedAt),
     });
 }

@@ -1,6 +1,6 @@
 import type { events } from '@pms/contracts';
 import type { z } from 'zod';
-import { releaseBookedSlot, upsertBookedSlot, type BookedSlot } from '../db/booked-slots.js';
+import { releaseBookedSlot, upsertBookedSlots, type BookedSlot } from '../db/booked-slots.js';
 import type { Executor } from '../db/database.js';
 
 type AppointmentSnapshot = z.output<typeof events.AppointmentSnapshot>;
@@ -18,10 +18,12 @@ const slotOf = (appointment: AppointmentSnapshot): BookedSlot => ({
 /**
  * The booked-slot view, kept from appointment events in the consumer's transaction. Booking
  * and rescheduling both set the appointment's current period (each snapshot is complete, so a
- * reschedule needs no earlier state); cancellation and no-show free it for good.
+ * reschedule needs no earlier state, and of several for one appointment the last one counts);
+ * cancellation and no-show free it for good.
  */
 export const bookedSlotView = {
-  booked: (tx: Executor, appointment: AppointmentSnapshot) => upsertBookedSlot(tx, slotOf(appointment)),
-  rescheduled: (tx: Executor, appointment: AppointmentSnapshot) => upsertBookedSlot(tx, slotOf(appointment)),
+  /** Booked or rescheduled, many at once in their order: one statement. */
+  set: (tx: Executor, appointments: AppointmentSnapshot[]) =>
+    upsertBookedSlots(tx, [...new Map(appointments.map((appointment) => [appointment.appointmentId, slotOf(appointment)])).values()]),
   released: (tx: Executor, appointment: AppointmentSnapshot) => releaseBookedSlot(tx, slotOf(appointment)),
 };

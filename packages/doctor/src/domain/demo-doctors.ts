@@ -1,8 +1,8 @@
 import { isAppError } from '@pms/platform/domain';
-import type { Database } from '../db/database.js';
 import type { ScheduleFields } from '../db/doctors.js';
 import { findDoctorByEmail } from '../db/doctors.js';
-import { Doctors, type NewDoctor } from './doctors.js';
+import type { DoctorContext } from './context.js';
+import { addDoctor, type NewDoctor } from './doctors.js';
 
 const weekdays = [1, 2, 3, 4, 5];
 const officeHours = (start: string, end: string) => weekdays.map((weekday) => ({ weekday, start, end }));
@@ -30,25 +30,20 @@ export const demoDoctors: { doctor: NewDoctor; schedule: ScheduleFields }[] = [
   },
 ];
 
-export interface SeedDeps {
-  db: Database;
-}
-
 /**
  * Creates the demo doctors with their schedules for `npm start`, each with its DoctorCreated
  * event in one transaction. Idempotent by email: a doctor that already exists is left as it is
  * (an admin may have changed it since), also when another replica seeds at the same moment.
  */
-export async function seedDemoDoctors(deps: SeedDeps): Promise<{ created: string[]; existing: string[] }> {
-  const doctors = new Doctors(deps.db);
+export async function seedDemoDoctors(ctx: Pick<DoctorContext, 'db'>): Promise<{ created: string[]; existing: string[] }> {
   const outcome = { created: [] as string[], existing: [] as string[] };
   for (const { doctor, schedule } of demoDoctors) {
-    if (await findDoctorByEmail(deps.db, doctor.email)) {
+    if (await findDoctorByEmail(ctx.db, doctor.email)) {
       outcome.existing.push(doctor.email);
       continue;
     }
     try {
-      await doctors.insert(doctor, null, schedule);
+      await addDoctor(ctx, doctor, null, schedule);
       outcome.created.push(doctor.email);
     } catch (error) {
       if (!(isAppError(error) && error.kind === 'CONFLICT')) throw error;

@@ -1,20 +1,15 @@
 import type { Doctor, DoctorInput, DoctorListQuery, DoctorPage } from '@pms/contracts';
-import { conflict, notFound, pgErrorCode, pgErrorCodes, requireRole, type Principal } from '@pms/platform/domain';
+import { conflict, notFound, pgErrorCode, pgErrorCodes, requireRole, type Actor } from '@pms/platform/domain';
 import type { z } from 'zod';
-import type { Database, Executor } from '../db/database.js';
-import { recordDoctorEvent } from '../db/doctor-events.js';
-import { findDoctor, insertDoctor, listDoctors, updateDoctor, type DoctorFields, type ScheduleFields } from '../db/doctors.js';
+import type { Executor } from '../db/database.js';
+import { recordDoctorEvent } from '../db/outbox.js';
+import { findDoctor, insertDoctor, listDoctors as listDoctorRows, updateDoctor, type DoctorFields, type ScheduleFields } from '../db/doctors.js';
 import type { DoctorRow } from '../db/schema.js';
+import type { DoctorContext } from './context.js';
 
 export type NewDoctor = z.output<typeof DoctorInput>;
 type ListQuery = z.output<typeof DoctorListQuery>;
 type Page = z.output<typeof DoctorPage>;
-
-/** Who asked and under which request id, for authorization and the events' requestId. */
-export interface Caller {
-  principal: Principal;
-  requestId: string | null;
-}
 
 export const toDoctor = (row: DoctorRow): Doctor => ({
   id: row.id,
@@ -60,57 +55,57 @@ export async function changeDoctor(
   return after;
 }
 
-/** The doctor directory: reads for every role, writes for admins. */
-export class Doctors {
-  constructor(private readonly db: Database) {}
+// The doctor directory: reads for every role, writes for admins.
 
-  async list(query: ListQuery): Promise<Page> {
-    const { page, pageSize, ...filter } = query;
-    const { rows, total } = await listDoctors(this.db, filter, { offset: (page - 1) * pageSize, limit: pageSize });
-    return { items: rows.map(toDoctor), page, pageSize, total };
-  }
+export async function listDoctors(ctx: DoctorContext, query: ListQuery): Promise<Page> {
+  const { page, pageSize, ...filter } = query;
+  const { rows, total } = await listDoctorRows(ctx.db, filter, { offset: (page - 1) * pageSize, limit: pageSize });
+  return { items: rows.map(toDoctor), page, pageSize, total };
+}
 
-  async get(id: string): Promise<Doctor> {
-    const row = await findDoctor(this.db, id);
-    if (!row) throw doctorNotFound(id);
-    return toDoctor(row);
-  }
+export async function getDoctor(ctx: DoctorContext, id: string): Promise<Doctor> {
+  const row = await findDoctor(ctx.db, id);
+  if (!row) throw doctorNotFound(id);
+  return toDoctor(row);
+}
 
-  async create(caller: Caller, input: NewDoctor): Promise<Doctor> {
-    requireRole(caller.principal, 'admin');
-    return toDoctor(await this.insert(input, caller.requestId));
-  }
+export async function createDoctor(ctx: DoctorContext, actor: Actor, input: NewDoctor): Promise<Doctor> {
+  requireRole(actor.principal, 'admin');
+  return toDoctor(await addDoctor(ctx, input, actor.requestId));
+}
 
-  /**
-   * Creates the doctor (with a schedule, if given) and its DoctorCreated event in one
-   * transaction; 409 when the email is taken. No role check: for create() and the demo seed.
-   */
-  async insert(input: NewDoctor, requestId: string | null, schedule?: ScheduleFields): Promise<DoctorRow> {
-    return this.db.transaction(async (tx) => {
-      const row = await insertDoctor(tx, { ...fieldsOf(input), ...schedule });
-      if (!row) throw emailTaken(input.email);
-      await recordDoctorEvent(tx, 'DoctorCreated', row, requestId);
-      return row;
-    });
-  }
+/**
+ * Creates the doctor (with a schedule, if given) and its DoctorCreated event in one
+ * transaction; 409 when the email is taken. No role check: for createDoctor() and the demo seed.
+ */
+export async function addDoctor(
+  ctx: Pick<DoctorContext, 'db'>,
+  input: NewDoctor,
+  requestId: string | null,
+  schedule?: ScheduleFields,
+): Promise<DoctorRow> {
+  return ctx.db.transaction(async (tx) => {
+    const row = await insertDoctor(tx, { ...fieldsOf(input), ...schedule });
+    if (!row) throw emailTaken(input.email);
+    await recordDoctorEvent(tx, 'DoctorCreated', row, requestId);
+    return row;
+  });
+}
 
-  /** Replaces the doctor's fields (PUT: an omitted `active` means true, an omitted phone clears it). */
-  async update(caller: Caller, id: string, input: NewDoctor): Promise<Doctor> {
-    requireRole(caller.principal, 'admin');
-    const row = await this.db.transaction(async (tx) =>
-      changeDoctor(tx, await lockDoctor(tx, id), fieldsOf(input), caller.requestId),
-    );
-    return toDoctor(row);
-  }
+/** Replaces the doctor's fields (PUT: an omitted `active` means true, an omitted phone clears it). */
+export async function replaceDoctor(ctx: DoctorContext, actor: Actor, id: string, input: NewDoctor): Promise<Doctor> {
+  requireRole(actor.principal, 'admin');
+  const row = await ctx.db.transaction(async (tx) => changeDoctor(tx, await lockDoctor(tx, id), fieldsOf(input), actor.requestId));
+  return toDoctor(row);
+}
 
-  /**
-   * DELETE deactivates: appointments, invoices and analytics keep referring to the doctor, so
-   * the record stays (readable, `active: false`, no longer bookable). Repeating it is a no-op.
-   */
-  async deactivate(caller: Caller, id: string): Promise<void> {
-    requireRole(caller.principal, 'admin');
-    await this.db.transaction(async (tx) => changeDoctor(tx, await lockDoctor(tx, id), { active: false }, caller.requestId));
-  }
+/**
+ * DELETE deactivates: appointments, invoices and analytics keep referring to the doctor, so
+ * the record stays (readable, `active: false`, no longer bookable). Repeating it is a no-op.
+ */
+export async function deactivateDoctor(ctx: DoctorContext, actor: Actor, id: string): Promise<void> {
+  requireRole(actor.principal, 'admin');
+  await ctx.db.transaction(async (tx) => changeDoctor(tx, await lockDoctor(tx, id), { active: false }, actor.requestId));
 }
 
 const fieldsOf = (input: NewDoctor): DoctorFields => ({

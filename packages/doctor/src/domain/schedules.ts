@@ -1,11 +1,11 @@
 import type { Schedule, ScheduleInput, TimeOff, TimeOffInput, TimeOffQuery } from '@pms/contracts';
-import { badInput, notFound, requireRole, type FieldIssue } from '@pms/platform/domain';
+import { badInput, notFound, requireRole, type Actor, type FieldIssue } from '@pms/platform/domain';
 import type { z } from 'zod';
-import type { Database } from '../db/database.js';
 import { findDoctor } from '../db/doctors.js';
 import type { DoctorRow, TimeOffRow } from '../db/schema.js';
 import { deleteTimeOff, insertTimeOff, listTimeOff } from '../db/time-off.js';
-import { changeDoctor, doctorNotFound, lockDoctor, type Caller } from './doctors.js';
+import type { DoctorContext } from './context.js';
+import { changeDoctor, doctorNotFound, lockDoctor } from './doctors.js';
 
 type ScheduleInput = z.output<typeof ScheduleInput>;
 type Schedule = z.output<typeof Schedule>;
@@ -51,59 +51,56 @@ const canonicalZone = (zone: string) => new Intl.DateTimeFormat('en-US', { timeZ
 const byDayAndTime = (a: ScheduleInput['hours'][number], b: ScheduleInput['hours'][number]) =>
   a.weekday - b.weekday || minutesOf(a.start) - minutesOf(b.start);
 
-/** Weekly working hours and time off; reads for every role, writes for admins. */
-export class Schedules {
-  constructor(private readonly db: Database) {}
+// Weekly working hours and time off; reads for every role, writes for admins.
 
-  async get(doctorId: string): Promise<Schedule> {
-    const row = await findDoctor(this.db, doctorId);
-    if (!row) throw doctorNotFound(doctorId);
-    return toSchedule(row);
-  }
+export async function getSchedule(ctx: DoctorContext, doctorId: string): Promise<Schedule> {
+  const row = await findDoctor(ctx.db, doctorId);
+  if (!row) throw doctorNotFound(doctorId);
+  return toSchedule(row);
+}
 
-  /** Replaces the whole weekly schedule; a new time zone is announced as DoctorUpdated. */
-  async replace(caller: Caller, doctorId: string, input: ScheduleInput): Promise<Schedule> {
-    requireRole(caller.principal, 'admin');
-    const problems = scheduleProblems(input);
-    if (problems.length > 0) throw badInput(`Invalid schedule: ${problems.map((p) => p.field).join(', ')}`, problems);
-    const schedule = {
-      timeZone: canonicalZone(input.timeZone),
-      slotMinutes: input.slotMinutes,
-      workingHours: input.hours.map(({ weekday, start, end }) => ({ weekday, start, end })).sort(byDayAndTime),
-    };
-    const row = await this.db.transaction(async (tx) => changeDoctor(tx, await lockDoctor(tx, doctorId), schedule, caller.requestId));
-    return toSchedule(row);
-  }
+/** Replaces the whole weekly schedule; a new time zone is announced as DoctorUpdated. */
+export async function replaceSchedule(ctx: DoctorContext, actor: Actor, doctorId: string, input: ScheduleInput): Promise<Schedule> {
+  requireRole(actor.principal, 'admin');
+  const problems = scheduleProblems(input);
+  if (problems.length > 0) throw badInput(`Invalid schedule: ${problems.map((p) => p.field).join(', ')}`, problems);
+  const schedule = {
+    timeZone: canonicalZone(input.timeZone),
+    slotMinutes: input.slotMinutes,
+    workingHours: input.hours.map(({ weekday, start, end }) => ({ weekday, start, end })).sort(byDayAndTime),
+  };
+  const row = await ctx.db.transaction(async (tx) => changeDoctor(tx, await lockDoctor(tx, doctorId), schedule, actor.requestId));
+  return toSchedule(row);
+}
 
-  async addTimeOff(caller: Caller, doctorId: string, input: TimeOffInput): Promise<TimeOff> {
-    requireRole(caller.principal, 'admin');
-    await this.requireDoctor(doctorId);
-    const row = await insertTimeOff(this.db, {
-      doctorId,
-      startsAt: new Date(input.startsAt),
-      endsAt: new Date(input.endsAt),
-      reason: input.reason ?? null,
-    });
-    return toTimeOff(row);
-  }
+export async function addTimeOff(ctx: DoctorContext, actor: Actor, doctorId: string, input: TimeOffInput): Promise<TimeOff> {
+  requireRole(actor.principal, 'admin');
+  await requireDoctor(ctx, doctorId);
+  const row = await insertTimeOff(ctx.db, {
+    doctorId,
+    startsAt: new Date(input.startsAt),
+    endsAt: new Date(input.endsAt),
+    reason: input.reason ?? null,
+  });
+  return toTimeOff(row);
+}
 
-  async listTimeOff(doctorId: string, query: TimeOffQuery): Promise<{ items: TimeOff[] }> {
-    await this.requireDoctor(doctorId);
-    const rows = await listTimeOff(this.db, doctorId, {
-      from: query.from ? new Date(query.from) : undefined,
-      to: query.to ? new Date(query.to) : undefined,
-    });
-    return { items: rows.map(toTimeOff) };
-  }
+export async function listDoctorTimeOff(ctx: DoctorContext, doctorId: string, query: TimeOffQuery): Promise<{ items: TimeOff[] }> {
+  await requireDoctor(ctx, doctorId);
+  const rows = await listTimeOff(ctx.db, doctorId, {
+    from: query.from ? new Date(query.from) : undefined,
+    to: query.to ? new Date(query.to) : undefined,
+  });
+  return { items: rows.map(toTimeOff) };
+}
 
-  async removeTimeOff(caller: Caller, doctorId: string, timeOffId: string): Promise<void> {
-    requireRole(caller.principal, 'admin');
-    if (!(await deleteTimeOff(this.db, doctorId, timeOffId))) {
-      throw notFound(`Time off ${timeOffId} of doctor ${doctorId} not found`, 'TIME_OFF_NOT_FOUND');
-    }
+export async function removeTimeOff(ctx: DoctorContext, actor: Actor, doctorId: string, timeOffId: string): Promise<void> {
+  requireRole(actor.principal, 'admin');
+  if (!(await deleteTimeOff(ctx.db, doctorId, timeOffId))) {
+    throw notFound(`Time off ${timeOffId} of doctor ${doctorId} not found`, 'TIME_OFF_NOT_FOUND');
   }
+}
 
-  private async requireDoctor(doctorId: string): Promise<void> {
-    if (!(await findDoctor(this.db, doctorId))) throw doctorNotFound(doctorId);
-  }
+async function requireDoctor(ctx: DoctorContext, doctorId: string): Promise<void> {
+  if (!(await findDoctor(ctx.db, doctorId))) throw doctorNotFound(doctorId);
 }

@@ -1,8 +1,9 @@
 import { doctorGrpc, isoDateTime, uuid, type Doctor } from '@pms/contracts';
 import { unary } from '@pms/platform';
 import { z } from 'zod';
-import type { Availability } from '../domain/availability.js';
-import type { Doctors } from '../domain/doctors.js';
+import { checkAvailability } from '../domain/availability.js';
+import type { DoctorContext } from '../domain/context.js';
+import { getDoctor } from '../domain/doctors.js';
 
 // Validation at the edge: a malformed id or timestamp is INVALID_ARGUMENT (unary() maps ZodError).
 const GetDoctorRequest = z.object({ id: uuid });
@@ -22,15 +23,15 @@ const toProto = (doctor: Doctor): doctorGrpc.Doctor => ({
   timeZone: doctor.timeZone,
 });
 
-export function doctorService(doctors: Doctors, availability: Availability): doctorGrpc.DoctorServiceServer {
+export function doctorService(ctx: DoctorContext): doctorGrpc.DoctorServiceServer {
   return {
     getDoctor: unary(async (request) => {
       const { id } = GetDoctorRequest.parse(request);
-      return { doctor: toProto(await doctors.get(id)) };
+      return { doctor: toProto(await getDoctor(ctx, id)) };
     }),
     checkAvailability: unary(async (request) => {
       const { doctorId, startsAt, endsAt } = CheckAvailabilityRequest.parse(request);
-      const check = await availability.check(doctorId, new Date(startsAt), new Date(endsAt));
+      const check = await checkAvailability(ctx, doctorId, new Date(startsAt), new Date(endsAt));
       return { available: check.available, reason: check.reason ?? '', doctor: check.doctor && toProto(check.doctor) };
     }),
   };

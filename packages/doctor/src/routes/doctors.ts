@@ -1,34 +1,33 @@
 import { Doctor, DoctorInput, DoctorListQuery, DoctorPage, IdParams } from '@pms/contracts';
-import type { ServiceInstance } from '@pms/platform';
+import { actorOf, type ServiceInstance } from '@pms/platform';
 import { z } from 'zod';
-import type { Doctors } from '../domain/doctors.js';
-import { callerOf } from './caller.js';
-import { errorResponses } from './error-responses.js';
+import type { DoctorContext } from '../domain/context.js';
+import { createDoctor, deactivateDoctor, getDoctor, listDoctors, replaceDoctor } from '../domain/doctors.js';
 
 /** The doctor directory: reads for any role, writes for admins (checked in the domain). */
-export function registerDoctorRoutes(app: ServiceInstance, doctors: Doctors) {
+export function registerDoctorRoutes(app: ServiceInstance, ctx: DoctorContext) {
   app.get(
     '/api/doctors',
     {
       schema: {
         summary: 'List doctors (filter by specialty, active, q on name or email)',
         querystring: DoctorListQuery,
-        response: { 200: DoctorPage, ...errorResponses(400, 401) },
+        response: { 200: DoctorPage },
       },
     },
-    async (request) => doctors.list(request.query),
+    async (request) => listDoctors(ctx, request.query),
   );
 
   app.post(
     '/api/doctors',
-    { schema: { summary: 'Create a doctor (admin)', body: DoctorInput, response: { 201: Doctor, ...errorResponses(400, 401, 403, 409) } } },
-    async (request, reply) => reply.code(201).send(await doctors.create(callerOf(request), request.body)),
+    { schema: { summary: 'Create a doctor (admin)', body: DoctorInput, response: { 201: Doctor } } },
+    async (request, reply) => reply.code(201).send(await createDoctor(ctx, actorOf(request), request.body)),
   );
 
   app.get(
     '/api/doctors/:id',
-    { schema: { summary: 'One doctor', params: IdParams, response: { 200: Doctor, ...errorResponses(400, 401, 404) } } },
-    async (request) => doctors.get(request.params.id),
+    { schema: { summary: 'One doctor', params: IdParams, response: { 200: Doctor } } },
+    async (request) => getDoctor(ctx, request.params.id),
   );
 
   app.put(
@@ -38,10 +37,10 @@ export function registerDoctorRoutes(app: ServiceInstance, doctors: Doctors) {
         summary: 'Replace a doctor’s details (admin)',
         params: IdParams,
         body: DoctorInput,
-        response: { 200: Doctor, ...errorResponses(400, 401, 403, 404, 409) },
+        response: { 200: Doctor },
       },
     },
-    async (request) => doctors.update(callerOf(request), request.params.id, request.body),
+    async (request) => replaceDoctor(ctx, actorOf(request), request.params.id, request.body),
   );
 
   app.delete(
@@ -50,11 +49,11 @@ export function registerDoctorRoutes(app: ServiceInstance, doctors: Doctors) {
       schema: {
         summary: 'Deactivate a doctor (admin): the record stays, with active false, and takes no new bookings',
         params: IdParams,
-        response: { 204: z.null(), ...errorResponses(400, 401, 403, 404) },
+        response: { 204: z.null() },
       },
     },
     async (request, reply) => {
-      await doctors.deactivate(callerOf(request), request.params.id);
+      await deactivateDoctor(ctx, actorOf(request), request.params.id);
       return reply.code(204).send(null);
     },
   );

@@ -10,19 +10,18 @@ import {
   TimeOffParams,
   TimeOffQuery,
 } from '@pms/contracts';
-import type { ServiceInstance } from '@pms/platform';
+import { actorOf, type ServiceInstance } from '@pms/platform';
 import { z } from 'zod';
-import type { Availability as AvailabilityService } from '../domain/availability.js';
-import type { Schedules } from '../domain/schedules.js';
-import { callerOf } from './caller.js';
-import { errorResponses } from './error-responses.js';
+import { freeSlots } from '../domain/availability.js';
+import type { DoctorContext } from '../domain/context.js';
+import { addTimeOff, getSchedule, listDoctorTimeOff, removeTimeOff, replaceSchedule } from '../domain/schedules.js';
 
 /** Weekly schedule, time off and free slots of one doctor. */
-export function registerScheduleRoutes(app: ServiceInstance, schedules: Schedules, availability: AvailabilityService) {
+export function registerScheduleRoutes(app: ServiceInstance, ctx: DoctorContext) {
   app.get(
     '/api/doctors/:id/schedule',
-    { schema: { summary: 'The doctor’s weekly working hours', params: IdParams, response: { 200: Schedule, ...errorResponses(400, 401, 404) } } },
-    async (request) => schedules.get(request.params.id),
+    { schema: { summary: 'The doctor’s weekly working hours', params: IdParams, response: { 200: Schedule } } },
+    async (request) => getSchedule(ctx, request.params.id),
   );
 
   app.put(
@@ -32,10 +31,10 @@ export function registerScheduleRoutes(app: ServiceInstance, schedules: Schedule
         summary: 'Replace the weekly working hours, time zone and slot length (admin)',
         params: IdParams,
         body: ScheduleInput,
-        response: { 200: Schedule, ...errorResponses(400, 401, 403, 404) },
+        response: { 200: Schedule },
       },
     },
-    async (request) => schedules.replace(callerOf(request), request.params.id, request.body),
+    async (request) => replaceSchedule(ctx, actorOf(request), request.params.id, request.body),
   );
 
   app.get(
@@ -45,10 +44,10 @@ export function registerScheduleRoutes(app: ServiceInstance, schedules: Schedule
         summary: 'The doctor’s time off (optionally only what overlaps [from, to))',
         params: IdParams,
         querystring: TimeOffQuery,
-        response: { 200: TimeOffList, ...errorResponses(400, 401, 404) },
+        response: { 200: TimeOffList },
       },
     },
-    async (request) => schedules.listTimeOff(request.params.id, request.query),
+    async (request) => listDoctorTimeOff(ctx, request.params.id, request.query),
   );
 
   app.post(
@@ -58,10 +57,10 @@ export function registerScheduleRoutes(app: ServiceInstance, schedules: Schedule
         summary: 'Add time off (admin)',
         params: IdParams,
         body: TimeOffInput,
-        response: { 201: TimeOff, ...errorResponses(400, 401, 403, 404) },
+        response: { 201: TimeOff },
       },
     },
-    async (request, reply) => reply.code(201).send(await schedules.addTimeOff(callerOf(request), request.params.id, request.body)),
+    async (request, reply) => reply.code(201).send(await addTimeOff(ctx, actorOf(request), request.params.id, request.body)),
   );
 
   app.delete(
@@ -70,11 +69,11 @@ export function registerScheduleRoutes(app: ServiceInstance, schedules: Schedule
       schema: {
         summary: 'Remove time off (admin)',
         params: TimeOffParams,
-        response: { 204: z.null(), ...errorResponses(400, 401, 403, 404) },
+        response: { 204: z.null() },
       },
     },
     async (request, reply) => {
-      await schedules.removeTimeOff(callerOf(request), request.params.id, request.params.timeOffId);
+      await removeTimeOff(ctx, actorOf(request), request.params.id, request.params.timeOffId);
       return reply.code(204).send(null);
     },
   );
@@ -87,13 +86,14 @@ export function registerScheduleRoutes(app: ServiceInstance, schedules: Schedule
           'Free slots in [from, to): working hours minus time off, booked slots and the past; by appointment type; for patients within the booking policy',
         params: IdParams,
         querystring: AvailabilityQuery,
-        response: { 200: Availability, ...errorResponses(400, 401, 404) },
+        response: { 200: Availability },
       },
     },
     async (request) =>
-      availability.freeSlots(request.params.id, new Date(request.query.from), new Date(request.query.to), {
+      freeSlots(ctx, actorOf(request), request.params.id, {
+        from: new Date(request.query.from),
+        to: new Date(request.query.to),
         appointmentTypeId: request.query.appointmentTypeId,
-        forPatient: callerOf(request).principal.role === 'patient',
       }),
   );
 }

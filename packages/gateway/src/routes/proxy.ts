@@ -30,12 +30,13 @@ export async function registerProxy(scope: ServiceInstance, upstream: Upstream, 
       connect: { timeout: tuning.connectTimeoutMs, rejectUnauthorized: true },
     },
     replyOptions: {
-      rewriteRequestHeaders: (request, headers) => ({
-        ...headers,
-        'x-request-id': String(request.id),
+      // reply-from hands over its own copy of the client's headers: set in place, not copied again.
+      rewriteRequestHeaders: (request, headers) => {
+        headers['x-request-id'] = String(request.id);
         // Overwritten, not appended: clients must not choose the address auth rate-limits on.
-        'x-forwarded-for': request.ip,
-      }),
+        headers['x-forwarded-for'] = request.ip;
+        return headers;
+      },
       onError: (reply, { error }) => reply.send(upstreamFailure(upstream.name, error)),
       // reply-from retries a GET that got 503 up to ten times; a dependency that is down
       // must answer fast instead.

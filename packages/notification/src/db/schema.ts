@@ -31,7 +31,11 @@ export const notifications = pgTable(
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     /** The user who sent a manual email. */
     requestedBy: uuid('requested_by'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * clock_timestamp(), not now(): rows written by one consumer batch share a transaction, and the
+     * log must still show them in the order the events were applied.
+     */
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`clock_timestamp()`),
     sentAt: timestamp('sent_at', { withTimezone: true }),
   },
   (table) => [

@@ -1,3 +1,4 @@
+import { backoff } from '@pms/platform/domain';
 import { claimDue, markFailed, markSent, type Executor } from '../db/notifications.js';
 import type { NotificationRow } from '../db/schema.js';
 import type { Channels } from './channels.js';
@@ -19,10 +20,6 @@ export interface DeliveryLogger {
   error(obj: object, msg?: string): void;
 }
 
-/** Exponential backoff with ±20 % jitter, so a backlog after an outage does not retry in lockstep. */
-export const retryDelayMs = (attempts: number, policy: Pick<DeliveryPolicy, 'initialDelayMs' | 'maxDelayMs'>) =>
-  Math.round(Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.max(0, attempts - 1)) * (0.8 + Math.random() * 0.4));
-
 /** Claims up to `limit` due messages (counting the attempt) for this worker to send. */
 export const claimMessages = (db: Executor, policy: DeliveryPolicy, limit: number) =>
   claimDue(db, { limit, leaseMs: policy.leaseMs, maxAttempts: policy.maxAttempts });
@@ -39,7 +36,7 @@ export async function deliverMessage(
   try {
     await send(channels, row);
   } catch (error) {
-    const retryInMs = row.attempts < policy.maxAttempts ? retryDelayMs(row.attempts, policy) : undefined;
+    const retryInMs = row.attempts < policy.maxAttempts ? backoff(row.attempts, policy.initialDelayMs, policy.maxDelayMs) : undefined;
     const reason = describe(error);
     logger.warn({ ...context, reason, retryInMs }, retryInMs === undefined ? 'notification failed, giving up' : 'notification failed, will retry');
     await markFailed(db, row.id, reason, retryInMs);

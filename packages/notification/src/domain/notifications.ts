@@ -1,5 +1,5 @@
 import type { Notification, NotificationListQuery, NotificationPage, SendEmailBody, TypedEvent } from '@pms/contracts';
-import { requireRole, type Principal } from '@pms/platform/domain';
+import { requireRole, type Actor } from '@pms/platform/domain';
 import { findNotifications, insertNotifications, type Executor } from '../db/notifications.js';
 import type { NotificationRow } from '../db/schema.js';
 import { messagesFor } from './messages.js';
@@ -7,13 +7,12 @@ import { messagesFor } from './messages.js';
 export const manualEmailType = 'ManualEmail';
 
 /**
- * Logs the event's messages as PENDING in the consumer's transaction; the delivery worker
- * sends them after commit. The unique (event, channel, recipient) key makes a redelivered
- * event log nothing new, so it is never sent twice.
+ * Logs the events' messages as PENDING in the consumer's transaction, in one statement for a
+ * whole batch and in the events' order; the delivery worker sends them after commit. The unique
+ * (event, channel, recipient) key makes a redelivered event log nothing new, so it is never sent twice.
  */
-export async function recordEventNotifications(tx: Executor, event: TypedEvent): Promise<NotificationRow[]> {
-  return insertNotifications(
-    tx,
+export async function recordEventNotifications(tx: Executor, events: TypedEvent[]): Promise<NotificationRow[]> {
+  const rows = events.flatMap((event) =>
     messagesFor(event).map((message) => ({
       recipient: message.recipient,
       channel: message.channel,
@@ -24,15 +23,16 @@ export async function recordEventNotifications(tx: Executor, event: TypedEvent):
       bodyHtml: message.html,
     })),
   );
+  return insertNotifications(tx, rows);
 }
 
 /** Staff send an email by hand; it is queued and sent by the same worker as every other. */
 export async function queueManualEmail(
   db: Executor,
-  principal: Principal,
+  actor: Actor,
   input: SendEmailBody,
 ): Promise<Notification> {
-  requireRole(principal, 'staff', 'admin');
+  requireRole(actor.principal, 'staff', 'admin');
   const [row] = await insertNotifications(db, [
     {
       recipient: input.to,
@@ -40,7 +40,7 @@ export async function queueManualEmail(
       type: manualEmailType,
       subject: input.subject,
       bodyText: input.text,
-      requestedBy: principal.userId,
+      requestedBy: actor.principal.userId,
     },
   ]);
   // No event id, so nothing can conflict: a missing row is a bug, not a user error.
@@ -50,10 +50,10 @@ export async function queueManualEmail(
 
 export async function listNotifications(
   db: Executor,
-  principal: Principal,
+  actor: Actor,
   query: NotificationListQuery,
 ): Promise<NotificationPage> {
-  requireRole(principal, 'staff', 'admin');
+  requireRole(actor.principal, 'staff', 'admin');
   const { rows, total } = await findNotifications(db, {
     recipient: query.recipient,
     type: query.type,

@@ -1,5 +1,5 @@
 import { Notification, NotificationListQuery, NotificationPage, SendEmailBody } from '@pms/contracts';
-import { principalOf, type Database, type ServiceInstance } from '@pms/platform';
+import { actorOf, type Database, type ServiceInstance } from '@pms/platform';
 import { listNotifications, queueManualEmail } from '../domain/notifications.js';
 
 export interface NotificationRouteDeps {
@@ -19,7 +19,7 @@ export function notificationRoutes(app: ServiceInstance, { db, wake }: Notificat
         response: { 200: NotificationPage },
       },
     },
-    async (request) => listNotifications(db, principalOf(request), request.query),
+    async (request) => listNotifications(db, actorOf(request), request.query),
   );
 
   app.post(
@@ -33,7 +33,7 @@ export function notificationRoutes(app: ServiceInstance, { db, wake }: Notificat
       },
     },
     async (request, reply) => {
-      const notification = await queueManualEmail(db, principalOf(request), request.body);
+      const notification = await queueManualEmail(db, actorOf(request), request.body);
       wake();
       return reply.code(202).send(notification);
     },

@@ -1,8 +1,7 @@
 import type { AuditEntry } from '@pms/contracts';
-import { requireRole } from '@pms/platform/domain';
+import { requireRole, type Actor } from '@pms/platform/domain';
 import { listAuditEntries } from '../db/audit.js';
 import type { Database } from '../db/database.js';
-import type { Actor } from './actor.js';
 import { toAuditEntry } from './records.js';
 
 export interface AuditRequest {

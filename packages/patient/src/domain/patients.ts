@@ -1,12 +1,11 @@
 import { uuid, type Patient, type PatientInput } from '@pms/contracts';
-import { badInput, conflict, forbidden, notFound, requireRole } from '@pms/platform/domain';
+import { badInput, conflict, forbidden, notFound, requireRole, type Actor } from '@pms/platform/domain';
 import { insertAuditEntries } from '../db/audit.js';
 import type { Database, Executor } from '../db/database.js';
 import { recordPatientDeleted, recordPatientSaved } from '../db/outbox.js';
 import * as repo from '../db/patients.js';
 import { insertRecorded, listAudited, readAudited, updateRecorded } from '../db/statements.js';
 import type { PatientRow } from '../db/schema.js';
-import { ownerScopeOf, type Actor } from './actor.js';
 import type { BillingAccounts, DomainLogger } from './billing.js';
 import { auditActor, auditEntry, toPatient } from './records.js';
 
@@ -15,6 +14,9 @@ export interface PatientDeps {
   billing: BillingAccounts;
   log: DomainLogger;
 }
+
+/** A patient user reaches only the record they own; every other role reaches every record. */
+const ownerScopeOf = ({ principal }: Actor): string | undefined => (principal.role === 'patient' ? principal.userId : undefined);
 
 // One message for "unknown" and "not yours": a patient user cannot probe which ids exist.
 const patientNotFound = (id: string) => notFound(`Patient ${id} not found`, 'PATIENT_NOT_FOUND');

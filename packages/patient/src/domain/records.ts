@@ -1,7 +1,7 @@
 import type { AuditAction, AuditEntry, Patient } from '@pms/contracts';
+import type { Actor } from '@pms/platform/domain';
 import type { NewAuditEntry } from '../db/audit.js';
 import type { AuditRow, PatientRow } from '../db/schema.js';
-import type { Actor } from './actor.js';
 
 export const toPatient = (row: PatientRow): Patient => ({
   id: row.id,

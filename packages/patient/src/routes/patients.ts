@@ -1,9 +1,7 @@
 import { IdParams, Patient, PatientInput, PatientListQuery, PatientOwnerBody, PatientPage } from '@pms/contracts';
-import type { ServiceInstance } from '@pms/platform';
+import { actorOf, type ServiceInstance } from '@pms/platform';
 import { z } from 'zod';
 import { createPatient, deletePatient, linkPatientOwner, listPatients, readPatient, updatePatient, type PatientDeps } from '../domain/patients.js';
-import { actorOf } from './actor.js';
-import { errorResponses } from './error-responses.js';
 
 const tags = ['patients'];
 
@@ -17,7 +15,7 @@ export function patientRoutes(app: ServiceInstance, deps: PatientDeps) {
         tags,
         summary: 'List patients (staff, admin, doctor; a patient user sees only their own record)',
         querystring: PatientListQuery,
-        response: { 200: PatientPage, ...errorResponses(400, 401, 403, 503) },
+        response: { 200: PatientPage },
       },
     },
     async (request) => listPatients(db, actorOf(request), request.query),
@@ -33,7 +31,7 @@ export function patientRoutes(app: ServiceInstance, deps: PatientDeps) {
           '201 with the new record. A patient user must have verified their email (403 EMAIL_NOT_VERIFIED otherwise); ' +
           'one whose email matches an existing unlinked record claims it instead: 200 with that record.',
         body: PatientInput,
-        response: { 200: Patient, 201: Patient, ...errorResponses(400, 401, 403, 409, 503) },
+        response: { 200: Patient, 201: Patient },
       },
     },
     async (request, reply) => {
@@ -49,7 +47,7 @@ export function patientRoutes(app: ServiceInstance, deps: PatientDeps) {
         tags,
         summary: 'Read a patient (a patient user only their own record: 404 for any other)',
         params: IdParams,
-        response: { 200: Patient, ...errorResponses(400, 401, 403, 404, 503) },
+        response: { 200: Patient },
       },
     },
     async (request) => readPatient(db, actorOf(request), request.params.id),
@@ -63,7 +61,7 @@ export function patientRoutes(app: ServiceInstance, deps: PatientDeps) {
         summary: 'Replace a patient record (staff, admin, or the patient user who owns it)',
         params: IdParams,
         body: PatientInput,
-        response: { 200: Patient, ...errorResponses(400, 401, 403, 404, 409, 503) },
+        response: { 200: Patient },
       },
     },
     async (request) => updatePatient(db, actorOf(request), request.params.id, request.body),
@@ -77,7 +75,7 @@ export function patientRoutes(app: ServiceInstance, deps: PatientDeps) {
         summary: 'Link the record to a user account, or unlink it with null (staff, admin)',
         params: IdParams,
         body: PatientOwnerBody,
-        response: { 200: Patient, ...errorResponses(400, 401, 403, 404, 409, 503) },
+        response: { 200: Patient },
       },
     },
     async (request) => linkPatientOwner(db, actorOf(request), request.params.id, request.body.userId),
@@ -90,7 +88,7 @@ export function patientRoutes(app: ServiceInstance, deps: PatientDeps) {
         tags,
         summary: 'Delete a patient record (staff, admin)',
         params: IdParams,
-        response: { 204: z.null().describe('Deleted'), ...errorResponses(400, 401, 403, 404, 503) },
+        response: { 204: z.null().describe('Deleted') },
       },
     },
     async (request, reply) => {

@@ -17,3 +17,9 @@ export const isStaff = (principal: Principal) => principal.role === 'admin' || p
 export function requireRole(principal: Principal, ...roles: Role[]): void {
   if (!roles.includes(principal.role)) throw forbidden(`Requires role ${roles.join(' or ')}`);
 }
+
+/** Who asks, and the request id that travels to peers, into events and the audit log: every use case takes one. */
+export interface Actor {
+  principal: Principal;
+  requestId: string;
+}

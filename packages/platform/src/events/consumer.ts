@@ -27,6 +27,12 @@ export interface ConsumerOptions {
   /** Events applied in one transaction at most (consecutive events of one partition). */
   maxBatchSize?: number;
   /**
+   * Applies the new events of a batch at once, so their effects can be written with multi-row
+   * statements (in order; only events that have a handler, none already processed). The
+   * per-event handlers still apply them one by one when a batch fails (retries, dead letter).
+   */
+  handleBatch?: (events: TypedEvent[], tx: Transaction) => Promise<unknown>;
+  /**
    * How long the broker waits for a silent member. It also bounds how long a restarted
    * consumer waits to rejoin after a broker restart (its old membership must expire first).
    */
@@ -125,9 +131,13 @@ export function startConsumer(options: ConsumerOptions): EventConsumer {
           select unnest(${sql.param(handled.map((item) => item.event.id))}::uuid[]), ${groupId}
           on conflict do nothing returning event_id`);
         const isFresh = new Set(fresh.map((row) => row.event_id));
-        // Deleted once applied: a duplicate later in the same batch is skipped like a redelivery.
-        for (const { event, handler } of handled) {
-          if (!isFresh.delete(event.id)) continue;
+        // Deleted once taken: a duplicate later in the same batch is skipped like a redelivery.
+        const events = handled.filter((item) => isFresh.delete(item.event.id));
+        if (options.handleBatch) {
+          await options.handleBatch(events.map((item) => item.event), tx);
+          return;
+        }
+        for (const { event, handler } of events) {
           try {
             await handler!(event, tx);
           } catch (error) {

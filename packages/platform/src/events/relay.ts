@@ -1,9 +1,9 @@
-import { isNull, lt, sql } from 'drizzle-orm';
+import { lt, sql } from 'drizzle-orm';
 import type { Kafka } from 'kafkajs';
 import type postgres from 'postgres';
-import type { ListenMeta } from 'postgres';
 import type { DatabaseHandle } from '../db/database.js';
-import { backoff, delay, ensureTopics, sharedProducer, type EventLogger } from './kafka.js';
+import { startNotifiedLoop } from '../db/notified-loop.js';
+import { ensureTopics, sharedProducer, type EventLogger } from './kafka.js';
 import { outbox } from './tables.js';
 
 export interface OutboxRelayOptions {
@@ -22,10 +22,6 @@ export interface OutboxRelayOptions {
 }
 
 export interface OutboxRelay {
-  /** Publishes everything unsent now and says how many went; rejects if Kafka is unreachable. */
-  flush(): Promise<number>;
-  /** Events not yet published (a gauge for /metrics). */
-  pending(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -44,37 +40,12 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const batchSize = options.batchSize ?? 100;
   const retry = options.retry ?? { initialDelayMs: 250, maxDelayMs: 10_000 };
   const retainSentMs = options.retainSentMs ?? 86_400_000;
-  const stopping = new AbortController();
+  let stopping = false;
   const knownTopics = new Set<string>();
   // Idempotent with one request in flight: Kafka keeps the relay's order even across retries.
   const producer = sharedProducer(kafka, { idempotent: true, maxInFlightRequests: 1 });
-  let listener: Promise<ListenMeta | undefined> | undefined;
-  let dirty = true;
-  let backingOff = false;
-  let wake: (() => void) | undefined;
   let lastCleanup = Date.now();
-  let running: Promise<unknown> = Promise.resolve();
   let leader: postgres.Sql | undefined;
-
-  const signal = () => {
-    dirty = true;
-    if (!backingOff) wake?.();
-  };
-
-  // postgres.js re-runs onlisten after reconnecting: catch up on what was missed meanwhile.
-  const listen = () => {
-    listener ??= handle.sql.listen('outbox', signal, signal).catch((error: unknown) => {
-      logger.warn({ err: error }, 'outbox relay: LISTEN failed, polling until it works');
-      listener = undefined;
-      return undefined;
-    });
-  };
-
-  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
-    const next = running.then(work);
-    running = next.catch(() => undefined);
-    return next;
-  };
 
   async function send(rows: Row[]): Promise<void> {
     const topics = [...new Set(rows.map((row) => row.topic))];
@@ -157,13 +128,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
   }
 
-  async function drain(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const sent = await publishBatch();
-      total += sent;
-      if (sent < batchSize || stopping.signal.aborted) return total;
-    }
+  async function drain(): Promise<void> {
+    while ((await publishBatch()) === batchSize && !stopping);
   }
 
   async function cleanup(): Promise<void> {
@@ -172,45 +138,27 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     await handle.db.delete(outbox).where(lt(outbox.sentAt, sql`now() - make_interval(secs => ${retainSentMs / 1000})`));
   }
 
-  async function loop(): Promise<void> {
-    let failures = 0;
-    while (!stopping.signal.aborted) {
-      listen();
-      dirty = false;
-      try {
-        await exclusive(drain);
-        if (failures > 0) logger.info({ failures }, 'outbox relay: publishing again');
-        failures = 0;
-        await cleanup();
-      } catch (error) {
-        failures += 1;
-        const retryInMs = backoff(failures, retry.initialDelayMs, retry.maxDelayMs);
-        logger.warn({ err: error, failures, retryInMs }, 'outbox relay: publish failed, events stay in the outbox');
-        backingOff = true;
-        await delay(retryInMs, stopping.signal);
-        backingOff = false;
-        continue;
-      }
-      if (dirty) continue;
-      const cut = new AbortController();
-      wake = () => cut.abort();
-      await delay(pollIntervalMs, AbortSignal.any([stopping.signal, cut.signal]));
-      wake = undefined;
-    }
-  }
-
   // Connecting up front spares the first event the producer handshake.
   producer.get().catch(() => undefined);
-  const looping = loop().catch((error: unknown) => logger.error({ err: error }, 'outbox relay stopped unexpectedly'));
+  const loop = startNotifiedLoop({
+    handle,
+    channel: 'outbox',
+    name: 'outbox relay',
+    logger,
+    pollIntervalMs,
+    retry,
+    failureMessage: 'outbox relay: publish failed, events stay in the outbox',
+    async work() {
+      await drain();
+      await cleanup();
+      return false;
+    },
+  });
 
   return {
-    flush: () => exclusive(drain),
-    pending: () => handle.db.$count(outbox, isNull(outbox.sentAt)),
     async stop() {
-      stopping.abort();
-      await looping;
-      await running;
-      await (await listener)?.unlisten().catch(() => undefined);
+      stopping = true;
+      await loop.stop();
       await producer.discard();
       await resign();
     },

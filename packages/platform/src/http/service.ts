@@ -1,6 +1,13 @@
 import fastifySwagger from '@fastify/swagger';
 import underPressure from '@fastify/under-pressure';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import { ErrorResponse } from '@pms/contracts';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawServerDefault,
+  type RouteOptions,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -8,9 +15,12 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import type { Kafka } from 'kafkajs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import type { RevocationList } from '../auth/revocations.js';
 import { unavailable } from '../errors.js';
+import { createRevocationFeed } from '../events/revocation-feed.js';
 import { authenticationPlugin, type AuthenticationOptions } from './authentication.js';
 import { clientTimeoutServerOptions, defaultClientTimeouts, installBodyDeadline, type ClientTimeouts } from './client-timeouts.js';
 import { frameworkErrors, installErrorHandler } from './error-handler.js';
@@ -34,6 +44,8 @@ export interface ServiceOptions {
   logLevel?: string;
   /** Verify access tokens on the protected prefix; omit for services without /api routes. */
   authentication?: AuthenticationOptions;
+  /** Refuse the tokens auth revoked (logout, disabled, deleted): see RevocationOptions. */
+  revocations?: RevocationOptions;
   readiness?: Record<string, ReadinessCheck>;
   /** Bytes; bigger bodies get 413. */
   bodyLimit?: number;
@@ -47,14 +59,38 @@ export interface ServiceOptions {
   metrics?: { token?: string } | false;
 }
 
+/**
+ * The service reads auth-revocations (from onReady until close) into the token check's
+ * revocation list, and readiness reports `revocations` until the feed has caught up.
+ */
+export interface RevocationOptions {
+  /** The client to read with; a function when the client is made after the service (to log through it). */
+  kafka: Kafka | (() => Kafka);
+  /** The list the feed fills, for a service that registers its token check itself (auth); default a new one. */
+  list?: RevocationList;
+}
+
 const requestIdPattern = /^[\w.:-]{1,128}$/;
+
+/**
+ * Every documented route answers its errors in the one error shape (the error handler builds
+ * them all), so each gets it here for every 4xx and 5xx instead of listing codes by hand. Hidden
+ * routes are left alone: /health/ready answers 503 with its own body.
+ */
+function documentErrorResponses(route: RouteOptions) {
+  const schema = route.schema;
+  if (!schema || schema.hide) return;
+  schema.response = { '4xx': ErrorResponse, '5xx': ErrorResponse, ...(schema.response as object | undefined) };
+}
 
 /**
  * The Fastify service factory every service starts from: JSON logs with the service name
  * and request id, the one error shape, health, metrics, OpenAPI from the zod route schemas
- * and access-token verification. Routes are registered on the returned instance.
+ * and access-token verification (refusing the tokens auth revoked). Routes are registered on the
+ * returned instance.
  */
 export async function createService(options: ServiceOptions): Promise<ServiceInstance> {
+  const revocationFeed = options.revocations && createRevocationFeed(options.revocations.list);
   const clientTimeouts = { ...defaultClientTimeouts, ...options.clientTimeouts };
   const bodyLimit = options.bodyLimit ?? 1_048_576;
   const app = Fastify({
@@ -77,6 +113,7 @@ export async function createService(options: ServiceOptions): Promise<ServiceIns
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onRoute', documentErrorResponses);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -110,8 +147,18 @@ export async function createService(options: ServiceOptions): Promise<ServiceIns
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  installHealth(app, options.readiness ?? {});
+  const revocationCheck: Record<string, ReadinessCheck> = revocationFeed ? { revocations: () => revocationFeed.caughtUp() } : {};
+  installHealth(app, { ...revocationCheck, ...options.readiness });
   if (options.metrics !== false) installMetrics(app, options.name, options.metrics?.token);
-  if (options.authentication) await app.register(authenticationPlugin, options.authentication);
+  if (options.authentication) {
+    await app.register(authenticationPlugin, { revocations: revocationFeed?.list, ...options.authentication });
+  }
+  if (revocationFeed && options.revocations) {
+    const { kafka } = options.revocations;
+    app.addHook('onReady', async () => {
+      revocationFeed.start({ kafka: typeof kafka === 'function' ? kafka() : kafka, service: options.name, logger: app.log });
+    });
+    app.addHook('onClose', () => revocationFeed.stop());
+  }
   return app as unknown as ServiceInstance;
 }

@@ -1,5 +1,5 @@
 import type { EventData, EventType } from '@pms/contracts';
-import { newOutboxEntry, writeEvent } from '@pms/platform';
+import { newOutboxEntry, writeEvent } from '@pms/platform/db';
 import type { Executor } from './database.js';
 
 export const eventSource = 'appointment';
