@@ -34,7 +34,7 @@ export default function PatientDetail() {
   const queries = useQueryClient();
   const [editing, setEditing] = useState(false);
   const patient = usePatient(id);
-  const appointments = useAppointments({ patientId: id }, claims?.role !== 'doctor');
+  const appointments = useAppointments({ patientId: id }, { enabled: claims?.role !== 'doctor' });
   const invoices = useInvoices({ patientId: id, pageSize: 100 }, isStaff(claims));
   const audit = useQuery({
     queryKey: ['audit', id],
