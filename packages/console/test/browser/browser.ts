@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@pms/devstack';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -6,7 +7,11 @@ import { vi } from 'vitest';
 
 /** Debian's Chromium (`apt-get install chromium`): Playwright's own browser download does not work here. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
+/**
+ * `npm run screenshots` (UPDATE_SCREENSHOTS=1) writes the README's pictures; every other run takes
+ * them too, into a scratch folder, so `npm test` and CI leave the tree as it was.
+ */
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(REPO_ROOT, 'docs', 'screenshots') : join(tmpdir(), 'pms-console-screenshots');
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -31,7 +36,7 @@ export interface Tab {
   errors: string[];
   /** Takes errors the test caused on purpose (a 400 it provoked) out of `errors`, once the browser logged them. */
   expectErrors(pattern: RegExp): Promise<void>;
-  /** Writes docs/screenshots/<name>.png; `fullPage` for screens longer than the window. */
+  /** Writes <name>.png (into docs/screenshots with UPDATE_SCREENSHOTS=1); `fullPage` for screens longer than the window. */
   screenshot(name: string, options?: { fullPage?: boolean }): Promise<void>;
 }
 
