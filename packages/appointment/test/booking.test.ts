@@ -4,7 +4,7 @@ import { parseEvent, topics } from '@pms/contracts';
 import { createKafka, ensureTopics } from '@pms/platform';
 import { createTestTokenIssuer } from '@pms/platform/testing';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { PeerDoubles, type DoctorAnswer } from './support/doubles.js';
 import { at, eventsOf, startService, traceOfPatient, usersOf, type TestService } from './support/harness.js';
 
@@ -96,7 +96,14 @@ describe('POST /api/appointments', () => {
       expect(response.statusCode).toBe(201);
       const id: string = response.json().id;
 
-      const message = await waitFor('the AppointmentBooked message', () => messages.find((m) => m.key === id));
+      const message = await vi.waitFor(
+        () => {
+          const found = messages.find((m) => m.key === id);
+          if (!found) throw new Error('the AppointmentBooked message has not arrived yet');
+          return found;
+        },
+        { timeout: 15_000 },
+      );
       expect(parseEvent(message.value).ok).toBe(true);
       expect(message.value).toEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -261,13 +268,3 @@ describe('input no one can store', () => {
 });
 
 const quiet = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {} };
-
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
