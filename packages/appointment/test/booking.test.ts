@@ -2,26 +2,14 @@
 import type {} from '../../devstack/src/vitest-provided.js';
 import { parseEvent, topics } from '@pms/contracts';
 import { createKafka, ensureTopics } from '@pms/platform';
-import { createTestTokenIssuer } from '@pms/platform/testing';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { PeerDoubles, type DoctorAnswer } from './support/doubles.js';
-import { at, eventsOf, startService, traceOfPatient, usersOf, type TestService } from './support/harness.js';
+import { describe, expect, inject, it, vi } from 'vitest';
+import type { DoctorAnswer } from './support/doubles.js';
+import { at, eventsOf, traceOfPatient, withService } from './support/harness.js';
 
-const issuer = createTestTokenIssuer();
-const users = usersOf(issuer);
-const peers = new PeerDoubles();
-let service: TestService;
+const service = withService();
+const { users, peers } = service;
 const staff = users.staff();
-
-beforeAll(async () => {
-  await peers.start();
-  service = await startService({ patientUrl: peers.patientUrl, doctorUrl: peers.doctorUrl, issuer });
-});
-afterAll(async () => {
-  await service?.app.close();
-  await peers.stop();
-});
 
 const book = (payload: object, headers: Record<string, string> = staff.headers) =>
   service.app.inject({ method: 'POST', url: '/api/appointments', headers, payload });
