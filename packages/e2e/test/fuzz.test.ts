@@ -5,7 +5,8 @@ import { casesFor, type FuzzCase } from '../src/fuzz/cases.js';
 import { operationsOf, type OpenApiDocument, type Operation } from '../src/fuzz/openapi.js';
 import { describe as describeProblem, sample, seededRandom, sendAll, shuffled, verdict, type Outcome } from '../src/fuzz/run.js';
 import type { Fixtures } from '../src/fuzz/values.js';
-import { eventually, gatewayClient } from '../src/client.js';
+import { gatewayClient } from '../src/client.js';
+import { eventually } from '../src/eventually.js';
 import { startTestSystem, type TestSystem } from '../src/system.js';
 
 // Every operation of every service's /openapi.json, broken one field at a time (wrong types, NUL

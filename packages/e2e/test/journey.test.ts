@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { demoDefaults } from '@pms/devstack';
 import type {} from '../../devstack/src/vitest-provided.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually, gatewayClient, type GatewayClient } from '../src/client.js';
+import { gatewayClient, type GatewayClient } from '../src/client.js';
+import { eventually } from '../src/eventually.js';
 import { startTestSystem, type TestSystem } from '../src/system.js';
 
 // The whole system as `npm start` runs it (one process per service), driven only through the
@@ -33,8 +34,9 @@ const mailsTo = async (address: string): Promise<Mail[]> => {
   const response = await fetch(`${smtpApiUrl}/api/v1/search?query=${encodeURIComponent(`to:${address}`)}`);
   return ((await response.json()) as { messages: Mail[] }).messages;
 };
+// The first email of a run waits for notification's consumer groups to settle: on a busy machine that took over 20 s.
 const mailWith = (address: string, subject: RegExp) =>
-  eventually(`mail "${subject}" to ${address}`, async () => (await mailsTo(address)).find((m) => subject.test(m.Subject)));
+  eventually(`mail "${subject}" to ${address}`, async () => (await mailsTo(address)).find((m) => subject.test(m.Subject)), 60_000);
 
 /** Follows the link of the verification email, as the patient would (through the gateway). */
 async function verifyEmail(address: string): Promise<void> {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { demoDefaults } from '@pms/devstack';
 import type {} from '../../devstack/src/vitest-provided.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually, gatewayClient, type GatewayClient } from '../src/client.js';
+import { gatewayClient, type GatewayClient } from '../src/client.js';
+import { eventually } from '../src/eventually.js';
 import { startTestSystem, type TestSystem } from '../src/system.js';
 
 // The scheduling path through the gateway: an appointment type, the booking policy, a recurring
