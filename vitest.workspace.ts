@@ -25,22 +25,6 @@ const service = (
     },
   });
 
-/**
- * Suites that do not run in `npm test` (and so not in CI) yet: they were never green on the
- * merged main (see the README's Tests section). `npm run test:replicas` / `npm run test:browser`
- * run them; PMS_OPT_IN_SUITES lists them by name.
- */
-const optInNames = (process.env.PMS_OPT_IN_SUITES ?? '').split(',').filter(Boolean);
-const optIn = [
-  // Chromium against the whole system started as `npm start` does: last and alone, so two full
-  // systems never compete for the machine.
-  service(
-    'console-browser',
-    { include: ['test/browser/**/*.test.ts'], testTimeout: 240_000, hookTimeout: 300_000, sequence: { groupOrder: 4 } },
-    'packages/console',
-  ),
-].filter((project) => optInNames.includes(project.test?.name as string));
-
 export const projects = [
   service('contracts'),
   service('platform', { exclude: ['test/events-outage.test.ts'] }),
@@ -59,7 +43,13 @@ export const projects = [
   // Two processes per service on the default consumer groups: alone, after the e2e journey.
   service('replicas', { include: ['test/replicas.test.ts'], testTimeout: 180_000, hookTimeout: 300_000, sequence: { groupOrder: 3 } }, 'packages/e2e'),
   service('console', { include: ['test/unit/**/*.test.ts'] }),
-  ...optIn,
+  // Chromium against the whole system started as `npm start` does: last and alone, so two full
+  // systems never compete for the machine.
+  service(
+    'console-browser',
+    { include: ['test/browser/**/*.test.ts'], testTimeout: 240_000, hookTimeout: 300_000, sequence: { groupOrder: 4 } },
+    'packages/console',
+  ),
 ];
 
 export default projects;

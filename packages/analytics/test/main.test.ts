@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createTestDatabase, freePort } from '@pms/devstack';
 import { startServiceProcess, type ServiceProcess } from '@pms/devstack/testing';
 import { afterAll, expect, inject, it } from 'vitest';
-import { issuer, waitFor } from './support.js';
+import { issuer } from './support.js';
 
 let service: ServiceProcess | undefined;
 afterAll(() => service?.stop());
@@ -20,8 +20,10 @@ it('main.ts boots from the environment alone, migrates, consumes, serves, and st
     LOG_LEVEL: 'warn',
   });
   const summary = `${service.baseUrl}/api/analytics/summary?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z`;
-  const ready = await waitFor('analytics to be ready', () => fetch(`${service!.baseUrl}/health/ready`).then((r) => (r.ok ? r : undefined), () => undefined), 60_000);
-  expect(await ready.json()).toEqual({ status: 'ok', checks: { revocations: 'ok', database: 'ok', kafka: 'ok', consumer: 'ok' } });
+  const ready = () => fetch(`${service!.baseUrl}/health/ready`).then((r) => r.json(), () => undefined);
+  await expect
+    .poll(ready, { timeout: 60_000 })
+    .toEqual({ status: 'ok', checks: { revocations: 'ok', database: 'ok', kafka: 'ok', consumer: 'ok' } });
   expect((await fetch(summary)).status).toBe(401);
   // Answered from its migrated tables.
   expect((await fetch(summary, { headers: { authorization: `Bearer ${issuer.token({ role: 'staff' })}` } })).status).toBe(200);

@@ -5,11 +5,11 @@ import { eventCatalog, type Counts, type EventData, type EventType, type Summary
 import { createTestDatabase } from '@pms/devstack';
 import { connectDatabase, createKafka, type DatabaseHandle, type ServiceInstance } from '@pms/platform';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { bearer, issuer, quiet, waitFor } from './support.js';
+import { bearer, issuer, quiet } from './support.js';
 
 let app: ServiceInstance;
 let database: DatabaseHandle;
@@ -30,7 +30,7 @@ beforeAll(async () => {
   app = await buildApp({ config, database, kafka });
   await app.ready();
   // Ready once the consumer group has joined: nothing published from now on is missed.
-  await waitFor('the service to be ready', async () => (await app.inject({ url: '/health/ready' })).statusCode === 200, 60_000);
+  await vi.waitFor(async () => expect((await app.inject({ url: '/health/ready' })).statusCode).toBe(200), { timeout: 60_000 });
   producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
 });
@@ -167,7 +167,7 @@ describe('GET /api/analytics/summary', () => {
     // partition, so once the no-show is stored the duplicate has been consumed too.
     await publish(...counted, outside, booked1, noShow1);
     const ids = [...counted, outside, noShow1].map((event) => event.id);
-    await waitFor('every event stored', async () => (await stored(ids)) === ids.length);
+    await expect.poll(() => stored(ids), { timeout: 30_000 }).toBe(ids.length);
 
     const result = await summary(day1, day2 + DAY);
     expect(result.from).toBe(new Date(day1).toISOString());

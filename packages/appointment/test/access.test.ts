@@ -1,24 +1,11 @@
-import { createTestTokenIssuer } from '@pms/platform/testing';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PeerDoubles } from './support/doubles.js';
-import { at, startService, traceOfPatient, usersOf, type TestService } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { at, traceOfPatient, withService } from './support/harness.js';
 
-const issuer = createTestTokenIssuer();
-const users = usersOf(issuer);
+const service = withService();
+const { users, peers } = service;
 const staff = users.staff();
 const admin = users.admin();
-const peers = new PeerDoubles();
-let service: TestService;
-
-beforeAll(async () => {
-  await peers.start();
-  service = await startService({ patientUrl: peers.patientUrl, doctorUrl: peers.doctorUrl, issuer });
-});
-afterAll(async () => {
-  await service?.close();
-  await peers.stop();
-});
 
 type Headers = Record<string, string>;
 const request = (method: 'GET' | 'POST', url: string, headers: Headers, payload?: object) =>

@@ -2,26 +2,14 @@
 import type {} from '../../devstack/src/vitest-provided.js';
 import { parseEvent, topics } from '@pms/contracts';
 import { createKafka, ensureTopics } from '@pms/platform';
-import { createTestTokenIssuer } from '@pms/platform/testing';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { PeerDoubles, type DoctorAnswer } from './support/doubles.js';
-import { at, eventsOf, startService, traceOfPatient, usersOf, type TestService } from './support/harness.js';
+import { describe, expect, inject, it, vi } from 'vitest';
+import type { DoctorAnswer } from './support/doubles.js';
+import { at, eventsOf, traceOfPatient, withService } from './support/harness.js';
 
-const issuer = createTestTokenIssuer();
-const users = usersOf(issuer);
-const peers = new PeerDoubles();
-let service: TestService;
+const service = withService();
+const { users, peers } = service;
 const staff = users.staff();
-
-beforeAll(async () => {
-  await peers.start();
-  service = await startService({ patientUrl: peers.patientUrl, doctorUrl: peers.doctorUrl, issuer });
-});
-afterAll(async () => {
-  await service?.close();
-  await peers.stop();
-});
 
 const book = (payload: object, headers: Record<string, string> = staff.headers) =>
   service.app.inject({ method: 'POST', url: '/api/appointments', headers, payload });
@@ -96,7 +84,14 @@ describe('POST /api/appointments', () => {
       expect(response.statusCode).toBe(201);
       const id: string = response.json().id;
 
-      const message = await waitFor('the AppointmentBooked message', () => messages.find((m) => m.key === id));
+      const message = await vi.waitFor(
+        () => {
+          const found = messages.find((m) => m.key === id);
+          if (!found) throw new Error('the AppointmentBooked message has not arrived yet');
+          return found;
+        },
+        { timeout: 15_000 },
+      );
       expect(parseEvent(message.value).ok).toBe(true);
       expect(message.value).toEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -261,13 +256,3 @@ describe('input no one can store', () => {
 });
 
 const quiet = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {} };
-
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

@@ -1,23 +1,11 @@
 import type { AppointmentStatus } from '@pms/contracts';
-import { createTestTokenIssuer } from '@pms/platform/testing';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PeerDoubles } from './support/doubles.js';
-import { at, eventsOf, startService, usersOf, type TestService } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { at, eventsOf, withService } from './support/harness.js';
 
-const issuer = createTestTokenIssuer();
-const staff = usersOf(issuer).staff();
-const peers = new PeerDoubles();
-let service: TestService;
-
-beforeAll(async () => {
-  await peers.start();
-  service = await startService({ patientUrl: peers.patientUrl, doctorUrl: peers.doctorUrl, issuer });
-});
-afterAll(async () => {
-  await service?.close();
-  await peers.stop();
-});
+const service = withService();
+const { users, peers } = service;
+const staff = users.staff();
 
 type Action = 'cancel' | 'reschedule' | 'check-in' | 'complete' | 'no-show';
 const actions: Action[] = ['cancel', 'reschedule', 'check-in', 'complete', 'no-show'];

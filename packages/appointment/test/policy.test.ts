@@ -1,25 +1,12 @@
 import type {} from '../../devstack/src/vitest-provided.js';
-import { createTestTokenIssuer } from '@pms/platform/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PeerDoubles } from './support/doubles.js';
-import { eventsOf, startService, usersOf, type TestService } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { eventsOf, withService } from './support/harness.js';
 
 // The policy is one per database: this file has a service of its own.
-const issuer = createTestTokenIssuer();
-const users = usersOf(issuer);
-const peers = new PeerDoubles();
-let service: TestService;
+const service = withService();
+const { users, peers } = service;
 const staff = users.staff();
 const admin = users.admin();
-
-beforeAll(async () => {
-  await peers.start();
-  service = await startService({ patientUrl: peers.patientUrl, doctorUrl: peers.doctorUrl, issuer });
-});
-afterAll(async () => {
-  await service?.close();
-  await peers.stop();
-});
 
 const policy = { minimumNoticeMinutes: 120, maxAdvanceDays: 30, patientCancelCutoffHours: 24, patientRescheduleCutoffHours: 48 };
 const hoursAhead = (hours: number) => new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + hours * 3_600_000).toISOString();

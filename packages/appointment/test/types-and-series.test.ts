@@ -1,25 +1,12 @@
 import type {} from '../../devstack/src/vitest-provided.js';
-import { createTestTokenIssuer } from '@pms/platform/testing';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PeerDoubles } from './support/doubles.js';
-import { at, eventsOf, startService, traceOfPatient, usersOf, type TestService } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { at, eventsOf, traceOfPatient, withService } from './support/harness.js';
 
-const issuer = createTestTokenIssuer();
-const users = usersOf(issuer);
-const peers = new PeerDoubles();
-let service: TestService;
+const service = withService();
+const { users, peers } = service;
 const staff = users.staff();
 const admin = users.admin();
-
-beforeAll(async () => {
-  await peers.start();
-  service = await startService({ patientUrl: peers.patientUrl, doctorUrl: peers.doctorUrl, issuer });
-});
-afterAll(async () => {
-  await service?.close();
-  await peers.stop();
-});
 
 const post = (url: string, payload: object, headers = staff.headers) => service.app.inject({ method: 'POST', url, headers, payload });
 const createType = async (fields: object = {}) => {

@@ -1,16 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { client, decodeJwt, startAuth, uniqueEmail, type TestAuth } from './support/auth-app.js';
+import { client, decodeJwt, startAuth, startAuthAsAdmin, uniqueEmail, type AuthClient, type TestAuth } from './support/auth-app.js';
 
 let auth: TestAuth;
-let api: ReturnType<typeof client>;
+let api: AuthClient;
 let adminToken: string;
 
-beforeAll(async () => {
-  auth = await startAuth();
-  api = client(auth.app);
-  adminToken = (await api.tokensFor(auth.admin.email, auth.admin.password)).accessToken;
-});
+beforeAll(async () => ({ auth, api, adminToken } = await startAuthAsAdmin()));
 afterAll(() => auth.close());
 
 const createUser = (token: string | undefined, body: object) =>

@@ -1,20 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { client, startAuth, uniqueEmail, type TestAuth } from './support/auth-app.js';
+import { startAuthAsAdmin, uniqueEmail, type AuthClient, type TestAuth } from './support/auth-app.js';
 
 // Revocation travels as UserTokensRevoked through Kafka (auth-revocations): auth's own
 // checks read the same feed as every other service, so these tests wait for it.
 let auth: TestAuth;
-let api: ReturnType<typeof client>;
+let api: AuthClient;
 let admin: string;
 const password = 'correct horse battery';
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const within = { timeout: 10_000, interval: 100 };
 
-beforeAll(async () => {
-  auth = await startAuth();
-  api = client(auth.app);
-  admin = (await api.tokensFor(auth.admin.email, auth.admin.password)).accessToken;
-});
+beforeAll(async () => ({ auth, api, adminToken: admin } = await startAuthAsAdmin()));
 afterAll(() => auth.close());
 
 async function newPatient() {

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { billingGrpc, topics, type EventData, type Invoice, type InvoicePage } from '@pms/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appointment, bearer, collect, createPublisher, envelope, startBilling, waitFor, type BillingHarness } from './support.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { appointment, bearer, collect, createPublisher, envelope, startBilling, type BillingHarness } from './support.js';
 
 let billing: BillingHarness;
 let publisher: Awaited<ReturnType<typeof createPublisher>>;
@@ -83,10 +83,9 @@ describe('CreateBillingAccount over gRPC', () => {
 
     const event = envelope('PatientCreated', p.patientId, patientCreated(p));
     await publisher.send(topics.patient, p.patientId, event);
-    await waitFor('PatientCreated to be processed', async () => {
-      const rows = await billing.database.sql`select 1 from processed_events where event_id = ${event.id}`;
-      return rows.length > 0;
-    });
+    await expect
+      .poll(async () => (await billing.database.sql`select 1 from processed_events where event_id = ${event.id}`).length, { timeout: 20_000 })
+      .toBeGreaterThan(0);
 
     expect((await accountRows(p.patientId)).map((row) => row.id)).toEqual([account?.id]);
     expect(await accountAnnouncements(p.patientId)).toBe(1);
@@ -95,7 +94,14 @@ describe('CreateBillingAccount over gRPC', () => {
   it('after PatientCreated already opened the account answers created=false', async () => {
     const p = patient();
     await publisher.send(topics.patient, p.patientId, envelope('PatientCreated', p.patientId, patientCreated(p)));
-    const [row] = await waitFor('the account from PatientCreated', async () => (await accountRows(p.patientId)).length > 0 && accountRows(p.patientId));
+    const [row] = await vi.waitFor(
+      async () => {
+        const rows = await accountRows(p.patientId);
+        expect(rows.length).toBeGreaterThan(0);
+        return rows;
+      },
+      { timeout: 20_000 },
+    );
 
     const answer = await createAccount(p);
     expect(answer).toMatchObject({ created: false, account: { id: row?.id, ...p } });
@@ -108,10 +114,14 @@ describe('CreateBillingAccount over gRPC', () => {
     const renamed = { ...p, name: `${p.name} Renamed`, email: `renamed-${p.email}` };
     await publisher.send(topics.patient, p.patientId, envelope('PatientUpdated', p.patientId, patientCreated(renamed)));
 
-    const account = await waitFor('the renamed account', async () => {
-      const { account: current } = await getAccount({ patientId: p.patientId });
-      return current?.name === renamed.name && current;
-    });
+    const account = await vi.waitFor(
+      async () => {
+        const { account: current } = await getAccount({ patientId: p.patientId });
+        expect(current?.name).toBe(renamed.name);
+        return current!;
+      },
+      { timeout: 20_000 },
+    );
     expect(account.email).toBe(renamed.email);
   });
 
@@ -142,10 +152,14 @@ describe('who sees billing', () => {
     for (const patientId of [owner.patientId, other.patientId, unlinkedPatientId]) {
       const data = appointment({ patientId });
       await publisher.send(topics.appointment, data.appointmentId, envelope('AppointmentBooked', data.appointmentId, data));
-      const invoice = await waitFor(`the invoice of ${patientId}`, async () => {
-        const page = (await get(`/api/billing/invoices?patientId=${patientId}`, staff())).json<InvoicePage>();
-        return page.items[0];
-      });
+      const invoice = await vi.waitFor(
+        async () => {
+          const [first] = (await get(`/api/billing/invoices?patientId=${patientId}`, staff())).json<InvoicePage>().items;
+          expect(first, `the invoice of ${patientId}`).toBeDefined();
+          return first!;
+        },
+        { timeout: 20_000 },
+      );
       invoiceOf.set(patientId, invoice);
     }
   });

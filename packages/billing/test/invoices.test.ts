@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { deadLetterTopic, topics, type EventData, type Invoice, type InvoicePage } from '@pms/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appointment, bearer, collect, createPublisher, envelope, startBilling, waitFor, type BillingHarness } from './support.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { appointment, bearer, collect, createPublisher, envelope, startBilling, type BillingHarness } from './support.js';
 
 let billing: BillingHarness;
 let publisher: Awaited<ReturnType<typeof createPublisher>>;
@@ -38,8 +38,13 @@ async function invoicesOf(patientId: string): Promise<InvoicePage> {
 }
 
 const invoiceFor = (data: EventData<'AppointmentBooked'>) =>
-  waitFor(`the invoice of appointment ${data.appointmentId}`, async () =>
-    (await invoicesOf(data.patientId)).items.find((item) => item.appointmentId === data.appointmentId),
+  vi.waitFor(
+    async () => {
+      const invoice = (await invoicesOf(data.patientId)).items.find((item) => item.appointmentId === data.appointmentId);
+      expect(invoice, `the invoice of appointment ${data.appointmentId}`).toBeDefined();
+      return invoice!;
+    },
+    { timeout: 20_000 },
   );
 
 async function readInvoice(id: string): Promise<Invoice> {
@@ -64,11 +69,13 @@ async function outboxCount(type: string, appointmentId: string): Promise<number>
 }
 
 const processed = (eventId: string) =>
-  waitFor(`event ${eventId} to be processed`, async () => {
-    const rows = await billing.database.sql`
-      select 1 from processed_events where event_id = ${eventId} and consumer_group = ${billing.groupId}`;
-    return rows.length > 0;
-  });
+  expect
+    .poll(
+      async () =>
+        (await billing.database.sql`select 1 from processed_events where event_id = ${eventId} and consumer_group = ${billing.groupId}`).length,
+      { timeout: 20_000, message: `event ${eventId} to be processed` },
+    )
+    .toBe(1);
 
 describe('AppointmentBooked', () => {
   it('becomes a PENDING invoice priced by specialty and duration, due 14 days after the local appointment day', async () => {
@@ -186,7 +193,7 @@ describe('paying', () => {
     const invoice = await invoiceFor(data);
     const answers = await Promise.all([pay(invoice.id, 'CARD'), pay(invoice.id, 'CASH'), pay(invoice.id, 'INSURANCE')]);
     expect(answers.map((answer) => answer.statusCode).sort()).toEqual([200, 409, 409]);
-    await waitFor('InvoicePaid in the outbox', async () => (await outboxCount('InvoicePaid', data.appointmentId)) > 0);
+    await expect.poll(() => outboxCount('InvoicePaid', data.appointmentId), { timeout: 20_000 }).toBeGreaterThan(0);
     expect(await outboxCount('InvoicePaid', data.appointmentId)).toBe(1);
   });
 
@@ -214,7 +221,7 @@ describe('AppointmentCancelled', () => {
     const invoice = await invoiceFor(data);
     await cancel(data);
 
-    await waitFor('the invoice to be void', async () => (await readInvoice(invoice.id)).status === 'VOID');
+    await expect.poll(async () => (await readInvoice(invoice.id)).status, { timeout: 20_000 }).toBe('VOID');
     const voided = await collector.find(
       topics.billing,
       (m) => m.value.type === 'InvoiceVoided' && (m.value.data as { invoiceId?: string }).invoiceId === invoice.id,
@@ -269,10 +276,14 @@ describe('AppointmentRescheduled', () => {
     };
     await publisher.send(topics.appointment, data.appointmentId, envelope('AppointmentRescheduled', data.appointmentId, moved));
 
-    const repriced = await waitFor('the new price', async () => {
-      const current = await readInvoice(invoice.id);
-      return current.amountCents !== invoice.amountCents && current;
-    });
+    const repriced = await vi.waitFor(
+      async () => {
+        const current = await readInvoice(invoice.id);
+        expect(current.amountCents).not.toBe(invoice.amountCents);
+        return current;
+      },
+      { timeout: 20_000 },
+    );
     expect(repriced).toMatchObject({ amountCents: 24_000, dueDate: '2030-04-24', status: 'PENDING' });
   });
 });

@@ -17,7 +17,7 @@ import {
   type ServiceInstance,
 } from '@pms/platform';
 import { createTestTokenIssuer } from '@pms/platform/testing';
-import { inject } from 'vitest';
+import { expect, inject, vi } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { migrationsFolder } from '../src/db/migrations-folder.js';
@@ -28,24 +28,16 @@ const print = (level: string) => (obj: object, msg?: string) => {
 };
 export const quietLogger: EventLogger = { error: print('error'), warn: print('warn'), info: print('info'), debug: print('debug') };
 
-/** Polls until `probe` yields something; never a fixed sleep. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await probe();
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
-/** A PatientService double: owners by patient id; `slowPatientId` answers after the caller's deadline. */
+/**
+ * A PatientService double: owners by patient id; `slowPatientId` answers after the caller's
+ * deadline (the wait ends when the caller gives up, so the server closes at once).
+ */
 export function patientDouble() {
   const owners = new Map<string, string | null>();
   const slowPatientId = randomUUID();
   const implementation: patientGrpc.PatientServiceServer = {
-    getPatient: unary(async ({ id }) => {
-      if (id === slowPatientId) await sleep(1_500);
+    getPatient: unary(async ({ id }, { signal }) => {
+      if (id === slowPatientId) await sleep(1_500, undefined, { signal }).catch(() => undefined);
       if (!owners.has(id)) throw notFound(`Patient ${id} not found`, 'PATIENT_NOT_FOUND');
       return { patient: patientGrpc.Patient.fromPartial({ id, name: 'Double', email: 'double@example.com', ownerUserId: owners.get(id) ?? '' }) };
     }),
@@ -96,7 +88,7 @@ export async function startBilling(name: string): Promise<BillingHarness> {
   const app = await buildApp({ config, database, kafka, patients: patientClient });
   await app.ready();
   // The consumer has joined once readiness says so (database, patient peer and Kafka).
-  await waitFor('billing to be ready', async () => (await app.inject('/health/ready')).statusCode === 200, 60_000);
+  await vi.waitFor(async () => expect((await app.inject('/health/ready')).json()).toMatchObject({ status: 'ok' }), { timeout: 60_000 });
   return {
     app,
     database,
@@ -188,7 +180,14 @@ export async function collect(kafka: ReturnType<typeof createKafka>, topicNames:
     received,
     /** The first message on `topic` that `match` accepts, once it arrives. */
     find: (topic: string, match: (message: Received) => boolean, what = `a message on ${topic}`) =>
-      waitFor(what, async () => received.find((message) => message.topic === topic && match(message))),
+      vi.waitFor(
+        () => {
+          const found = received.find((message) => message.topic === topic && match(message));
+          if (!found) throw new Error(`not seen yet: ${what}`);
+          return found;
+        },
+        { timeout: 20_000 },
+      ),
     close: () => consumer.disconnect(),
   };
 }

@@ -17,6 +17,10 @@ const Invoices = lazy(() => import('./pages/Invoices.js'));
 const Notifications = lazy(() => import('./pages/Notifications.js'));
 const Analytics = lazy(() => import('./pages/Analytics.js'));
 const Portal = lazy(() => import('./pages/Portal.js'));
+const AppointmentTypes = lazy(() => import('./pages/AppointmentTypes.js'));
+const Policy = lazy(() => import('./pages/Policy.js'));
+const Series = lazy(() => import('./pages/Series.js'));
+const Waitlist = lazy(() => import('./pages/Waitlist.js'));
 
 const loading = (
   <Center h="50vh">
@@ -61,6 +65,10 @@ export function App() {
         <Route path="/invoices" element={<Guard allow={staff}><Invoices /></Guard>} />
         <Route path="/notifications" element={<Guard allow={staff}><Notifications /></Guard>} />
         <Route path="/analytics" element={<Guard allow={staff}><Analytics /></Guard>} />
+        <Route path="/appointment-types" element={<Guard allow={staff}><AppointmentTypes /></Guard>} />
+        <Route path="/policy" element={<Guard allow={staff}><Policy /></Guard>} />
+        <Route path="/series" element={<Guard allow={staff}><Series /></Guard>} />
+        <Route path="/waitlist" element={<Guard allow={staff}><Waitlist /></Guard>} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>
     </Suspense>

@@ -15,7 +15,8 @@ const queries = new QueryClient({
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider>
+    {/* Whoever asks their system for less motion gets modals and menus without transitions. */}
+    <MantineProvider theme={{ respectReducedMotion: true }}>
       <QueryClientProvider client={queries}>
         <SessionProvider api={api}>
           <BrowserRouter>

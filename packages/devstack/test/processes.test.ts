@@ -7,12 +7,6 @@ import { pidAlive, startDevstack } from '../src/index.js';
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const fixture = fileURLToPath(new URL('./fixtures/orphan-parent.ts', import.meta.url));
 
-async function eventuallyGone(pids: number[], timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (pids.some(pidAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  expect(pids.filter(pidAlive)).toEqual([]);
-}
-
 // Each test starts real servers; on a busy 2-CPU box that alone can take half a minute.
 describe('no child process outlives its parent', { timeout: 120_000 }, () => {
   it('stop() waits until postgres and java have exited', async () => {
@@ -46,7 +40,7 @@ describe('no child process outlives its parent', { timeout: 120_000 }, () => {
       const exited = new Promise((r) => child.once('exit', r));
       if (how !== 'uncaught') child.kill(how as NodeJS.Signals);
       await exited;
-      await eventuallyGone(started.pids);
+      await expect.poll(() => started.pids.filter(pidAlive), { timeout: 20_000, interval: 100 }).toEqual([]);
     } finally {
       rmSync(started.dir, { recursive: true, force: true });
     }

@@ -2,7 +2,7 @@ import { topics, type EventData, type EventType } from '@pms/contracts';
 import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { as, doctorBody, startDoctor, waitFor, type DoctorHarness } from './support.js';
+import { as, doctorBody, startDoctor, type DoctorHarness } from './support.js';
 
 // appointment owns types and the policy; doctor keeps copies from appointment-events.
 let doctor: DoctorHarness;
@@ -61,10 +61,7 @@ const slots = async (doctorId: string, query: Record<string, string> = {}, heade
 const startTimes = async (doctorId: string, query: Record<string, string> = {}, headers = admin) =>
   ((await slots(doctorId, query, headers)).json().slots as { startsAt: string }[] | undefined)?.map((slot) => slot.startsAt.slice(11, 16));
 const until = (doctorId: string, expected: string[], query: Record<string, string> = {}, headers = admin) =>
-  waitFor(`slots ${expected.join(' ')}`, async () => {
-    const now = await startTimes(doctorId, query, headers);
-    return now?.join() === expected.join() && now;
-  });
+  expect.poll(() => startTimes(doctorId, query, headers), { timeout: 25_000, interval: 100 }).toEqual(expected);
 
 const booking = (doctorId: string, hour: number, minute: number, buffers: { bufferBeforeMinutes?: number; bufferAfterMinutes?: number } = {}) => ({
   appointmentId: randomUUID(),

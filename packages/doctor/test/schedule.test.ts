@@ -2,7 +2,7 @@ import { topics } from '@pms/contracts';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { as, doctorBody, failingFields, startDoctor, waitFor, type DoctorHarness } from './support.js';
+import { as, doctorBody, failingFields, startDoctor, type DoctorHarness } from './support.js';
 
 let doctor: DoctorHarness;
 beforeAll(async () => {
@@ -299,10 +299,7 @@ describe('booked-slot view (appointment-events on Kafka)', () => {
   const startTimes = async (id: string, day: DateTime) =>
     (await availability(id, day, day.plus({ days: 1 }))).map((slot) => slot.startsAt.slice(11, 16));
   const until = (id: string, day: DateTime, expected: string[]) =>
-    waitFor(`free slots ${expected.join(' ')}`, async () => {
-      const now = await startTimes(id, day);
-      return now.join() === expected.join() && now;
-    });
+    expect.poll(() => startTimes(id, day), { timeout: 25_000, interval: 100 }).toEqual(expected);
 
   it('drops a booked slot and brings it back when the appointment is cancelled', async () => {
     const id = await createDoctor(utcNineToEleven);

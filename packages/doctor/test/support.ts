@@ -4,7 +4,7 @@ import { connectDatabase, createKafka, ensureTopics, type DatabaseHandle, type E
 import { createTestTokenIssuer } from '@pms/platform/testing';
 import type { Role } from '@pms/contracts';
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
+import { expect, inject, vi } from 'vitest';
 // Types inject('databaseUrl') and inject('kafkaBrokers').
 import type {} from '../../devstack/src/vitest-provided.js';
 import { buildApp } from '../src/app.js';
@@ -63,21 +63,10 @@ export async function startDoctor(): Promise<DoctorHarness> {
   };
 }
 
-/** Polls until the probe returns something truthy; never a fixed sleep. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 25_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /** Everything published to a topic from now on (and before: it reads from the beginning), parsed. */
 export async function collectTopic(kafka: Kafka, topic: string) {
   // Right after creating a topic the broker may briefly deny hosting it (UNKNOWN_TOPIC_OR_PARTITION).
-  await waitFor(`topic ${topic}`, () => ensureTopics(kafka, [topic]).then(() => true, () => false));
+  await vi.waitFor(() => ensureTopics(kafka, [topic]), { timeout: 25_000, interval: 100 });
   const events: TypedEvent[] = [];
   const reader = kafka.consumer({ groupId: `doctor-test-reader-${randomUUID()}`, maxWaitTimeInMs: 200 });
   await reader.connect();
@@ -92,10 +81,14 @@ export async function collectTopic(kafka: Kafka, topic: string) {
     events,
     /** Waits for the events of one subject, in order, of the given types. */
     waitForTypes: (subject: string, types: EventType[]) =>
-      waitFor(`${types.join(', ')} for ${subject} on ${topic}`, async () => {
-        const ofSubject = events.filter((event) => event.subject === subject);
-        return ofSubject.length >= types.length && ofSubject.map((event) => event.type).join() === types.join() && ofSubject;
-      }),
+      vi.waitFor(
+        () => {
+          const ofSubject = events.filter((event) => event.subject === subject);
+          expect(ofSubject.map((event) => event.type), `events of ${subject} on ${topic}`).toEqual(types);
+          return ofSubject;
+        },
+        { timeout: 25_000, interval: 100 },
+      ),
     stop: () => reader.disconnect(),
   };
 }

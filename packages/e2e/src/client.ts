@@ -32,14 +32,3 @@ export function gatewayClient(baseUrl: string, timeoutMs = 10_000) {
   };
 }
 export type GatewayClient = ReturnType<typeof gatewayClient>;
-
-/** Polls until `probe` returns a value (not undefined), or fails after timeoutMs with the last value seen. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { demoDefaults, serviceNames, startSystem, type RunningSystem } from '@pms/devstack';
-import type {} from '../../devstack/src/vitest-provided.js';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { demoDefaults, serviceNames, type RunningSystem } from '@pms/devstack';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { casesFor, type FuzzCase } from '../src/fuzz/cases.js';
 import { operationsOf, type OpenApiDocument, type Operation } from '../src/fuzz/openapi.js';
 import { describe as describeProblem, sample, seededRandom, sendAll, shuffled, verdict, type Outcome } from '../src/fuzz/run.js';
 import type { Fixtures } from '../src/fuzz/values.js';
-import { eventually, gatewayClient } from '../src/client.js';
+import { gatewayClient } from '../src/client.js';
+import { eventually } from '../src/eventually.js';
+import { startTestSystem, type TestSystem } from '../src/system.js';
 
 // Every operation of every service's /openapi.json, broken one field at a time (wrong types, NUL
 // bytes, huge strings, dates no database holds, deep nesting, path tricks), as an admin and as a
@@ -18,24 +16,13 @@ const seed = Number(process.env.FUZZ_SEED ?? 20_261_130);
 const casesPerOperation = 36;
 const timeoutMs = 8_000;
 
+let running: TestSystem;
 let system: RunningSystem;
-const serviceLog: string[] = [];
 
 beforeAll(async () => {
-  system = await startSystem({
-    stack: {
-      databaseUrl: inject('databaseUrl'),
-      kafkaBrokers: inject('kafkaBrokers').split(','),
-      smtp: { host: inject('smtpHost'), port: inject('smtpPort'), apiUrl: inject('smtpApiUrl') },
-    },
-    dataDir: mkdtempSync(join(tmpdir(), 'pms-fuzz-')),
-    databasePrefix: `fuzz_${Date.now().toString(36)}_`,
-    ports: 'random',
-    runFrom: 'dist',
-    // The gateway's per-address limit would turn most of the run into 429s.
-    env: { LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false', RATE_LIMIT_MAX: '0' },
-    onLine: (service, line) => serviceLog.push(`${service} | ${line}`),
-  });
+  // The gateway's per-address limit would turn most of the run into 429s.
+  running = await startTestSystem('fuzz', { RATE_LIMIT_MAX: '0' });
+  system = running.system;
   // Live is not ready: a service still connecting to Kafka or PostgreSQL answers 503.
   await eventually(
     'every service ready',
@@ -47,9 +34,7 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await system?.stop();
-});
+afterAll(() => running?.stop());
 
 /** Ids of real records, so broken requests get past "not found" into the code that stores them. */
 async function createFixtures(admin: string): Promise<Fixtures> {

@@ -1,50 +1,30 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { demoDefaults, startSystem, type RunningSystem } from '@pms/devstack';
+import { demoDefaults } from '@pms/devstack';
 import type {} from '../../devstack/src/vitest-provided.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually, gatewayClient, type GatewayClient } from '../src/client.js';
+import { gatewayClient, type GatewayClient } from '../src/client.js';
+import { eventually } from '../src/eventually.js';
+import { startTestSystem, type TestSystem } from '../src/system.js';
 
 // The scheduling path through the gateway: an appointment type, the booking policy, a recurring
 // series, a reminder and the waitlist, on the whole system as `npm start` runs it.
-let system: RunningSystem;
+let running: TestSystem;
 let api: GatewayClient;
-const serviceLog: string[] = [];
 const smtpApiUrl = inject('smtpApiUrl');
 /** Reminders 100 s ahead: an appointment two minutes out gets one while the test waits. */
 const reminderSeconds = 100;
 
 beforeAll(async () => {
-  system = await startSystem({
-    stack: {
-      databaseUrl: inject('databaseUrl'),
-      kafkaBrokers: inject('kafkaBrokers').split(','),
-      smtp: { host: inject('smtpHost'), port: inject('smtpPort'), apiUrl: smtpApiUrl },
-    },
-    dataDir: mkdtempSync(join(tmpdir(), 'pms-e2e-sched-')),
-    databasePrefix: `e2es_${Date.now().toString(36)}_`,
-    ports: 'random',
-    runFrom: 'dist',
-    env: {
-      LOG_LEVEL: 'warn',
-      SEED_DEMO_DATA: 'false',
-      REMINDER_OFFSETS: `24h,${reminderSeconds}s`,
-      WAITLIST_OFFER_MINUTES: '30',
-      // Every helper's tests share two cores: give a slow upstream time rather than a 503.
-      UPSTREAM_TIMEOUT_MS: '20000',
-    },
-    onLine: (service, line) => serviceLog.push(`${service} | ${line}`),
+  running = await startTestSystem('e2es', {
+    REMINDER_OFFSETS: `24h,${reminderSeconds}s`,
+    WAITLIST_OFFER_MINUTES: '30',
+    // Every helper's tests share two cores: give a slow upstream time rather than a 503.
+    UPSTREAM_TIMEOUT_MS: '20000',
   });
-  api = gatewayClient(system.gatewayUrl);
+  api = gatewayClient(running.system.gatewayUrl);
 });
 
-afterAll(async () => {
-  await system?.stop();
-  const problems = serviceLog.filter((line) => /"level":(50|60)/.test(line));
-  if (problems.length) console.error(problems.slice(-20).join('\n'));
-});
+afterAll(() => running?.stop());
 
 const mailWith = (address: string, subject: RegExp) =>
   eventually(`mail "${subject}" to ${address}`, async () => {

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createTestDatabase, freePort } from '@pms/devstack';
 import { startServiceProcess, type ServiceProcess } from '@pms/devstack/testing';
 import { afterAll, expect, inject, it } from 'vitest';
-import { issuer, waitFor } from './support.js';
+import { issuer } from './support.js';
 
 let service: ServiceProcess | undefined;
 afterAll(() => service?.stop());
@@ -21,8 +21,10 @@ it('main.ts boots from the environment alone, migrates, consumes, serves, and st
     PORT: String(port),
     LOG_LEVEL: 'warn',
   });
-  const ready = await waitFor('notification to be ready', () => fetch(`${service!.baseUrl}/health/ready`).then((r) => (r.ok ? r : undefined), () => undefined), 60_000);
-  expect(await ready.json()).toEqual({ status: 'ok', checks: { revocations: 'ok', database: 'ok', kafka: 'ok', consumer: 'ok' } });
+  const ready = () => fetch(`${service!.baseUrl}/health/ready`).then((r) => r.json(), () => undefined);
+  await expect
+    .poll(ready, { timeout: 60_000 })
+    .toEqual({ status: 'ok', checks: { revocations: 'ok', database: 'ok', kafka: 'ok', consumer: 'ok' } });
   expect((await fetch(`${service.baseUrl}/api/notifications`)).status).toBe(401);
   // Answered from its migrated tables.
   const staff = { authorization: `Bearer ${issuer.token({ role: 'staff' })}` };

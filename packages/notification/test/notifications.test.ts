@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { authTopics, deadLetterTopic, topics, type EventData, type Notification, type NotificationPage } from '@pms/contracts';
 import type { Producer } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createWebhookSmsSender } from '../src/transports/sms.js';
 import {
   bearer,
@@ -15,7 +15,6 @@ import {
   startSmsGateway,
   startTestApp,
   uniqueEmail,
-  waitFor,
   type TestApp,
 } from './support.js';
 
@@ -50,10 +49,14 @@ const channelsOf = async (eventId: string) =>
 
 /** The log rows of a recipient once they are all SENT. */
 const sentTo = (recipient: string, count: number) =>
-  waitFor(`${count} sent notification(s) to ${recipient}`, async () => {
-    const { items } = await log({ recipient });
-    return items.length === count && items.every((item) => item.status === 'SENT') && items;
-  });
+  vi.waitFor(
+    async () => {
+      const { items } = await log({ recipient });
+      expect(items.map((item) => item.status), `notifications to ${recipient}`).toEqual(Array(count).fill('SENT'));
+      return items;
+    },
+    { timeout: 20_000 },
+  );
 
 describe('event notifications', () => {
   it('emails the patient a booking with the time in the doctor’s time zone and logs it SENT', async () => {
@@ -76,7 +79,14 @@ describe('event notifications', () => {
       sentAt: expect.stringMatching(/Z$/),
     });
 
-    const [mail] = await waitFor('the email in the sink', async () => (await sink.to(data.patient.email)).length === 1 && sink.to(data.patient.email));
+    const [mail] = await vi.waitFor(
+      async () => {
+        const mails = await sink.to(data.patient.email);
+        expect(mails).toHaveLength(1);
+        return mails;
+      },
+      { timeout: 20_000 },
+    );
     const full = await sink.full(mail!.ID);
     // 08:30 UTC on 24 November is 09:30 in Berlin (UTC+1 in winter).
     const when = 'Tuesday, 24 November 2026, 09:30 (Europe/Berlin)';
@@ -116,10 +126,14 @@ describe('event notifications', () => {
 
     const rows = await sentTo(data.patient.email, 2);
     expect(rows.map((row) => row.type).sort()).toEqual(['AppointmentBooked', 'AppointmentCancelled']);
-    const mails = await waitFor('both emails in the sink', async () => {
-      const found = await sink.to(data.patient.email);
-      return found.length >= 2 && found;
-    });
+    const mails = await vi.waitFor(
+      async () => {
+        const found = await sink.to(data.patient.email);
+        expect(found.length).toBeGreaterThanOrEqual(2);
+        return found;
+      },
+      { timeout: 20_000 },
+    );
     expect(mails.map((mail) => mail.Subject).sort()).toEqual([
       'Appointment cancelled: Tuesday, 24 November 2026, 09:30 (Europe/Berlin)',
       'Appointment confirmed: Tuesday, 24 November 2026, 09:30 (Europe/Berlin)',
@@ -245,7 +259,7 @@ describe('POST /api/notifications/email and the log', () => {
     // A second one, so the filters and paging have something to tell apart.
     const second = await service.app.inject({ method: 'POST', url: '/api/notifications/email', headers: bearer('admin'), payload: { to: to.toUpperCase(), subject: 'Reminder', text: 'Still waiting.' } });
     expect(second.statusCode).toBe(202);
-    await waitFor('both sent', async () => (await log({ recipient: to })).items.every((item) => item.status === 'SENT') && (await log({ recipient: to })).total === 2);
+    await expect.poll(async () => (await log({ recipient: to })).items.map((item) => item.status), { timeout: 20_000 }).toEqual(['SENT', 'SENT']);
 
     const firstPage = await log({ recipient: to, pageSize: 1 }, 'admin');
     expect(firstPage).toMatchObject({ page: 1, pageSize: 1, total: 2 });

@@ -1,9 +1,9 @@
 import { topics, type EventData, type NotificationPage } from '@pms/contracts';
 import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createWebhookSmsSender } from '../src/transports/sms.js';
-import { bearer, booking, connectProducer, envelope, mailbox, publish, startSmsGateway, startTestApp, uniqueEmail, waitFor, type TestApp } from './support.js';
+import { bearer, booking, connectProducer, envelope, mailbox, publish, startSmsGateway, startTestApp, uniqueEmail, type TestApp } from './support.js';
 
 // Two replicas of notification on one database and one consumer group, as in production.
 const smtp = { host: inject('smtpHost'), port: inject('smtpPort') };
@@ -41,13 +41,14 @@ async function remindersTo(recipient: string) {
   return response.json<NotificationPage>().items;
 }
 const sentReminder = (recipient: string) =>
-  waitFor(
-    `a reminder sent to ${recipient}`,
+  vi.waitFor(
     async () => {
       const items = await remindersTo(recipient);
-      return items.length > 0 && items.every((item) => item.status === 'SENT') && items;
+      expect(items.length, `reminders to ${recipient}`).toBeGreaterThan(0);
+      expect(items.every((item) => item.status === 'SENT'), `reminders to ${recipient} all SENT`).toBe(true);
+      return items;
     },
-    60_000,
+    { timeout: 60_000 },
   );
 const scheduledFor = async (appointmentId: string) =>
   first.database.sql<{ status: string; starts_at: Date; offset_seconds: number }[]>`
@@ -113,11 +114,13 @@ describe('appointment reminders', { timeout: 90_000 }, () => {
       contactPreferences: { email: false, sms: true },
     };
     await publish(producer, topics.patient, patientId, envelope('PatientUpdated', patientId, patient));
-    await waitFor('the contact copy', async () => (await first.database.sql`select 1 from patient_contacts where patient_id = ${patientId}`).length > 0);
+    await expect.poll(async () => (await first.database.sql`select 1 from patient_contacts where patient_id = ${patientId}`).length, { timeout: 20_000 }).toBeGreaterThan(0);
     const data = dueIn(4, { patientId, patient: { name: 'Sam Text', email } });
     await send('AppointmentBooked', data);
 
-    await waitFor('the reminder SMS', async () => smsGateway.received.find((sms) => sms.to === phone && sms.text.startsWith('Reminder:')));
+    await vi.waitFor(() => expect(smsGateway.received).toContainEqual(expect.objectContaining({ to: phone, text: expect.stringMatching(/^Reminder:/) })), {
+      timeout: 20_000,
+    });
     expect(await sentReminder(phone)).toMatchObject([{ channel: 'SMS', status: 'SENT' }]);
     expect(await remindersTo(email)).toEqual([]);
   });
@@ -125,7 +128,7 @@ describe('appointment reminders', { timeout: 90_000 }, () => {
   it('survives a restart: a replica that stops and a new one send nothing twice', async () => {
     const data = dueIn(6);
     await send('AppointmentBooked', data);
-    await waitFor('the reminder scheduled', async () => (await scheduledFor(data.appointmentId)).length === 1);
+    await expect.poll(async () => (await scheduledFor(data.appointmentId)).length, { timeout: 20_000 }).toBe(1);
     await second.close();
     second = await startTestApp({ smtp, env, shareWith: { databaseUrl: first.databaseUrl, groupId: first.groupId } });
 

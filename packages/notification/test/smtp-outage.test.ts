@@ -3,10 +3,10 @@ import { topics, type Notification, type NotificationPage } from '@pms/contracts
 import { freePort, startSmtpSink, type SmtpSink } from '@pms/devstack';
 import type { DatabaseHandle } from '@pms/platform';
 import type { Producer } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { claimMessages, deliverMessage, type DeliveryPolicy } from '../src/domain/delivery.js';
 import { queueManualEmail } from '../src/domain/notifications.js';
-import { booking, bearer, connectProducer, envelope, mailbox, publish, quiet, startTestApp, testDatabase, uniqueEmail, waitFor, type TestApp } from './support.js';
+import { booking, bearer, connectProducer, envelope, mailbox, publish, quiet, startTestApp, testDatabase, uniqueEmail, type TestApp } from './support.js';
 
 describe('SMTP down, then back', () => {
   let sink: SmtpSink;
@@ -37,19 +37,28 @@ describe('SMTP down, then back', () => {
     await publish(producer, topics.appointment, data.appointmentId, envelope('AppointmentBooked', data.appointmentId, data));
 
     // Two failed attempts: the first one and at least one retry after the backoff.
-    const [failed] = await waitFor('two failed attempts', async () => {
-      const rows = await logOf(data.patient.email);
-      return rows[0]?.status === 'FAILED' && rows[0].attempts >= 2 && rows;
-    });
+    const [failed] = await vi.waitFor(
+      async () => {
+        const rows = await logOf(data.patient.email);
+        expect(rows[0]?.status).toBe('FAILED');
+        expect(rows[0]?.attempts).toBeGreaterThanOrEqual(2);
+        return rows;
+      },
+      { timeout: 20_000 },
+    );
     expect(failed).toMatchObject({ status: 'FAILED', sentAt: null, error: expect.stringMatching(/ECONNREFUSED/) });
     expect(Date.parse(failed!.nextAttemptAt!)).toBeGreaterThan(Date.parse(failed!.createdAt));
     expect(sink.messages()).toHaveLength(0);
 
     await sink.setAvailable(true);
-    const [sent] = await waitFor('the email sent', async () => {
-      const rows = await logOf(data.patient.email);
-      return rows[0]?.status === 'SENT' && rows;
-    });
+    const [sent] = await vi.waitFor(
+      async () => {
+        const rows = await logOf(data.patient.email);
+        expect(rows[0]?.status).toBe('SENT');
+        return rows;
+      },
+      { timeout: 20_000 },
+    );
     expect(sent).toMatchObject({ error: null, nextAttemptAt: null, sentAt: expect.any(String) });
     // At least: the attempt claimed just before SMTP came back may be the one that succeeds.
     expect(sent!.attempts).toBeGreaterThanOrEqual(failed!.attempts);
@@ -58,7 +67,7 @@ describe('SMTP down, then back', () => {
     const later = uniqueEmail('later');
     const response = await service.app.inject({ method: 'POST', url: '/api/notifications/email', headers: bearer('staff'), payload: { to: later, subject: 'Later', text: 'x' } });
     expect(response.json<Notification>().status).toBe('PENDING');
-    await waitFor('the later email', async () => (await logOf(later))[0]?.status === 'SENT');
+    await expect.poll(async () => (await logOf(later))[0]?.status, { timeout: 20_000 }).toBe('SENT');
 
     const inbox = mailbox(sink.apiUrl);
     const mails = await inbox.to(data.patient.email);
@@ -83,10 +92,14 @@ describe('delivery attempts', () => {
   it('gives up after the last attempt and leaves the message FAILED with its error', async () => {
     const queued = await queueManualEmail(database.db, { principal: { userId: randomUUID(), role: 'staff' }, requestId: 'smtp-outage' }, { to: uniqueEmail('gone'), subject: 'S', text: 'T' });
     for (let attempt = 1; attempt <= policy.maxAttempts; attempt += 1) {
-      const claimed = await waitFor(`attempt ${attempt} due`, async () => {
-        const rows = await claimMessages(database.db, policy, 5);
-        return rows.length > 0 && rows;
-      });
+      const claimed = await vi.waitFor(
+        async () => {
+          const rows = await claimMessages(database.db, policy, 5);
+          expect(rows.length, `attempt ${attempt} due`).toBeGreaterThan(0);
+          return rows;
+        },
+        { timeout: 20_000 },
+      );
       expect(claimed.map((claim) => [claim.id, claim.attempts])).toEqual([[queued.id, attempt]]);
       // Claimed: a second worker gets nothing until this one has recorded the outcome.
       expect(await claimMessages(database.db, policy, 5)).toEqual([]);

@@ -7,7 +7,7 @@ import { createTestDatabase } from '@pms/devstack';
 import { connectDatabase, createKafka, type DatabaseHandle, type EventLogger, type ServiceInstance } from '@pms/platform';
 import { createTestTokenIssuer } from '@pms/platform/testing';
 import { Partitioners, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
-import { inject } from 'vitest';
+import { expect, inject, vi } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { migrationsFolder } from '../src/db/migrations-folder.js';
@@ -19,17 +19,6 @@ export const issuer = createTestTokenIssuer();
 export const bearer = (role: 'admin' | 'staff' | 'doctor' | 'patient') => ({
   authorization: `Bearer ${issuer.token({ role })}`,
 });
-
-/** Polls until `probe` returns something truthy; never a fixed sleep. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false | null>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** A fresh database of this test file's own, migrated as at service start. */
 export const testDatabase = async (url?: string) =>
@@ -79,7 +68,7 @@ export async function startTestApp(options: {
   const app = await buildApp({ config, database, kafka, channels: { email, sms } });
   await app.ready();
   // Ready means the consumer group has joined: nothing published from now on is missed.
-  await waitFor('the service to be ready', async () => (await app.inject({ url: '/health/ready' })).statusCode === 200, 60_000);
+  await vi.waitFor(async () => expect((await app.inject({ url: '/health/ready' })).statusCode).toBe(200), { timeout: 60_000 });
   return {
     app,
     database,
@@ -158,7 +147,13 @@ export async function findOnTopic(kafka: Kafka, topic: string, found: (message: 
         if (!match && found(message)) match = message;
       },
     });
-    return await waitFor(`a matching message on ${topic}`, async () => match);
+    return await vi.waitFor(
+      () => {
+        if (!match) throw new Error(`no matching message on ${topic} yet`);
+        return match;
+      },
+      { timeout: 20_000 },
+    );
   } finally {
     await reader.disconnect();
   }

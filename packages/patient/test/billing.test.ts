@@ -4,16 +4,16 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { call, patientInput, startPatientService, userOf, waitFor, type TestService } from './support.js';
+import { call, patientInput, startPatientService, userOf, type TestService } from './support.js';
 
 type Seen = { request: billingGrpc.CreateBillingAccountRequest; requestId: string };
 
-/** A BillingService double: the patient's name picks the behaviour (slow, down, or fine). */
+/** A BillingService double: the patient's name picks the behaviour (slow until the caller gives up, down, or fine). */
 function billingDouble(seen: Seen[]): billingGrpc.BillingServiceServer {
   return {
     createBillingAccount: unary(async (request, context) => {
       seen.push({ request, requestId: context.requestId });
-      if (request.name.startsWith('Slow')) await sleep(2_000);
+      if (request.name.startsWith('Slow')) await sleep(2_000, undefined, { signal: context.signal }).catch(() => undefined);
       if (request.name.startsWith('Broken')) throw unavailable('billing database is down');
       const account = { id: randomUUID(), patientId: request.patientId, name: request.name, email: request.email, status: 'ACTIVE', createdAt: new Date().toISOString() };
       return { account, created: true };
@@ -105,9 +105,8 @@ describe('billing account on create', () => {
       await producer.disconnect();
     }
 
-    await waitFor('billingStatus ACTIVE', async () => {
-      const read = await call(service.app, 'GET', `/api/patients/${patient.id}`, staff);
-      return read.json().billingStatus === 'ACTIVE';
-    });
+    await expect
+      .poll(async () => (await call(service.app, 'GET', `/api/patients/${patient.id}`, staff)).json().billingStatus, { timeout: 20_000 })
+      .toBe('ACTIVE');
   });
 });

@@ -7,10 +7,10 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { randomUUID } from 'node:crypto';
 import type { Consumer } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { call, patientInput, startPatientService, userOf, waitFor, type TestService } from './support.js';
+import { call, patientInput, startPatientService, userOf, type TestService } from './support.js';
 
 let service: TestService;
 let client: patientGrpc.PatientServiceClient;
@@ -77,6 +77,7 @@ describe('gRPC patient.v1.PatientService/GetPatient', () => {
 describe('patient-events on Kafka', () => {
   let reader: Consumer;
   const received: { key: string | undefined; event: TypedEvent }[] = [];
+  const eventsOf = (key: string) => received.filter((message) => message.key === key);
 
   beforeAll(async () => {
     const kafka = createKafka({
@@ -90,12 +91,7 @@ describe('patient-events on Kafka', () => {
     reader = kafka.consumer({ groupId: `patient-events-test-${randomUUID()}`, maxWaitTimeInMs: 200 });
     await reader.connect();
     // Right after creation the broker may not serve the topic's metadata yet: retry until it does.
-    await waitFor('a subscription to patient-events', () =>
-      reader.subscribe({ topics: [topics.patient], fromBeginning: true }).then(
-        () => true,
-        () => false,
-      ),
-    );
+    await vi.waitFor(() => reader.subscribe({ topics: [topics.patient], fromBeginning: true }), { timeout: 20_000 });
     await reader.run({
       eachMessage: async ({ message }) => {
         const parsed = parseEvent(JSON.parse(message.value?.toString('utf8') ?? 'null'));
@@ -114,10 +110,8 @@ describe('patient-events on Kafka', () => {
     await call(service.app, 'PUT', `/api/patients/${patient.id}`, staff, changes, 'req-events-update');
     await call(service.app, 'DELETE', `/api/patients/${patient.id}`, staff, undefined, 'req-events-delete');
 
-    const ours = await waitFor('three patient events', async () => {
-      const matching = received.filter((message) => message.key === patient.id);
-      return matching.length >= 3 && matching;
-    });
+    await vi.waitFor(() => expect(eventsOf(patient.id).length).toBeGreaterThanOrEqual(3), { timeout: 20_000 });
+    const ours = eventsOf(patient.id);
     expect(ours).toHaveLength(3);
     expect(ours.map(({ event }) => [event.type, event.requestId])).toEqual([
       ['PatientCreated', 'req-events-create'],
@@ -146,10 +140,8 @@ describe('patient-events on Kafka', () => {
     const existing = (await call(service.app, 'POST', '/api/patients', staff, patientInput({ email: user.email }))).json();
     const claimed = await call(service.app, 'POST', '/api/patients', user.token, patientInput({ email: user.email }), 'req-events-claim');
     expect(claimed.statusCode).toBe(200);
-    const ours = await waitFor('the claim event', async () => {
-      const matching = received.filter((message) => message.key === existing.id);
-      return matching.length >= 2 && matching;
-    });
+    await vi.waitFor(() => expect(eventsOf(existing.id).length).toBeGreaterThanOrEqual(2), { timeout: 20_000 });
+    const ours = eventsOf(existing.id);
     expect(ours.map(({ event }) => event.type)).toEqual(['PatientCreated', 'PatientUpdated']);
     expect(ours[1]!.event).toMatchObject({ requestId: 'req-events-claim', data: { patientId: existing.id, ownerUserId: user.sub } });
   });
@@ -161,11 +153,8 @@ describe('patient-events on Kafka', () => {
     expect(rejected.statusCode).toBe(409);
     // A later accepted change of the same patient proves the relay has caught up past the rejected one.
     await call(service.app, 'DELETE', `/api/patients/${patient.id}`, staff);
-    const ours = await waitFor('the PatientDeleted', async () => {
-      const matching = received.filter((message) => message.key === patient.id);
-      return matching.some(({ event }) => event.type === 'PatientDeleted') && matching;
-    });
-    expect(ours.map(({ event }) => event.type)).toEqual(['PatientCreated', 'PatientDeleted']);
+    await vi.waitFor(() => expect(eventsOf(patient.id).map(({ event }) => event.type)).toContain('PatientDeleted'), { timeout: 20_000 });
+    expect(eventsOf(patient.id).map(({ event }) => event.type)).toEqual(['PatientCreated', 'PatientDeleted']);
   });
 });
 

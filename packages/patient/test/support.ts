@@ -75,15 +75,4 @@ export function call(app: PatientApp, method: Method, url: string, token: string
   return app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
 }
 
-/** Polls until the probe yields a value; never a fixed sleep. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 export const fieldsOf = (body: { details?: { field: string }[] }) => [...new Set((body.details ?? []).map((detail) => detail.field))].sort();

@@ -23,14 +23,6 @@ afterAll(async () => {
   await handle?.close();
 });
 
-async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /**
  * Stops the shared broker: suites running meanwhile see a Kafka outage of a few seconds, which
  * the relay and consumers ride out; services' health checks would not (run this file last).
@@ -74,15 +66,15 @@ describe.skipIf(!inject('kafkaControllable'))('events across a Kafka outage', ()
     try {
       await consumer.ready;
       await write(0);
-      await waitFor('the first effect', async () => (await effects()) === 1, 20_000);
+      await expect.poll(effects, { timeout: 20_000 }).toBe(1);
 
       await control.stopKafka();
       const startedAt = performance.now();
       for (let i = 1; i <= 20; i += 1) await write(i);
       // Writing never waits for Kafka: the events sit in the outbox.
       expect(performance.now() - startedAt).toBeLessThan(2_000);
-      const attempted = async () => (await handle.sql`select 1 from outbox where attempts > 0 and sent_at is null`).length > 0;
-      await waitFor('the relay to try and fail', attempted, 30_000);
+      const attempted = async () => (await handle.sql`select 1 from outbox where attempts > 0 and sent_at is null`).length;
+      await expect.poll(attempted, { timeout: 30_000, message: 'the relay to try and fail' }).toBeGreaterThan(0);
       expect(await unsent()).toBe(20);
       expect(await effects()).toBe(1);
     } finally {
@@ -90,8 +82,8 @@ describe.skipIf(!inject('kafkaControllable'))('events across a Kafka outage', ()
     }
 
     try {
-      await waitFor('every effect', async () => (await effects()) >= 21, 90_000);
-      await waitFor('the outbox drained', async () => (await unsent()) === 0, 10_000);
+      await expect.poll(effects, { timeout: 90_000 }).toBeGreaterThanOrEqual(21);
+      await expect.poll(unsent, { timeout: 10_000, message: 'the outbox drained' }).toBe(0);
       const rows = await handle.sql`select event_id, count(*)::int as n from effects group by event_id`;
       expect(rows).toHaveLength(21);
       expect(rows.filter((row) => row.n !== 1)).toEqual([]);

@@ -71,17 +71,6 @@ async function consume(options: Omit<ConsumerOptions, 'kafka' | 'handle' | 'logg
   return consumer;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** Outbox rows the relay has not published yet. */
 const unsent = async () => (await handle.sql`select 1 from outbox where sent_at is null`).length;
 
 const effects = async (groupId: string) =>
@@ -100,7 +89,7 @@ async function readTopic(topic: string, count: number): Promise<KafkaMessage[]> 
         messages.push(message);
       },
     });
-    await waitFor(`${count} messages on ${topic}`, async () => messages.length >= count);
+    await expect.poll(() => messages.length, { timeout: 20_000, interval: 20, message: `${count} messages on ${topic}` }).toBeGreaterThanOrEqual(count);
   } finally {
     await reader.disconnect();
   }
@@ -166,7 +155,7 @@ describe('events', () => {
         topic,
       }),
     );
-    await waitFor('the effect', async () => (await effects(groupId)).length === 1);
+    await expect.poll(async () => (await effects(groupId)).length, { timeout: 20_000, interval: 20, message: 'the effect' }).toBe(1);
     console.log(`outbox → handler effect: ${Math.round(performance.now() - startedAt)} ms`);
 
     expect(written).toEqual({
@@ -188,7 +177,7 @@ describe('events', () => {
     const value = JSON.parse(message?.value?.toString() ?? 'null') as unknown;
     expect(value).toEqual(written);
     expect(parseEvent(value)).toEqual({ ok: true, event: written });
-    await waitFor('the row marked sent', async () => (await unsent()) === 0);
+    await expect.poll(unsent, { timeout: 20_000, interval: 20, message: 'the row marked sent' }).toBe(0);
     const [row] = await handle.sql`select sent_at, attempts, topic, key, type from outbox where id = ${written.id}`;
     expect(row).toMatchObject({ sent_at: expect.any(String), attempts: 1, topic, key: booking.appointmentId });
   });
@@ -210,7 +199,7 @@ describe('events', () => {
     // One key: one partition, so the good message comes after both poison ones.
     await produce(topic, key, ['{not json', envelope(randomUUID(), { patientId: 'nope' }), good]);
 
-    await waitFor('the good event', async () => (await effects(groupId)).length === 1);
+    await expect.poll(async () => (await effects(groupId)).length, { timeout: 20_000, interval: 20, message: 'the good event' }).toBe(1);
     expect(await effects(groupId)).toEqual([{ event_id: good.id, subject: good.subject }]);
     const dead = await readTopic(deadLetterTopic(topic), 2);
     dead.sort((a, b) => Number(header(a, 'x-original-offset')) - Number(header(b, 'x-original-offset')));
@@ -245,7 +234,7 @@ describe('events', () => {
     const good = envelope(randomUUID());
     await produce(topic, randomUUID(), [envelope(failing), envelope(missing), good]);
 
-    await waitFor('the good event', async () => (await effects(groupId)).length === 1);
+    await expect.poll(async () => (await effects(groupId)).length, { timeout: 20_000, interval: 20, message: 'the good event' }).toBe(1);
     // The failed attempts rolled back, their effects and processed_events rows with them.
     expect(await effects(groupId)).toEqual([{ event_id: good.id, subject: good.subject }]);
     expect(attempts).toEqual({ [failing]: 3, [missing]: 1 });
@@ -273,7 +262,7 @@ describe('events', () => {
     const event = envelope(randomUUID());
     await produce(topic, randomUUID(), [event]);
 
-    await waitFor('the effect', async () => (await effects(groupId)).length === 1);
+    await expect.poll(async () => (await effects(groupId)).length, { timeout: 20_000, interval: 20, message: 'the effect' }).toBe(1);
     expect(calls).toBe(4);
     const admin = kafka.admin();
     await admin.connect();
@@ -288,7 +277,7 @@ describe('events', () => {
     const after = envelope(randomUUID());
     await produce(topic, randomUUID(), [twice, twice, after]);
 
-    await waitFor('the event after the duplicate', async () => (await effects(groupId)).length >= 2);
+    await expect.poll(async () => (await effects(groupId)).length, { timeout: 20_000, interval: 20, message: 'the event after the duplicate' }).toBeGreaterThanOrEqual(2);
     expect(await effects(groupId)).toEqual([
       { event_id: twice.id, subject: twice.subject },
       { event_id: after.id, subject: after.subject },
@@ -312,7 +301,7 @@ describe('events', () => {
       });
     }
 
-    await waitFor('every effect', async () => (await effects(groupId)).length === 60);
+    await expect.poll(async () => (await effects(groupId)).length, { timeout: 20_000, interval: 20, message: 'every effect' }).toBe(60);
     const applied = await effects(groupId);
     for (const subject of subjects) {
       const ofSubject = (list: typeof written) => list.filter((entry) => entry.subject === subject);
@@ -328,7 +317,7 @@ describe('events', () => {
     // One produce request, one key: the consumer fetches them together.
     await produce(topic, subject, burst);
 
-    await waitFor('every effect', async () => (await effects(groupId)).length === burst.length);
+    await expect.poll(async () => (await effects(groupId)).length, { timeout: 20_000, interval: 20, message: 'every effect' }).toBe(burst.length);
     expect((await effects(groupId)).map((effect) => effect.event_id)).toEqual(burst.map((event) => event.id));
     // now() is the transaction's start: events applied in one transaction share their processed_at.
     const [transactions] = await handle.sql<{ count: number }[]>`

@@ -34,7 +34,8 @@ function doctorDouble(seen: { requestIds: string[]; aborted: string[] }): doctor
         case 'boom':
           throw new Error('password=hunter2 at db.ts:42');
         case 'slow':
-          await sleep(1_500);
+          // Past the caller's deadline; ends when the call is cancelled, so the server closes at once.
+          await sleep(1_500, undefined, { signal: context.signal }).catch(() => undefined);
       }
       return { doctor: { ...doctor, id: request.id } };
     }),
@@ -187,7 +188,7 @@ describe('stop()', () => {
     try {
       const inFlight = rejection(client.call('getDoctor', { id: 'slow' }, { requestId: 'r', deadlineMs: 5_000 }));
       // Stop only once the handler is really running.
-      while (!seen.requestIds.includes('r')) await sleep(5);
+      await vi.waitFor(() => expect(seen.requestIds).toContain('r'), { interval: 5 });
       const started = Date.now();
       await server.stop();
       expect(Date.now() - started).toBeLessThan(1_000);

@@ -3,13 +3,14 @@ import type {} from '../../../devstack/src/vitest-provided.js';
 import type { Role } from '@pms/contracts';
 import { createTestDatabase } from '@pms/devstack';
 import { connectDatabase, createServiceKafka, type DatabaseHandle, type ServiceInstance } from '@pms/platform';
-import type { TestTokenIssuer } from '@pms/platform/testing';
+import { createTestTokenIssuer, type TestTokenIssuer } from '@pms/platform/testing';
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { migrationsFolder } from '../../src/db/migrations-folder.js';
 import { createPeerClients } from '../../src/peers/grpc-peers.js';
+import { PeerDoubles } from './doubles.js';
 
 export interface TestService {
   app: ServiceInstance;
@@ -70,6 +71,39 @@ export async function startService(options: TestServiceOptions): Promise<TestSer
     throw error;
   }
   return { app, database, databaseUrl, close };
+}
+
+/**
+ * A test file's own service and peer doubles: both start before the file's tests and stop after
+ * them. `app` and `database` are read inside tests (they exist from `beforeAll` on).
+ */
+export function withService() {
+  const issuer = createTestTokenIssuer();
+  const peers = new PeerDoubles();
+  let service: TestService | undefined;
+  beforeAll(async () => {
+    await peers.start();
+    service = await startService({ patientUrl: peers.patientUrl, doctorUrl: peers.doctorUrl, issuer });
+  });
+  afterAll(async () => {
+    await service?.app.close();
+    await peers.stop();
+  });
+  const started = () => {
+    if (!service) throw new Error('the service starts in beforeAll: use it inside a test');
+    return service;
+  };
+  return {
+    issuer,
+    users: usersOf(issuer),
+    peers,
+    get app() {
+      return started().app;
+    },
+    get database() {
+      return started().database;
+    },
+  };
 }
 
 /** Users with tokens, as auth would issue them. */

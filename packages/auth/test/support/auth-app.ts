@@ -33,6 +33,16 @@ export async function startAuth(env: Record<string, string> = {}, options: { dat
   return { ...service, admin: { email, password } };
 }
 
+/** A test file's auth app, a client for it and the seeded admin's access token. */
+export async function startAuthAsAdmin(env: Record<string, string> = {}) {
+  const auth = await startAuth(env);
+  const api = client(auth.app);
+  const adminToken = (await api.tokensFor(auth.admin.email, auth.admin.password)).accessToken;
+  return { auth, api, adminToken };
+}
+
+export type AuthClient = ReturnType<typeof client>;
+
 /** Helpers over app.inject for the common calls. */
 export function client(app: ServiceInstance) {
   const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>

@@ -73,11 +73,16 @@ export class ApiClient {
     return this.refreshing;
   }
 
+  /**
+   * Revokes the session server-side first (the access token dies with it, and expires soon anyway),
+   * then forgets it: the sign-in screen appears only once the refresh token no longer works. An
+   * unreachable server still signs the tab out.
+   */
   async signOut(): Promise<void> {
     const refreshToken = this.options.storage.getItem(REFRESH_KEY);
-    this.clear();
-    // Revokes the session server-side; the access token dies with it (and expires soon anyway).
+    clearTimeout(this.timer);
     if (refreshToken) await this.send('POST', '/auth/logout', { refreshToken }, false).catch(() => undefined);
+    this.clear();
   }
 
   get<T>(path: string): Promise<T> {

@@ -32,8 +32,8 @@ export function DoctorAccount({ doctor }: { doctor: Doctor }) {
           <Stack gap="sm">
             <FormAlert message={form.formError} />
             <Group align="flex-start">
-              <TextInput label="Email" type="email" {...form.field('email')} />
-              <PasswordInput label="Password" autoComplete="new-password" {...form.field('password')} />
+              <TextInput label="Email" type="email" w={300} {...form.field('email')} />
+              <PasswordInput label="Password" w={240} autoComplete="new-password" {...form.field('password')} />
             </Group>
             <Group>
               <Button type="submit" variant="default" loading={form.submitting}>

@@ -1,4 +1,4 @@
-import { Alert } from '@mantine/core';
+import { Alert, Button, Group } from '@mantine/core';
 
 /** A failure of the whole form (not one field), announced to screen readers. */
 export function FormAlert({ message }: { message: string | undefined }) {
@@ -7,5 +7,16 @@ export function FormAlert({ message }: { message: string | undefined }) {
     <Alert color="red" role="alert" title="Something went wrong">
       {message}
     </Alert>
+  );
+}
+
+/** The one submit button of a form, at its end; it spins while the form is being sent. */
+export function SubmitRow({ label, submitting }: { label: string; submitting: boolean }) {
+  return (
+    <Group justify="flex-end">
+      <Button type="submit" loading={submitting}>
+        {label}
+      </Button>
+    </Group>
   );
 }

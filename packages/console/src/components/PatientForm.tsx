@@ -1,7 +1,7 @@
-import { Button, Group, Stack, Textarea, TextInput } from '@mantine/core';
+import { Stack, Textarea, TextInput } from '@mantine/core';
 import { PatientInput, type Patient } from '@pms/contracts/http';
 import { orNull, useZodForm } from '../forms/useZodForm.js';
-import { FormAlert } from './FormAlert.js';
+import { FormAlert, SubmitRow } from './FormAlert.js';
 
 const emptyPatient = { name: '', email: '', dateOfBirth: '', phone: '', address: '' };
 
@@ -39,11 +39,7 @@ export function PatientForm({
         <TextInput label="Date of birth" type="date" required {...form.field('dateOfBirth')} />
         <TextInput label="Phone" type="tel" autoComplete="tel" {...form.field('phone')} />
         <Textarea label="Address" autoComplete="street-address" autosize minRows={2} {...form.field('address')} />
-        <Group justify="flex-end">
-          <Button type="submit" loading={form.submitting}>
-            {submitLabel}
-          </Button>
-        </Group>
+        <SubmitRow label={submitLabel} submitting={form.submitting} />
       </Stack>
     </form>
   );

@@ -1,7 +1,7 @@
-import { ActionIcon, Alert, Button, Group, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
+import { ActionIcon, Alert, Button, Group, Loader, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
 import { ScheduleInput } from '@pms/contracts/http';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { z } from 'zod';
 import { describeError } from '../api/errors.js';
 import { useApi } from '../api/session.js';
@@ -21,25 +21,28 @@ const presets = {
   'Every day 08:00–18:00': [1, 2, 3, 4, 5, 6, 7].map((day) => ({ weekday: String(day), start: '08:00', end: '18:00' })),
 };
 
-/** The weekly working hours of a doctor (admin): any number of ranges per weekday. */
+/**
+ * The weekly working hours of a doctor (admin): any number of ranges per weekday. The editor
+ * appears once the saved schedule is loaded, so nothing typed before is overwritten by it.
+ */
 export function ScheduleEditor({ doctorId, editable }: { doctorId: string; editable: boolean }) {
   const api = useApi();
-  const queries = useQueryClient();
   const schedule = useQuery({ queryKey: ['schedule', doctorId], queryFn: () => api.get<Schedule>(`/api/doctors/${doctorId}/schedule`) });
-  const [timeZone, setTimeZone] = useState('Europe/Berlin');
-  const [slotMinutes, setSlotMinutes] = useState('30');
-  const [rows, setRows] = useState<Row[]>([]);
+  if (schedule.isError) return <Alert color="red">{describeError(schedule.error)}</Alert>;
+  if (!schedule.data) return <Loader aria-label="Loading schedule" />;
+  return <ScheduleForm doctorId={doctorId} editable={editable} initial={schedule.data} />;
+}
+
+function ScheduleForm({ doctorId, editable, initial }: { doctorId: string; editable: boolean; initial: Schedule }) {
+  const api = useApi();
+  const queries = useQueryClient();
+  const [timeZone, setTimeZone] = useState(initial.timeZone);
+  const [slotMinutes, setSlotMinutes] = useState(String(initial.slotMinutes));
+  const [rows, setRows] = useState<Row[]>(initial.hours.map((hours) => ({ ...hours, weekday: String(hours.weekday) })));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string>();
   const [saved, setSaved] = useState(false);
   const [saving, setSaving] = useState(false);
-
-  useEffect(() => {
-    if (!schedule.data) return;
-    setTimeZone(schedule.data.timeZone);
-    setSlotMinutes(String(schedule.data.slotMinutes));
-    setRows(schedule.data.hours.map((hours) => ({ ...hours, weekday: String(hours.weekday) })));
-  }, [schedule.data]);
 
   const change = (index: number, patch: Partial<Row>) => {
     setSaved(false);
@@ -67,7 +70,6 @@ export function ScheduleEditor({ doctorId, editable }: { doctorId: string; edita
     }
   };
 
-  if (schedule.isError) return <Alert color="red">{describeError(schedule.error)}</Alert>;
   return (
     <section aria-labelledby="schedule-heading">
       <Title order={3} id="schedule-heading" mb="xs">

@@ -11,11 +11,15 @@ const colors: Record<string, string> = {
   VOID: 'gray',
   SENT: 'green',
   FAILED: 'red',
+  WAITING: 'blue',
+  OFFERED: 'violet',
+  EXPIRED: 'gray',
 };
 
 export function StatusBadge({ status }: { status: string }) {
   return (
-    <Badge color={colors[status] ?? 'gray'} variant="light">
+    // A narrow table column must not cut the status down to "SE…".
+    <Badge color={colors[status] ?? 'gray'} variant="light" miw="max-content">
       {status.replace('_', ' ')}
     </Badge>
   );

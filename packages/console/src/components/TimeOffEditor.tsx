@@ -3,7 +3,7 @@ import { TimeOffInput } from '@pms/contracts/http';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../api/session.js';
 import { orUndefined, useZodForm } from '../forms/useZodForm.js';
-import { dateTimeIn } from '../lib/time.js';
+import { dateTimeIn, instantFor } from '../lib/time.js';
 import { FormAlert } from './FormAlert.js';
 
 interface TimeOff {
@@ -13,10 +13,8 @@ interface TimeOff {
   reason: string | null;
 }
 
-/** datetime-local text ('2026-12-01T09:00') as an instant in the browser's zone. */
-const localToIso = (value: string) => (value ? new Date(value).toISOString() : value);
-
-export function TimeOffEditor({ doctorId, editable }: { doctorId: string; editable: boolean }) {
+/** Time off is typed and shown in the doctor's zone (where they work), not the browser's. */
+export function TimeOffEditor({ doctorId, timeZone, editable }: { doctorId: string; timeZone: string; editable: boolean }) {
   const api = useApi();
   const queries = useQueryClient();
   const list = useQuery({ queryKey: ['time-off', doctorId], queryFn: () => api.get<{ items: TimeOff[] }>(`/api/doctors/${doctorId}/time-off`) });
@@ -27,7 +25,7 @@ export function TimeOffEditor({ doctorId, editable }: { doctorId: string; editab
   const form = useZodForm({
     schema: TimeOffInput,
     initial: { startsAt: '', endsAt: '', reason: '' },
-    toInput: (values) => ({ startsAt: localToIso(values.startsAt), endsAt: localToIso(values.endsAt), reason: orUndefined(values.reason) }),
+    toInput: (values) => ({ startsAt: instantFor(values.startsAt, timeZone), endsAt: instantFor(values.endsAt, timeZone), reason: orUndefined(values.reason) }),
     submit: async (input) => {
       await api.post(`/api/doctors/${doctorId}/time-off`, input);
       form.reset({ startsAt: '', endsAt: '', reason: '' });
@@ -49,7 +47,7 @@ export function TimeOffEditor({ doctorId, editable }: { doctorId: string; editab
             {list.data.items.map((entry) => (
               <Table.Tr key={entry.id}>
                 <Table.Td>
-                  {dateTimeIn(entry.startsAt)} – {dateTimeIn(entry.endsAt)}
+                  {dateTimeIn(entry.startsAt, timeZone)} – {dateTimeIn(entry.endsAt, timeZone)}
                 </Table.Td>
                 <Table.Td>{entry.reason ?? ''}</Table.Td>
                 <Table.Td>

@@ -78,3 +78,5 @@ export function useZodForm<V extends Values, S extends z.ZodType>(options: {
 /** '' -> null, for optional nullable text fields. */
 export const orNull = (value: string | undefined) => (value?.trim() ? value : null);
 export const orUndefined = (value: string | undefined) => (value?.trim() ? value : undefined);
+/** '' -> undefined (the schema's default or "required" applies), anything else a number (NaN fails the schema). */
+export const orNumber = (value: string | undefined) => (value?.trim() ? Number(value) : undefined);

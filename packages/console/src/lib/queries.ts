@@ -1,5 +1,5 @@
 import type { Appointment, Doctor, Invoice, Patient } from '@pms/contracts/http';
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useApi } from '../api/session.js';
 
 export interface Page<T> {
@@ -31,29 +31,43 @@ export function usePatient(id: string | undefined) {
   return useQuery({ queryKey: ['patient', id], queryFn: () => api.get<Patient>(`/api/patients/${id}`), enabled: Boolean(id), staleTime: 60_000 });
 }
 
-export function useAppointments(params: Record<string, string | undefined>, enabled = true) {
-  const api = useApi();
-  return useQuery({
-    queryKey: ['appointments', params],
-    queryFn: () => api.get<Page<Appointment>>(`/api/appointments${query({ pageSize: 100, ...params })}`),
-    enabled,
-  });
+/** `live`: a view several people change at once (a calendar) asks again every little while. */
+const LIVE_REFRESH_MS = 15_000;
+
+export function useAppointments(params: Record<string, string | undefined>, options: { enabled?: boolean; live?: boolean } = {}) {
+  return usePage<Appointment>('appointments', '/api/appointments', { pageSize: 100, ...params }, { enabled: options.enabled, live: options.live });
 }
 
 export function useInvoices(params: Record<string, string | number | undefined>, enabled = true) {
-  const api = useApi();
-  return useQuery({
-    queryKey: ['invoices', params],
-    queryFn: () => api.get<Page<Invoice>>(`/api/billing/invoices${query(params)}`),
-    enabled,
-  });
+  return usePage<Invoice>('invoices', '/api/billing/invoices', params, { enabled });
 }
 
-export function useAvailability(doctorId: string | undefined, from: string, to: string) {
+export function useAvailability(doctorId: string | undefined, from: string, to: string, live = false) {
   const api = useApi();
   return useQuery({
     queryKey: ['availability', doctorId, from, to],
     queryFn: () => api.get<{ slots: { startsAt: string; endsAt: string }[] }>(`/api/doctors/${doctorId}/availability${query({ from, to })}`),
     enabled: Boolean(doctorId),
+    refetchInterval: live ? LIVE_REFRESH_MS : false,
+  });
+}
+
+/**
+ * One page of a list endpoint. `keepPrevious` leaves the last page on screen while the next loads
+ * (paging, typing a filter); not for views where stale rows of another doctor or day would mislead.
+ */
+export function usePage<T>(
+  key: string,
+  path: string,
+  params: Record<string, string | number | undefined>,
+  options: { enabled?: boolean; keepPrevious?: boolean; live?: boolean } = {},
+) {
+  const api = useApi();
+  return useQuery({
+    queryKey: [key, params],
+    queryFn: () => api.get<Page<T>>(`${path}${query(params)}`),
+    placeholderData: options.keepPrevious ? keepPreviousData : undefined,
+    enabled: options.enabled ?? true,
+    refetchInterval: options.live ? LIVE_REFRESH_MS : false,
   });
 }

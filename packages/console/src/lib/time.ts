@@ -19,12 +19,26 @@ export function zoneOffsetMs(instant: number, timeZone: string): number {
   return wallClock - Math.floor(instant / 1000) * 1000;
 }
 
+/** The instant a wall-clock time ('YYYY-MM-DDTHH:mm', as a datetime-local input holds it) names in the zone. */
+export function zonedInstant(local: string, timeZone: string): Date {
+  const asUtc = Date.parse(`${local.slice(0, 16)}:00Z`);
+  const first = asUtc - zoneOffsetMs(asUtc, timeZone);
+  // Once more with the offset at the guessed instant: right across a DST change too.
+  return new Date(asUtc - zoneOffsetMs(first, timeZone));
+}
+
+/** A datetime-local value typed for the doctor, as the instant the API takes ('' stays '' for the schema to reject). */
+export const instantFor = (local: string, timeZone: string) => (local ? zonedInstant(local, timeZone).toISOString() : '');
+
 /** The instant a day starts in the zone (midnight wall-clock time there). */
 export function dayStart(day: string, timeZone: string): Date {
-  const midnightUtc = Date.parse(`${day}T00:00:00Z`);
-  const first = midnightUtc - zoneOffsetMs(midnightUtc, timeZone);
-  // Once more with the offset at the guessed instant: right across a DST change too.
-  return new Date(midnightUtc - zoneOffsetMs(first, timeZone));
+  return zonedInstant(`${day}T00:00`, timeZone);
+}
+
+/** The wall-clock time of an instant in the zone, as a datetime-local input takes it. */
+export function localInput(instant: string | number, timeZone: string): string {
+  const parts = Object.fromEntries(partsFormatter(timeZone).formatToParts(new Date(instant)).map((part) => [part.type, part.value]));
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
 }
 
 export function addDays(day: string, days: number): string {

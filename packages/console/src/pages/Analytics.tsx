@@ -8,7 +8,7 @@ import { BarChart } from '../components/BarChart.js';
 import { PageTitle } from '../components/PageTitle.js';
 import { query, useDoctors } from '../lib/queries.js';
 import { addDays, money } from '../lib/time.js';
-import { specialtyLabel } from './Doctors.js';
+import { specialtyLabel } from '../lib/labels.js';
 
 const today = () => new Date().toISOString().slice(0, 10);
 

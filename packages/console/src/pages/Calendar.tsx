@@ -28,8 +28,9 @@ export default function Calendar() {
   const days = Array.from({ length: view === 'week' ? 7 : 1 }, (_, i) => addDays(first, i));
   const from = dayStart(first, timeZone).toISOString();
   const to = dayStart(addDays(first, days.length), timeZone).toISOString();
-  const availability = useAvailability(doctorId, from, to);
-  const appointments = useAppointments({ doctorId: ownDoctorId ? undefined : doctorId, from, to }, Boolean(doctorId));
+  // Live: other staff book and patients cancel while this calendar is open.
+  const availability = useAvailability(doctorId, from, to, true);
+  const appointments = useAppointments({ doctorId: ownDoctorId ? undefined : doctorId, from, to }, { enabled: Boolean(doctorId), live: true });
   const [patientId, setPatientId] = useState(params.get('patient') ?? '');
   const [booking, setBooking] = useState<Slot>();
 

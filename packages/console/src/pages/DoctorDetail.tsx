@@ -7,7 +7,7 @@ import { PageTitle } from '../components/PageTitle.js';
 import { ScheduleEditor } from '../components/ScheduleEditor.js';
 import { TimeOffEditor } from '../components/TimeOffEditor.js';
 import { useDoctor } from '../lib/queries.js';
-import { specialtyLabel } from './Doctors.js';
+import { specialtyLabel } from '../lib/labels.js';
 
 export default function DoctorDetail() {
   const { id } = useParams();
@@ -29,7 +29,7 @@ export default function DoctorDetail() {
       <Stack gap="xl">
         <ScheduleEditor doctorId={doctor.data.id} editable={admin} />
         <Divider />
-        <TimeOffEditor doctorId={doctor.data.id} editable={admin} />
+        <TimeOffEditor doctorId={doctor.data.id} timeZone={doctor.data.timeZone} editable={admin} />
         {admin && (
           <>
             <Divider />

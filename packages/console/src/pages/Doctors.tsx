@@ -1,15 +1,15 @@
-import { Anchor, Badge, Button, Group, Modal, NativeSelect, Stack, Table, TextInput } from '@mantine/core';
+import { Badge, Button, Modal, NativeSelect, Stack, TextInput } from '@mantine/core';
 import { DoctorInput, specialties, type Doctor } from '@pms/contracts/http';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { useNavigate } from 'react-router';
 import { useSession } from '../api/session.js';
-import { FormAlert } from '../components/FormAlert.js';
+import { DataTable, RowLink, type Column } from '../components/DataTable.js';
+import { FormAlert, SubmitRow } from '../components/FormAlert.js';
 import { PageTitle } from '../components/PageTitle.js';
 import { orNull, useZodForm } from '../forms/useZodForm.js';
+import { specialtyLabel } from '../lib/labels.js';
 import { useDoctors } from '../lib/queries.js';
-
-export const specialtyLabel = (specialty: string) => specialty.charAt(0) + specialty.slice(1).toLowerCase().replace('_', ' ');
 
 function DoctorForm({ onCreated }: { onCreated: (doctor: Doctor) => void }) {
   const { api } = useSession();
@@ -31,15 +31,25 @@ function DoctorForm({ onCreated }: { onCreated: (doctor: Doctor) => void }) {
           data={specialties.map((value) => ({ value, label: specialtyLabel(value) }))}
           {...form.field('specialty')}
         />
-        <Group justify="flex-end">
-          <Button type="submit" loading={form.submitting}>
-            Create doctor
-          </Button>
-        </Group>
+        <SubmitRow label="Create doctor" submitting={form.submitting} />
       </Stack>
     </form>
   );
 }
+
+const doctorColumns: Column<Doctor>[] = [
+  { header: 'Name', cell: (doctor) => <RowLink to={`/doctors/${doctor.id}`}>{doctor.name}</RowLink> },
+  { header: 'Specialty', cell: (doctor) => specialtyLabel(doctor.specialty) },
+  { header: 'Email', cell: (doctor) => doctor.email },
+  {
+    header: 'Status',
+    cell: (doctor) => (
+      <Badge color={doctor.active ? 'green' : 'gray'} variant="light">
+        {doctor.active ? 'Active' : 'Inactive'}
+      </Badge>
+    ),
+  },
+];
 
 export default function Doctors() {
   const { claims } = useSession();
@@ -50,34 +60,7 @@ export default function Doctors() {
   return (
     <>
       <PageTitle title="Doctors">{claims?.role === 'admin' && <Button onClick={() => setCreating(true)}>New doctor</Button>}</PageTitle>
-      <Table striped aria-label="Doctors">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Specialty</Table.Th>
-            <Table.Th>Email</Table.Th>
-            <Table.Th>Status</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {doctors.data?.items.map((doctor) => (
-            <Table.Tr key={doctor.id}>
-              <Table.Td>
-                <Anchor component={Link} to={`/doctors/${doctor.id}`}>
-                  {doctor.name}
-                </Anchor>
-              </Table.Td>
-              <Table.Td>{specialtyLabel(doctor.specialty)}</Table.Td>
-              <Table.Td>{doctor.email}</Table.Td>
-              <Table.Td>
-                <Badge color={doctor.active ? 'green' : 'gray'} variant="light">
-                  {doctor.active ? 'Active' : 'Inactive'}
-                </Badge>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <DataTable label="Doctors" columns={doctorColumns} rows={doctors.data?.items ?? []} empty={doctors.isPending ? 'Loading…' : 'No doctors yet.'} />
       <Modal opened={creating} onClose={() => setCreating(false)} title="New doctor">
         <DoctorForm
           onCreated={(doctor) => {

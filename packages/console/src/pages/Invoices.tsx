@@ -1,27 +1,19 @@
-import { Anchor, Button, Group, Modal, NativeSelect, Pagination, Stack, Text } from '@mantine/core';
+import { Button, Group, Modal, NativeSelect, Stack } from '@mantine/core';
 import { invoiceStatuses, PaymentMethod, type Invoice } from '@pms/contracts/http';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { describeError } from '../api/errors.js';
 import { useApi } from '../api/session.js';
 import { FormAlert } from '../components/FormAlert.js';
 import { InvoiceTable } from '../components/InvoiceTable.js';
 import { PageTitle } from '../components/PageTitle.js';
+import { PatientLink } from '../components/PatientLink.js';
 import { PatientPicker } from '../components/PatientPicker.js';
-import { useInvoices, usePatient } from '../lib/queries.js';
+import { useInvoices } from '../lib/queries.js';
 import { money } from '../lib/time.js';
 
 const PAGE_SIZE = 20;
-
-function PatientName({ id }: { id: string }) {
-  const patient = usePatient(id);
-  return (
-    <Anchor component={Link} to={`/patients/${id}`}>
-      {patient.data?.name ?? '…'}
-    </Anchor>
-  );
-}
 
 export default function Invoices() {
   const api = useApi();
@@ -51,7 +43,6 @@ export default function Invoices() {
     }
   };
 
-  const total = invoices.data?.total ?? 0;
   return (
     <>
       <PageTitle title="Invoices" />
@@ -67,7 +58,7 @@ export default function Invoices() {
       <InvoiceTable
         items={invoices.data?.items ?? []}
         extra={[
-          { header: 'Patient', cell: (invoice) => <PatientName id={invoice.patientId} /> },
+          { header: 'Patient', cell: (invoice) => <PatientLink id={invoice.patientId} /> },
           {
             header: 'Actions',
             cell: (invoice) =>
@@ -78,13 +69,8 @@ export default function Invoices() {
               ),
           },
         ]}
+        paging={{ page, pageSize: PAGE_SIZE, total: invoices.data?.total ?? 0, onPage: setPage, noun: ['invoice', 'invoices'] }}
       />
-      <Group justify="space-between" mt="md">
-        <Text size="sm" c="dimmed">
-          {total} invoice{total === 1 ? '' : 's'}
-        </Text>
-        <Pagination total={Math.max(1, Math.ceil(total / PAGE_SIZE))} value={page} onChange={setPage} />
-      </Group>
       <Modal opened={Boolean(paying)} onClose={() => setPaying(undefined)} title={paying ? `Pay ${money(paying.amountCents, paying.currency)}` : ''}>
         <Stack>
           <FormAlert message={error} />

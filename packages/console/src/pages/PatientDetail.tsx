@@ -1,16 +1,32 @@
-import { Alert, Button, Card, Grid, Loader, Modal, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Button, Card, Grid, Loader, Modal, Stack, Text, Title } from '@mantine/core';
 import type { AuditEntry, Patient, PatientInput } from '@pms/contracts/http';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useParams } from 'react-router';
 import { describeError } from '../api/errors.js';
 import { isStaff, useSession } from '../api/session.js';
+import { AccountLink } from '../components/AccountLink.js';
 import { AppointmentTable } from '../components/AppointmentTable.js';
+import { DataTable, type Column } from '../components/DataTable.js';
 import { InvoiceTable } from '../components/InvoiceTable.js';
 import { PageTitle } from '../components/PageTitle.js';
 import { PatientForm } from '../components/PatientForm.js';
 import { useAppointments, useInvoices, usePatient, type Page } from '../lib/queries.js';
 import { dateTimeIn } from '../lib/time.js';
+
+const auditColumns: Column<AuditEntry>[] = [
+  { header: 'When', cell: (entry) => dateTimeIn(entry.at) },
+  { header: 'Action', cell: (entry) => entry.action },
+  { header: 'Role', cell: (entry) => entry.actorRole },
+  {
+    header: 'Actor',
+    cell: (entry) => (
+      <Text size="xs" ff="monospace">
+        {entry.actorId}
+      </Text>
+    ),
+  },
+];
 
 export default function PatientDetail() {
   const { id } = useParams();
@@ -18,7 +34,7 @@ export default function PatientDetail() {
   const queries = useQueryClient();
   const [editing, setEditing] = useState(false);
   const patient = usePatient(id);
-  const appointments = useAppointments({ patientId: id }, claims?.role !== 'doctor');
+  const appointments = useAppointments({ patientId: id }, { enabled: claims?.role !== 'doctor' });
   const invoices = useInvoices({ patientId: id, pageSize: 100 }, isStaff(claims));
   const audit = useQuery({
     queryKey: ['audit', id],
@@ -64,6 +80,11 @@ export default function PatientDetail() {
               </Text>
             </Stack>
           </Card>
+          {isStaff(claims) && (
+            <Card withBorder mt="md">
+              <AccountLink patient={record} />
+            </Card>
+          )}
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Stack>
@@ -88,30 +109,7 @@ export default function PatientDetail() {
                 <Title order={3} id="audit-heading" mb="xs">
                   Audit trail
                 </Title>
-                <Table aria-label="Audit trail">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>When</Table.Th>
-                      <Table.Th>Action</Table.Th>
-                      <Table.Th>Role</Table.Th>
-                      <Table.Th>Actor</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {audit.data?.items.map((entry) => (
-                      <Table.Tr key={entry.id}>
-                        <Table.Td>{dateTimeIn(entry.at)}</Table.Td>
-                        <Table.Td>{entry.action}</Table.Td>
-                        <Table.Td>{entry.actorRole}</Table.Td>
-                        <Table.Td>
-                          <Text size="xs" ff="monospace">
-                            {entry.actorId}
-                          </Text>
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
+                <DataTable label="Audit trail" columns={auditColumns} rows={audit.data?.items ?? []} empty="No entries." />
               </section>
             )}
           </Stack>

@@ -11,7 +11,7 @@ import { PageTitle } from '../components/PageTitle.js';
 import { PatientForm } from '../components/PatientForm.js';
 import { useAppointments, useAvailability, useDoctors, useInvoices, type Page } from '../lib/queries.js';
 import { addDays, dayIn, dayStart, freeSlots, timeIn } from '../lib/time.js';
-import { specialtyLabel } from './Doctors.js';
+import { specialtyLabel } from '../lib/labels.js';
 
 function VerifyBanner() {
   const { api } = useSession();
@@ -69,10 +69,10 @@ function BookFromFreeSlots({ patient, booked }: { patient: Patient; booked: Appo
         />
         <TextInput label="Day" type="date" value={day} onChange={(e) => e.currentTarget.value && setDay(e.currentTarget.value)} />
       </Group>
-      <Group gap="xs" role="list" aria-label="Free slots">
+      <Group gap="xs" role="group" aria-label="Free slots">
         {slots.length === 0 && <Text c="dimmed">No free slots on this day.</Text>}
         {slots.map((slot) => (
-          <Button key={slot.startsAt} role="listitem" variant="outline" size="compact-sm" onClick={() => setBooking(slot)} aria-label={`Free slot ${timeIn(slot.startsAt, timeZone)}`}>
+          <Button key={slot.startsAt} variant="outline" size="compact-sm" onClick={() => setBooking(slot)} aria-label={`Free slot ${timeIn(slot.startsAt, timeZone)}`}>
             {timeIn(slot.startsAt, timeZone)}
           </Button>
         ))}

@@ -3,8 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoDefaults, startSystem, type RunningSystem } from '@pms/devstack';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { launchChromium, openTab, type Tab } from './browser.js';
 import { newestMail } from './mail.js';
 
@@ -19,6 +19,9 @@ const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' })
 const doctor = { name: `Dr. Browser ${unique}`, email: `dr-${unique}@console.example`, password: `doctor-pw-${unique}` };
 const walkIn = { name: `Walter Walkin ${unique}`, email: `walter-${unique}@console.example` };
 const selfRegistered = { name: `Petra Portal ${unique}`, email: `petra-${unique}@console.example`, password: `petra-pw-${unique}` };
+/** Walter's own sign-in, under another address than the clinic has on his record. */
+const walkInAccount = { email: `walter-private-${unique}@console.example`, password: `walter-pw-${unique}` };
+const dayAfter = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
   [system, browser] = await Promise.all([
@@ -37,6 +40,28 @@ beforeAll(async () => {
     }),
     launchChromium(),
   ]);
+  // Live is not ready: a service still connecting to PostgreSQL or Kafka answers 503.
+  await vi.waitFor(
+    async () => {
+      const answers = await Promise.all(
+        Object.entries(system.urls).map(async ([name, url]) => [name, (await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) })).status] as const),
+      );
+      const waiting = answers.filter(([, status]) => status !== 200).map(([name]) => name);
+      if (waiting.length > 0) throw new Error(`not ready yet: ${waiting.join(', ')}`);
+    },
+    { timeout: 120_000, interval: 500 },
+  );
+});
+
+// A failed walk leaves a picture of every tab, so the log says what the browser showed.
+const failures = mkdtempSync(join(tmpdir(), 'pms-console-failures-'));
+afterEach(async ({ task }) => {
+  if (task.result?.state !== 'fail') return;
+  for (const [index, opened] of tabs.entries()) {
+    const path = join(failures, `${task.name.replace(/\W+/g, '-')}-tab${index}.png`);
+    await opened.page.screenshot({ path, fullPage: true }).catch(() => undefined);
+    console.log(`failure screenshot: ${path} (${opened.page.url()})`);
+  }
 });
 
 afterAll(async () => {
@@ -50,15 +75,36 @@ async function tab(): Promise<Tab> {
   return opened;
 }
 
-/** Reloads until the probe finds what the asynchronous parts of the system (events) produce. */
-async function reloadUntil(page: Page, what: string, probe: () => Promise<boolean>, timeoutMs = 90_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await page.waitForTimeout(500);
-    await page.reload();
-    await page.waitForLoadState('networkidle');
-  }
+/**
+ * Reloads the page until the probe finds what the asynchronous parts of the system (events)
+ * produce: polled, bounded, and the failure names what never appeared.
+ */
+async function reloadUntil(page: Page, what: string, probe: () => Promise<boolean>, timeoutMs = 120_000) {
+  let first = true;
+  await vi.waitFor(
+    async () => {
+      if (!first) await page.reload({ waitUntil: 'networkidle' });
+      first = false;
+      if (!(await probe())) throw new Error(`timed out waiting for ${what}`);
+    },
+    { timeout: timeoutMs, interval: 1_000 },
+  );
+}
+
+/** The count a locator settles on: React renders after the event that changed it. */
+const countOf = (locator: Locator) => expect.poll(() => locator.count(), { timeout: 30_000 });
+const attributeOf = (locator: Locator, name: string) => expect.poll(() => locator.getAttribute(name), { timeout: 30_000 });
+
+/** Types into labelled fields of a form (or page), in order. */
+async function fillIn(scope: Page | Locator, fields: Record<string, string>) {
+  for (const [label, value] of Object.entries(fields)) await scope.getByLabel(label, { exact: false }).fill(value);
+}
+
+/** The patient picker: search by name, then choose the record once the search found it. */
+async function choosePatient(scope: Page | Locator, patient: { name: string; email: string }) {
+  await scope.getByLabel('Find patient').fill(patient.name);
+  await scope.locator('option', { hasText: patient.email }).waitFor({ state: 'attached' });
+  await scope.getByLabel('Patient', { exact: true }).selectOption({ label: `${patient.name} (${patient.email})` });
 }
 
 async function signIn(page: Page, email: string, password: string) {
@@ -97,12 +143,12 @@ describe('the console in a real browser', () => {
     const { page } = admin;
     await page.getByLabel('Email').fill('not-an-email');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    expect(await page.getByLabel('Email').getAttribute('aria-invalid')).toBe('true');
+    await attributeOf(page.getByLabel('Email'), 'aria-invalid').toBe('true');
     await page.getByLabel('Email').fill(demoDefaults.ADMIN_EMAIL);
     await page.getByRole('textbox', { name: 'Password' }).fill('wrong-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').waitFor();
-    admin.expectErrors(/status of 401/);
+    await admin.expectErrors(/status of 401/);
   });
 
   it('the admin signs in and creates a doctor with a weekly schedule and a sign-in', async () => {
@@ -122,18 +168,21 @@ describe('the console in a real browser', () => {
     await page.getByLabel('End').fill('09:10');
     await page.getByRole('button', { name: 'Save schedule' }).click();
     await page.getByText('block is shorter than one slot (30 minutes)').waitFor();
-    expect(await page.getByLabel('End').getAttribute('aria-invalid')).toBe('true');
-    admin.expectErrors(/status of 400/);
+    await attributeOf(page.getByLabel('End'), 'aria-invalid').toBe('true');
+    await admin.expectErrors(/status of 400/);
 
     await page.getByRole('button', { name: 'Every day 08:00–18:00' }).click();
     await page.getByRole('button', { name: 'Save schedule' }).click();
     await page.getByText('Schedule saved.').waitFor();
-    expect(await page.getByLabel('End').count()).toBe(7);
+    await countOf(page.getByLabel('End')).toBe(7);
 
     await page.getByRole('form', { name: 'Doctor sign-in' }).getByRole('textbox', { name: 'Password' }).fill(doctor.password);
     await page.getByRole('button', { name: 'Create sign-in' }).click();
     await page.getByText(`${doctor.email} can now sign in.`).waitFor();
-    await admin.screenshot('doctor-schedule');
+    await admin.screenshot('doctor-schedule', { fullPage: true });
+    await page.getByRole('link', { name: 'Doctors' }).click();
+    await page.getByRole('table', { name: 'Doctors' }).getByRole('link', { name: doctor.name }).waitFor();
+    await admin.screenshot('doctors');
   });
 
   it('the admin creates a patient, with field errors from the schema first', async () => {
@@ -145,7 +194,7 @@ describe('the console in a real browser', () => {
     await dialog.getByLabel('Email').fill(walkIn.email);
     await dialog.getByLabel('Phone').fill('call me');
     await dialog.getByRole('button', { name: 'Create patient' }).click();
-    expect(await dialog.getByLabel('Date of birth').getAttribute('aria-invalid')).toBe('true');
+    await attributeOf(dialog.getByLabel('Date of birth'), 'aria-invalid').toBe('true');
     await dialog.getByText('must be a phone number').waitFor();
 
     await dialog.getByLabel('Date of birth').fill('1975-03-14');
@@ -165,16 +214,15 @@ describe('the console in a real browser', () => {
     await page.getByRole('link', { name: 'Calendar' }).click();
     await page.getByLabel('Doctor').selectOption({ label: doctor.name });
     await page.getByLabel('Date', { exact: true }).fill(tomorrow);
-    await page.getByLabel('Find patient').fill(walkIn.name);
-    await page.locator('option', { hasText: walkIn.email }).waitFor({ state: 'attached' });
-    await page.getByLabel('Patient', { exact: true }).selectOption({ label: `${walkIn.name} (${walkIn.email})` });
+    await choosePatient(page, walkIn);
 
     const slot = page.getByRole('button', { name: /^Free slot .* 09:00$/ });
     await slot.click();
     await page.getByRole('dialog').getByRole('button', { name: 'Book' }).click();
     await page.getByRole('article', { name: `09:00 ${walkIn.name}` }).getByText('BOOKED').waitFor();
-    expect(await slot.count()).toBe(0);
+    await countOf(slot).toBe(0);
     await page.getByRole('button', { name: /^Free slot .* 09:30$/ }).waitFor();
+    await admin.screenshot('calendar-day');
     await page.getByRole('button', { name: 'Week' }).click();
     await page.getByRole('button', { name: 'Week', pressed: true }).waitFor();
     await page.getByRole('heading', { name: /^Sun / }).waitFor();
@@ -191,7 +239,9 @@ describe('the console in a real browser', () => {
     await page.getByLabel('Payment method').selectOption('CARD');
     await page.getByRole('button', { name: 'Record payment' }).click();
     await page.getByRole('table', { name: 'Invoices' }).getByText('PAID').waitFor();
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
     await admin.screenshot('invoices');
+
   });
 
   it('the admin looks at the notifications log and the analytics dashboard', async () => {
@@ -206,6 +256,98 @@ describe('the console in a real browser', () => {
     await reloadUntil(page, 'the booking in analytics', async () => (await page.getByRole('row', { name: doctor.name }).count()) > 0);
     await page.getByRole('figure', { name: 'Revenue by specialty' }).getByRole('row', { name: /Cardiology/ }).waitFor({ state: 'attached' });
     await admin.screenshot('analytics');
+  });
+
+  it('the admin sets appointment types and the booking policy, books a series, keeps a waitlist', async () => {
+    const { page } = admin;
+    await page.getByRole('link', { name: 'Appointment types' }).click();
+    await page.getByRole('button', { name: 'New type' }).click();
+    const typeForm = page.getByRole('form', { name: 'Appointment type' });
+    await fillIn(typeForm, { Name: `Long consultation ${unique}`, 'Duration (minutes)': '3' });
+    await typeForm.getByRole('button', { name: 'Create type' }).click();
+    await attributeOf(typeForm.getByLabel('Duration (minutes)'), 'aria-invalid').toBe('true');
+    await fillIn(typeForm, { 'Duration (minutes)': '60', 'Buffer after (minutes)': '10', 'Price (EUR)': '150' });
+    await typeForm.getByLabel('Specialty').selectOption('CARDIOLOGY');
+    await typeForm.getByRole('button', { name: 'Create type' }).click();
+    await page.getByRole('table', { name: 'Appointment types' }).getByRole('row', { name: new RegExp(`Long consultation ${unique}.*€150\\.00`) }).waitFor();
+    await admin.screenshot('appointment-types');
+
+    // Explicit, permissive limits: patients book tomorrow below, whatever policy was there before.
+    await page.getByRole('link', { name: 'Booking policy' }).click();
+    const policy = page.getByRole('form', { name: 'Booking policy' });
+    await policy.getByLabel('Book at most (days ahead)').fill('0');
+    await policy.getByRole('button', { name: 'Save policy' }).click();
+    await attributeOf(policy.getByLabel('Book at most (days ahead)'), 'aria-invalid').toBe('true');
+    await fillIn(policy, {
+      'Minimum notice (minutes)': '0',
+      'Book at most (days ahead)': '90',
+      'Cancel until (hours before)': '0',
+      'Reschedule until (hours before)': '0',
+    });
+    await policy.getByRole('button', { name: 'Save policy' }).click();
+    await policy.getByText('Policy saved.').waitFor();
+    await admin.screenshot('booking-policy');
+
+    // A weekly series whose first visit collides with Walter's 09:00: the server names the occurrence.
+    await page.getByRole('link', { name: 'Recurring series' }).click();
+    const series = page.getByRole('form', { name: 'Recurring series' });
+    await choosePatient(series, walkIn);
+    await series.getByLabel('Doctor').selectOption({ label: `${doctor.name} · Cardiology` });
+    await fillIn(series, { 'First visit': `${tomorrow}T09:00`, 'Visits in all': '3' });
+    await series.getByRole('button', { name: 'Book series' }).click();
+    await series.getByRole('list', { name: 'Occurrences that cannot be booked' }).getByRole('listitem').first().waitFor();
+    await admin.expectErrors(/status of 409/);
+    await series.getByLabel('First visit').fill(`${tomorrow}T14:00`);
+    await series.getByRole('button', { name: 'Book series' }).click();
+    await page.getByText('Booked 3 visits.').waitFor();
+    const booked = page.getByRole('region', { name: 'Series 1' });
+    await countOf(booked.getByText('BOOKED')).toBe(3);
+    await admin.screenshot('series', { fullPage: true });
+    await booked.getByRole('button', { name: 'Cancel remaining visits' }).click();
+    await countOf(booked.getByText('CANCELLED')).toBe(3);
+
+    await page.getByRole('link', { name: 'Waitlist' }).click();
+    await page.getByRole('button', { name: 'Add to waitlist' }).click();
+    const entry = page.getByRole('form', { name: 'Waitlist entry' });
+    await choosePatient(entry, walkIn);
+    await entry.getByLabel('Doctor').selectOption({ label: `${doctor.name} · Cardiology` });
+    await fillIn(entry, { From: `${dayAfter(tomorrow, 1)}T15:00`, Until: `${dayAfter(tomorrow, 1)}T12:00` });
+    await entry.getByRole('button', { name: 'Add to waitlist' }).click();
+    await entry.getByText('must be after from').waitFor();
+    await entry.getByLabel('Until').fill(`${dayAfter(tomorrow, 1)}T17:00`);
+    await entry.getByRole('button', { name: 'Add to waitlist' }).click();
+    await page.getByRole('table', { name: 'Waitlist' }).getByRole('row', { name: new RegExp(`${walkIn.name}.*WAITING`) }).waitFor();
+    await admin.screenshot('waitlist');
+  });
+
+  it('the admin links Walter\'s record to the sign-in he made under another address', async () => {
+    const { page } = admin;
+    const registered = await fetch(`${system.gatewayUrl}/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(walkInAccount),
+    });
+    expect(registered.status).toBe(201);
+    await page.goto(`/patients/${walkInId}`);
+    const account = page.getByRole('region', { name: 'Account' });
+    await account.getByText('No sign-in owns this record yet.').waitFor();
+    await account.getByLabel('Account email').fill(`nobody-${unique}@console.example`);
+    await account.getByRole('button', { name: 'Find account' }).click();
+    await account.getByText('no account signs in with this email').waitFor();
+    await account.getByLabel('Account email').fill(walkInAccount.email);
+    await account.getByRole('button', { name: 'Find account' }).click();
+    await account.getByRole('button', { name: `Link to ${walkInAccount.email}` }).click();
+    await account.getByText('Linked to a sign-in').waitFor();
+    // The patient's page gathers it: details, account, the booked visit, the paid invoice, the audit trail.
+    await page.getByRole('table', { name: 'Invoices' }).getByText('PAID').waitFor();
+    await page.getByRole('table', { name: 'Audit trail' }).getByRole('row', { name: /LINK/ }).waitFor();
+    await admin.screenshot('patient-detail');
+
+    const walter = await tab();
+    await signIn(walter.page, walkInAccount.email, walkInAccount.password);
+    await walter.page.getByText(walkIn.name).first().waitFor();
+    await walter.page.getByRole('table', { name: 'Appointments' }).getByText('BOOKED').waitFor();
+    await walter.context.close();
   });
 
   it('signing out revokes the session', async () => {
@@ -236,17 +378,24 @@ describe('the console in a real browser', () => {
     await page.getByText('Verify your email').first().waitFor();
     await page.getByRole('button', { name: 'Resend verification email' }).click();
     await page.getByText('Sent. Check your inbox.').waitFor();
-    await expect.poll(() => newestMail(smtpApiUrl, selfRegistered.email, /verify your email/i, 2), { timeout: 20_000 }).toBeTruthy();
-    const mail = await newestMail(smtpApiUrl, selfRegistered.email, /verify your email/i, 2);
-    const token = /verify-email\?token=([^\s"&<]+)/.exec(mail!.text)?.[1];
+    // The second mail (the resent one): the first link is still valid, but this proves resending works.
+    const mail = await vi.waitFor(
+      async () => {
+        const found = await newestMail(smtpApiUrl, selfRegistered.email, /verify your email/i, 2);
+        if (!found) throw new Error('the resent verification email has not arrived');
+        return found;
+      },
+      { timeout: 90_000, interval: 500 },
+    );
+    const token = /verify-email\?token=([^\s"&<]+)/.exec(mail.text)?.[1];
     expect(token).toBeTruthy();
     await page.goto(`/verify-email?token=${token}`);
     await page.getByText('Your email address is verified.').waitFor();
     await page.getByRole('link', { name: 'Continue to the console' }).click();
     await page.getByRole('heading', { name: 'Your details' }).waitFor();
-    expect(await page.getByText('Verify your email').count()).toBe(0);
+    await countOf(page.getByText('Verify your email')).toBe(0);
 
-    expect(await page.getByLabel('Email').inputValue()).toBe(selfRegistered.email);
+    await expect.poll(() => page.getByLabel('Email').inputValue()).toBe(selfRegistered.email);
     await page.getByLabel('Name').fill(selfRegistered.name);
     await page.getByLabel('Date of birth').fill('1990-07-01');
     await page.getByRole('button', { name: 'Save my details' }).click();
@@ -259,7 +408,7 @@ describe('the console in a real browser', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Book' }).click();
     const appointments = page.getByRole('table', { name: 'Appointments' });
     await appointments.getByText('BOOKED').waitFor();
-    expect(await page.getByRole('button', { name: 'Free slot 11:00' }).count()).toBe(0);
+    await countOf(page.getByRole('button', { name: 'Free slot 11:00' })).toBe(0);
     await reloadUntil(page, 'the invoice of the booking', async () => (await page.getByRole('table', { name: 'Invoices' }).getByText('PENDING').count()) === 1);
     await patient.screenshot('patient-portal');
 

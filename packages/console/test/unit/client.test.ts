@@ -95,6 +95,25 @@ describe('ApiClient', () => {
     expect(storage.items.size).toBe(0);
   });
 
+  it('signs out only once the server revoked the session, and even when it cannot be reached', async () => {
+    let revoke: ((response: Response) => void) | undefined;
+    const { api } = clientWith((path) => (path === '/auth/login' ? json(200, pair(1)) : new Promise<Response>((resolve) => (revoke = resolve))));
+    await api.signIn('a@example.test', 'secret-pw');
+    const signingOut = api.signOut();
+    await vi.waitFor(() => expect(revoke).toBeDefined());
+    // Until the revocation is answered, the tab still holds the session (no sign-in screen yet).
+    expect(api.session).not.toBeNull();
+    revoke!(json(204));
+    await signingOut;
+    expect(api.session).toBeNull();
+
+    const offline = clientWith((path) => (path === '/auth/login' ? json(200, pair(2)) : Promise.reject(new TypeError('fetch failed'))));
+    await offline.api.signIn('a@example.test', 'secret-pw');
+    await offline.api.signOut();
+    expect(offline.api.session).toBeNull();
+    expect(offline.storage.items.size).toBe(0);
+  });
+
   it("turns the error shape into an ApiError with the server's field details", async () => {
     const { api } = clientWith(() =>
       json(400, { statusCode: 400, code: 'VALIDATION_FAILED', message: 'Invalid body: phone', details: [{ field: 'phone', message: 'must be a phone number' }] }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, dayIn, dayStart, freeSlots, weekStart } from '../../src/lib/time.js';
+import { addDays, dayIn, dayStart, freeSlots, localInput, weekStart, zonedInstant } from '../../src/lib/time.js';
 
 describe('calendar arithmetic', () => {
   it("finds midnight in the doctor's zone, across daylight saving changes", () => {
@@ -9,6 +9,14 @@ describe('calendar arithmetic', () => {
     expect(dayStart('2026-03-30', 'Europe/Berlin').toISOString()).toBe('2026-03-29T22:00:00.000Z');
     expect(dayStart('2026-12-01', 'America/New_York').toISOString()).toBe('2026-12-01T05:00:00.000Z');
     expect(dayStart('2026-12-01', 'UTC').toISOString()).toBe('2026-12-01T00:00:00.000Z');
+  });
+
+  it("reads a datetime-local value as wall-clock time in the doctor's zone, and writes one back", () => {
+    expect(zonedInstant('2026-12-01T09:30', 'Europe/Berlin').toISOString()).toBe('2026-12-01T08:30:00.000Z');
+    expect(zonedInstant('2026-07-01T09:30', 'Europe/Berlin').toISOString()).toBe('2026-07-01T07:30:00.000Z');
+    expect(zonedInstant('2026-12-01T09:30', 'America/New_York').toISOString()).toBe('2026-12-01T14:30:00.000Z');
+    expect(localInput('2026-12-01T08:30:00Z', 'Europe/Berlin')).toBe('2026-12-01T09:30');
+    expect(localInput('2026-03-29T01:30:00Z', 'Europe/Berlin')).toBe('2026-03-29T03:30');
   });
 
   it('knows weeks start on Monday and days roll over months', () => {

@@ -8,3 +8,4 @@ export * from './billing.js';
 export * from './notification.js';
 export * from './analytics.js';
 export { PaymentMethod } from '../events/payloads.js';
+export * from './scheduling.js';
