@@ -65,8 +65,8 @@ export interface ServiceOptions {
  * revocation list, and readiness reports `revocations` until the feed has caught up.
  */
 export interface RevocationOptions {
-  /** The client to read with; a function when the client is made after the service (to log through it). */
-  kafka: Kafka | (() => Kafka);
+  /** The client to read with (main.ts makes it, with createServiceKafka). */
+  kafka: Kafka;
   /** The list the feed fills, for a service that registers its token check itself (auth); default a new one. */
   list?: RevocationList;
 }
@@ -178,7 +178,7 @@ export async function createService(options: ServiceOptions): Promise<ServiceIns
   if (revocationFeed && options.revocations) {
     const { kafka } = options.revocations;
     app.addHook('onReady', async () => {
-      revocationFeed.start({ kafka: typeof kafka === 'function' ? kafka() : kafka, service: options.name, logger: app.log });
+      revocationFeed.start({ kafka, service: options.name, logger: app.log });
     });
     app.addHook('onClose', () => revocationFeed.stop());
   }
