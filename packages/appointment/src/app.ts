@@ -1,17 +1,6 @@
 import { topics } from '@pms/contracts';
-import {
-  consumerJoined,
-  createKafka,
-  createKafkaProbe,
-  createService,
-  startConsumer,
-  startOutboxRelay,
-  tokenSourceFrom,
-  type DatabaseHandle,
-  type EventConsumer,
-  type OutboxRelay,
-  type ServiceInstance,
-} from '@pms/platform';
+import { apiServiceOptions, createService, runAlongside, type DatabaseHandle, type ServiceInstance } from '@pms/platform';
+import type { Kafka } from 'kafkajs';
 import type { AppointmentConfig } from './config.js';
 import type { AppointmentsContext } from './domain/context.js';
 import { grpcPeers, type DoctorClient, type PatientClient } from './peers/grpc-peers.js';
@@ -19,12 +8,14 @@ import { waitlistHandlers } from './events/handlers.js';
 import { appointmentRoutes } from './routes/appointments.js';
 import { schedulingRoutes } from './routes/scheduling.js';
 import { waitlistRoutes } from './routes/waitlist.js';
-import { startOfferExpiry, type OfferExpiry } from './workers/offer-expiry.js';
+import { startOfferExpiry } from './workers/offer-expiry.js';
 
 export interface AppDeps {
   config: AppointmentConfig;
   /** Connected and migrated (connectDatabase with eventTables); closed by whoever opened it. */
   database: DatabaseHandle;
+  /** Publishes appointment-events and reads them back for the waitlist; made by whoever calls buildApp. */
+  kafka: Kafka;
   /** gRPC clients of the peers; closed by whoever opened them. */
   patients: PatientClient;
   doctors: DoctorClient;
@@ -40,31 +31,16 @@ const offerExpiryIntervalMs = 1_000;
  * offer expiry; `close()` stops them. The deps stay open: whoever made them closes them.
  */
 export async function buildApp(deps: AppDeps): Promise<ServiceInstance> {
-  const { config, database, patients, doctors } = deps;
-  let relay: OutboxRelay | undefined;
-  let consumer: EventConsumer | undefined;
-  let offerExpiry: OfferExpiry | undefined;
+  const { config, database, kafka, patients, doctors } = deps;
 
   const app = await createService({
     name: 'appointment',
     description: 'Appointments and their lifecycle',
-    logLevel: config.LOG_LEVEL,
-    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
-    // Tokens of users who logged out or were disabled stop working here within seconds.
-    revocations: { kafka: () => kafka },
-    // What /health/ready reports (DESIGN.md §2): the database, Kafka and the gRPC peers this
-    // service calls. Liveness (/health/live) stays independent of them.
-    readiness: {
-      database: () => database.ping(),
-      kafka: () => kafkaProbe.check(),
-      patient: () => patients.ping(),
-      doctor: () => doctors.ping(),
-      consumer: () => consumerJoined(consumer),
-    },
+    ...apiServiceOptions(config, kafka),
+    // /health/ready also reports the gRPC peers this service calls (DESIGN.md §2); runAlongside
+    // adds the database, Kafka and the consumer.
+    readiness: { patient: () => patients.ping(), doctor: () => doctors.ping() },
   });
-  // Built here rather than in main so kafkajs logs through the service's logger.
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'appointment', logger: app.log });
-  const kafkaProbe = createKafkaProbe(kafka);
 
   const ctx: AppointmentsContext = {
     db: database.db,
@@ -77,23 +53,14 @@ export async function buildApp(deps: AppDeps): Promise<ServiceInstance> {
   schedulingRoutes(app, ctx);
   waitlistRoutes(app, ctx);
 
-  app.addHook('onReady', async () => {
-    relay = startOutboxRelay({ handle: database, kafka, logger: app.log });
+  runAlongside(app, config, {
+    database,
+    kafka,
+    outbox: true,
     // The waitlist follows this service's own events: freed slots are offered after the
     // cancellation committed, and a crash between the two loses nothing.
-    consumer = startConsumer({
-      kafka,
-      groupId: config.KAFKA_GROUP_ID,
-      topics: [topics.appointment],
-      handle: database,
-      handlers: waitlistHandlers(config.WAITLIST_OFFER_MINUTES),
-      logger: app.log.child({ component: 'consumer' }),
-    });
-    offerExpiry = startOfferExpiry(database.db, offerExpiryIntervalMs, app.log);
-  });
-  app.addHook('onClose', async () => {
-    await consumer?.stop();
-    await Promise.all([relay?.stop(), offerExpiry?.stop(), kafkaProbe.close()]);
+    consumer: { topics: [topics.appointment], handlers: waitlistHandlers(config.WAITLIST_OFFER_MINUTES) },
+    workers: [(log) => startOfferExpiry(database.db, offerExpiryIntervalMs, log)],
   });
   return app;
 }

@@ -1,4 +1,4 @@
-import { closeOnSignals, connectDatabase, runMain } from '@pms/platform';
+import { connectServiceDatabase, createServiceKafka, runMain, serve } from '@pms/platform';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { migrationsFolder } from './db/migrations-folder.js';
@@ -6,24 +6,14 @@ import { createPeerClients } from './peers/grpc-peers.js';
 
 runMain(async () => {
   const config = loadConfig(process.env);
-  const database = await connectDatabase({
-    url: config.DATABASE_URL,
-    poolSize: config.DATABASE_POOL_SIZE,
-    queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS,
-    migrationsFolder,
-    eventTables: true,
-  });
+  const database = await connectServiceDatabase(config, migrationsFolder);
+  const { kafka, log: kafkaLog } = createServiceKafka(config, 'appointment');
   const { patients, doctors } = createPeerClients({
     patientUrl: config.PATIENT_GRPC_URL,
     doctorUrl: config.DOCTOR_GRPC_URL,
     deadlineMs: config.GRPC_DEADLINE_MS,
   });
-  const app = await buildApp({ config, database, patients, doctors });
-  closeOnSignals(async () => {
-    await app.close();
-    patients.close();
-    doctors.close();
-    await database.close();
-  }, app.log);
-  await app.listen({ host: config.HOST, port: config.PORT });
+  const app = await buildApp({ config, database, kafka, patients, doctors });
+  kafkaLog.attach(app.log);
+  await serve(app, config, patients, doctors, database);
 });

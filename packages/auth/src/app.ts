@@ -1,14 +1,12 @@
 import {
   authenticationPlugin,
-  createKafka,
-  createKafkaProbe,
   RevocationList,
   createService,
-  startOutboxRelay,
+  runAlongside,
   type DatabaseHandle,
-  type OutboxRelay,
   type ServiceInstance,
 } from '@pms/platform';
+import type { Kafka } from 'kafkajs';
 import type { AuthConfig } from './config.js';
 import { accessTokenSigner } from './domain/access-tokens.js';
 import { seedAdmin } from './domain/accounts.js';
@@ -23,6 +21,8 @@ export interface AppDeps {
   config: AuthConfig;
   /** Connected and migrated with the event tables; closed by whoever opened it. */
   database: DatabaseHandle;
+  /** Publishes auth's events and reads revocations; made by whoever calls buildApp. */
+  kafka: Kafka;
   signingKey: SigningKey;
 }
 
@@ -30,7 +30,7 @@ export interface AppDeps {
  * Users, credentials, tokens and the JWKS. Its outbox relay publishes auth-events (the
  * verification emails notification sends) and auth-revocations (which every service reads).
  */
-export async function buildApp({ config, database, signingKey }: AppDeps): Promise<ServiceInstance> {
+export async function buildApp({ config, database, kafka, signingKey }: AppDeps): Promise<ServiceInstance> {
   // Auth checks its own callers' tokens against the revocations it publishes, like every service.
   const revokedUsers = new RevocationList();
   const app = await createService({
@@ -38,14 +38,8 @@ export async function buildApp({ config, database, signingKey }: AppDeps): Promi
     description: 'Users, credentials, email verification, tokens, roles and the JWKS',
     logLevel: config.LOG_LEVEL,
     trustProxy: config.TRUSTED_PROXIES,
-    revocations: { kafka: () => kafka, list: revokedUsers },
-    readiness: {
-      database: database.ping,
-      kafka: () => kafkaProbe.check(),
-    },
+    revocations: { kafka, list: revokedUsers },
   });
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'auth', logger: app.log });
-  const kafkaProbe = createKafkaProbe(kafka);
 
   const jwks = { keys: [signingKey.publicJwk] };
   const ctx: AuthContext = {
@@ -79,13 +73,7 @@ export async function buildApp({ config, database, signingKey }: AppDeps): Promi
     registerCallerRoutes(scope, ctx);
   });
 
-  let relay: OutboxRelay | undefined;
-  app.addHook('onReady', async () => {
-    relay = startOutboxRelay({ handle: database, kafka, logger: app.log });
-  });
-  app.addHook('onClose', async () => {
-    await Promise.all([relay?.stop(), kafkaProbe.close()]);
-  });
+  runAlongside(app, config, { database, kafka, outbox: true });
 
   const { ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: adminPassword } = config;
   if (adminEmail && adminPassword) {

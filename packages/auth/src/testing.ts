@@ -1,4 +1,4 @@
-import { connectDatabase, type DatabaseHandle, type ServiceInstance } from '@pms/platform';
+import { connectDatabase, createServiceKafka, type DatabaseHandle, type ServiceInstance } from '@pms/platform';
 import { generateKeyPairSync } from 'node:crypto';
 import { buildApp } from './app.js';
 import { loadConfig, type AuthConfig } from './config.js';
@@ -28,7 +28,9 @@ export async function startTestAuthService(options: {
   const database = await connectDatabase({ url: options.databaseUrl, poolSize: 5, migrationsFolder, eventTables: true });
   const signingKey = options.signingKey ?? generateSigningKey();
   try {
-    const app = await buildApp({ config, database, signingKey });
+    const { kafka, log: kafkaLog } = createServiceKafka(config, 'auth');
+    const app = await buildApp({ config, database, kafka, signingKey });
+    kafkaLog.attach(app.log);
     await app.ready();
     return {
       app,

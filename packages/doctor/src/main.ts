@@ -1,4 +1,4 @@
-import { closeOnSignals, connectDatabase, createKafka, deferredLogger, runMain } from '@pms/platform';
+import { connectServiceDatabase, createServiceKafka, runMain, serve } from '@pms/platform';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { migrationsFolder } from './db/migrations-folder.js';
@@ -6,21 +6,10 @@ import { seedDemoDoctors } from './domain/demo-doctors.js';
 
 runMain(async () => {
   const config = loadConfig(process.env);
-  const database = await connectDatabase({
-    url: config.DATABASE_URL,
-    poolSize: config.DATABASE_POOL_SIZE,
-    queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS,
-    migrationsFolder,
-    eventTables: true,
-  });
-  const kafkaLog = deferredLogger();
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'doctor', logger: kafkaLog });
+  const database = await connectServiceDatabase(config, migrationsFolder);
+  const { kafka, log: kafkaLog } = createServiceKafka(config, 'doctor');
   const app = await buildApp({ config, database, kafka });
   kafkaLog.attach(app.log);
-  closeOnSignals(async () => {
-    await app.close();
-    await database.close();
-  }, app.log);
   if (config.SEED_DEMO_DATA) app.log.info(await seedDemoDoctors({ db: database.db }), 'demo doctors');
-  await app.listen({ host: config.HOST, port: config.PORT });
+  await serve(app, config, database);
 });

@@ -1,17 +1,8 @@
 import { authTopics, topics } from '@pms/contracts';
-import {
-  createService,
-  startConsumer,
-  tokenSourceFrom,
-  type DatabaseHandle,
-  type EventConsumer,
-  type ServiceInstance,
-  consumerJoined,
-  createKafkaProbe,
-} from '@pms/platform';
+import { apiServiceOptions, createService, runAlongside, type DatabaseHandle, type ServiceInstance } from '@pms/platform';
 import type { Kafka } from 'kafkajs';
 import type { NotificationConfig } from './config.js';
-import { startReminderScheduler, type ReminderScheduler } from './delivery/reminders.js';
+import { startReminderScheduler } from './delivery/reminders.js';
 import { startDeliveryWorker, type DeliveryWorker } from './delivery/worker.js';
 import type { Channels } from './domain/channels.js';
 import type { DeliveryPolicy } from './domain/delivery.js';
@@ -30,23 +21,12 @@ export interface AppDeps {
 export const consumedTopics = [topics.appointment, topics.billing, topics.patient, authTopics.events];
 
 export async function buildApp({ config, database, kafka, channels }: AppDeps): Promise<ServiceInstance> {
-  const probe = createKafkaProbe(kafka);
-  let consumer: EventConsumer | undefined;
   let worker: DeliveryWorker | undefined;
-  let reminders: ReminderScheduler | undefined;
 
   const app = await createService({
     name: 'notification',
     description: 'Notification log; email and SMS delivery for patient, appointment and billing events',
-    logLevel: config.LOG_LEVEL,
-    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
-    // Tokens of users who logged out or were disabled stop working here within seconds.
-    revocations: { kafka },
-    readiness: {
-      database: () => database.ping(),
-      kafka: () => probe.check(),
-      consumer: () => consumerJoined(consumer),
-    },
+    ...apiServiceOptions(config, kafka),
   });
 
   notificationRoutes(app, { db: database.db, wake: () => worker?.wake() });
@@ -59,31 +39,23 @@ export async function buildApp({ config, database, kafka, channels }: AppDeps): 
     leaseMs: config.NOTIFICATION_LEASE_MS,
   };
 
-  app.addHook('onReady', async () => {
-    worker = startDeliveryWorker({
-      handle: database,
-      channels,
-      policy,
-      logger: app.log.child({ component: 'delivery' }),
-      pollIntervalMs: config.NOTIFICATION_POLL_INTERVAL_MS,
-    });
-    consumer = startConsumer({
-      kafka,
-      groupId: config.KAFKA_GROUP_ID,
-      topics: consumedTopics,
-      handle: database,
-      ...notificationConsumer(config.REMINDER_OFFSETS),
-      logger: app.log.child({ component: 'consumer' }),
-    });
-    reminders = startReminderScheduler(database.db, config.NOTIFICATION_POLL_INTERVAL_MS, app.log.child({ component: 'reminders' }));
-  });
-
-  app.addHook('onClose', async () => {
-    // Consumer first: nothing new is logged while the worker finishes what it is sending.
-    await consumer?.stop();
-    await reminders?.stop();
-    await worker?.stop();
-    await probe.close();
+  runAlongside(app, config, {
+    database,
+    kafka,
+    consumer: { topics: consumedTopics, ...notificationConsumer(config.REMINDER_OFFSETS) },
+    // Stopped after the consumer (nothing new is logged while the worker finishes what it is
+    // sending), in reverse order: reminders, then the worker.
+    workers: [
+      (log) =>
+        (worker = startDeliveryWorker({
+          handle: database,
+          channels,
+          policy,
+          logger: log.child({ component: 'delivery' }),
+          pollIntervalMs: config.NOTIFICATION_POLL_INTERVAL_MS,
+        })),
+      (log) => startReminderScheduler(database.db, config.NOTIFICATION_POLL_INTERVAL_MS, log.child({ component: 'reminders' })),
+    ],
   });
 
   return app;

@@ -1,4 +1,4 @@
-import { closeOnSignals, connectDatabase, createKafka, deferredLogger, runMain } from '@pms/platform';
+import { connectServiceDatabase, createServiceKafka, deferredLogger, runMain, serve } from '@pms/platform';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { migrationsFolder } from './db/migrations-folder.js';
@@ -7,17 +7,10 @@ import { createSmtpSender } from './transports/smtp.js';
 
 runMain(async () => {
   const config = loadConfig(process.env);
-  const database = await connectDatabase({
-    url: config.DATABASE_URL,
-    poolSize: config.DATABASE_POOL_SIZE,
-    queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS,
-    migrationsFolder,
-    eventTables: true,
-  });
+  const database = await connectServiceDatabase(config, migrationsFolder);
   // Both log through the service's logger, which buildApp makes: attached below.
-  const kafkaLog = deferredLogger();
+  const { kafka, log: kafkaLog } = createServiceKafka(config, 'notification');
   const smsLog = deferredLogger();
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'notification', logger: kafkaLog });
   const email = createSmtpSender({
     host: config.SMTP_HOST,
     port: config.SMTP_PORT,
@@ -34,10 +27,5 @@ runMain(async () => {
   const app = await buildApp({ config, database, kafka, channels: { email, sms } });
   kafkaLog.attach(app.log.child({ component: 'kafka' }));
   smsLog.attach(app.log.child({ component: 'sms' }));
-  closeOnSignals(async () => {
-    await app.close();
-    email.close();
-    await database.close();
-  }, app.log);
-  await app.listen({ host: config.HOST, port: config.PORT });
+  await serve(app, config, email, database);
 });

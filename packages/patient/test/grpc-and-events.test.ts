@@ -2,7 +2,7 @@ import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js'
 import { parseEvent, patientGrpc, topics, type TypedEvent } from '@pms/contracts';
 import { freePort } from '@pms/devstack';
 import { billingGrpc } from '@pms/contracts';
-import { createGrpcClient, createKafka, ensureTopics, type Database, type DatabaseHandle } from '@pms/platform';
+import { createGrpcClient, createKafka, createServiceKafka, ensureTopics, type Database, type DatabaseHandle } from '@pms/platform';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { randomUUID } from 'node:crypto';
@@ -191,7 +191,7 @@ describe('with the database down', () => {
     });
     const database = downDatabase(downUrl);
     const billing = createGrpcClient(billingGrpc.BillingServiceClient, config.BILLING_GRPC_URL);
-    const app = await buildApp({ config, database, billing });
+    const app = await buildApp({ config, database, kafka: createServiceKafka(config, 'patient').kafka, billing });
     await app.ready();
     const downClient = new patientGrpc.PatientServiceClient(`127.0.0.1:${app.runtime.grpcPort}`, credentials.createInsecure());
     try {

@@ -1,6 +1,6 @@
 import { billingGrpc, type Role } from '@pms/contracts';
 import { createTestDatabase } from '@pms/devstack';
-import { connectDatabase, createGrpcClient, type DatabaseHandle } from '@pms/platform';
+import { connectDatabase, createGrpcClient, createServiceKafka, type DatabaseHandle } from '@pms/platform';
 import { createTestTokenIssuer } from '@pms/platform/testing';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
@@ -33,7 +33,7 @@ export async function startPatientService(billingAddress: string, env: Record<st
   });
   const database = await connectDatabase({ url, poolSize: config.DATABASE_POOL_SIZE, migrationsFolder, eventTables: true });
   const billing = createGrpcClient(billingGrpc.BillingServiceClient, config.BILLING_GRPC_URL, { peerName: 'billing' });
-  const app = await buildApp({ config, database, billing });
+  const app = await buildApp({ config, database, kafka: createServiceKafka(config, 'patient').kafka, billing });
   await app.ready();
   return {
     app,

@@ -13,3 +13,5 @@ export * from './db/database.js';
 export * from './db/notified-loop.js';
 export * from './events/index.js';
 export * from './grpc/index.js';
+export * from './boot.js';
+export * from './alongside.js';

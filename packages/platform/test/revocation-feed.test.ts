@@ -84,7 +84,7 @@ describe('createService with revocations', () => {
       name: 'feed-service',
       logLevel: 'silent',
       authentication: { keys: { jwks: issuer.jwks }, issuer: issuer.issuer, audience: issuer.audience },
-      revocations: { kafka: () => kafka },
+      revocations: { kafka },
       readiness: { own: async () => {} },
     });
     app.get('/api/whoami', async (request) => principalOf(request));

@@ -2,7 +2,7 @@
 import type {} from '../../../devstack/src/vitest-provided.js';
 import type { Role } from '@pms/contracts';
 import { createTestDatabase } from '@pms/devstack';
-import { connectDatabase, type DatabaseHandle, type ServiceInstance } from '@pms/platform';
+import { connectDatabase, createServiceKafka, type DatabaseHandle, type ServiceInstance } from '@pms/platform';
 import { createTestTokenIssuer, type TestTokenIssuer } from '@pms/platform/testing';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
@@ -57,7 +57,7 @@ export async function startService(options: TestServiceOptions): Promise<TestSer
     doctorUrl: config.DOCTOR_GRPC_URL,
     deadlineMs: config.GRPC_DEADLINE_MS,
   });
-  const app = await buildApp({ config, database, patients, doctors });
+  const app = await buildApp({ config, database, kafka: createServiceKafka(config, 'appointment').kafka, patients, doctors });
   const close = async () => {
     await app.close();
     patients.close();

@@ -3,9 +3,20 @@ import type { FastifyInstance } from 'fastify';
 /** A readiness check: resolves when the dependency answers, throws otherwise. */
 export type ReadinessCheck = () => Promise<unknown>;
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Adds a check to /health/ready: what the service starts beside HTTP reports here too (runAlongside). */
+    addReadinessCheck(name: string, check: ReadinessCheck): void;
+  }
+}
+
 const checkTimeoutMs = 1_500;
 
-export function installHealth(app: FastifyInstance, checks: Record<string, ReadinessCheck>) {
+export function installHealth(app: FastifyInstance, initialChecks: Record<string, ReadinessCheck>) {
+  const checks = { ...initialChecks };
+  app.decorate('addReadinessCheck', (name: string, check: ReadinessCheck) => {
+    checks[name] = check;
+  });
   app.get('/health/live', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/health/ready', { schema: { hide: true } }, async (_request, reply) => {
     const results = await Promise.all(

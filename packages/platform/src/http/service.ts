@@ -19,6 +19,7 @@ import type { Kafka } from 'kafkajs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { RevocationList } from '../auth/revocations.js';
+import { tokenSourceFrom } from '../config.js';
 import { unavailable } from '../errors.js';
 import { createRevocationFeed } from '../events/revocation-feed.js';
 import { authenticationPlugin, type AuthenticationOptions } from './authentication.js';
@@ -64,10 +65,31 @@ export interface ServiceOptions {
  * revocation list, and readiness reports `revocations` until the feed has caught up.
  */
 export interface RevocationOptions {
-  /** The client to read with; a function when the client is made after the service (to log through it). */
-  kafka: Kafka | (() => Kafka);
+  /** The client to read with (main.ts makes it, with createServiceKafka). */
+  kafka: Kafka;
   /** The list the feed fills, for a service that registers its token check itself (auth); default a new one. */
   list?: RevocationList;
+}
+
+/** What apiServiceOptions reads from a service's config (envFragments.base and .tokens, parsed). */
+export interface ApiServiceSettings {
+  LOG_LEVEL: string;
+  AUTH_JWKS_URL?: string;
+  AUTH_JWKS?: string;
+  JWT_ISSUER: string;
+  JWT_AUDIENCE: string;
+}
+
+/**
+ * The options of a service with /api routes, from its config: its log level and token checks
+ * that also refuse the tokens of users who logged out or were disabled (within seconds).
+ */
+export function apiServiceOptions(config: ApiServiceSettings, kafka: Kafka): Pick<ServiceOptions, 'logLevel' | 'authentication' | 'revocations'> {
+  return {
+    logLevel: config.LOG_LEVEL,
+    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    revocations: { kafka },
+  };
 }
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
@@ -156,7 +178,7 @@ export async function createService(options: ServiceOptions): Promise<ServiceIns
   if (revocationFeed && options.revocations) {
     const { kafka } = options.revocations;
     app.addHook('onReady', async () => {
-      revocationFeed.start({ kafka: typeof kafka === 'function' ? kafka() : kafka, service: options.name, logger: app.log });
+      revocationFeed.start({ kafka, service: options.name, logger: app.log });
     });
     app.addHook('onClose', () => revocationFeed.stop());
   }
