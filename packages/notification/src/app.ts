@@ -29,7 +29,7 @@ export async function buildApp({ config, database, kafka, channels }: AppDeps): 
     ...apiServiceOptions(config, kafka),
   });
 
-  notificationRoutes(app, { db: database.db, wake: () => worker?.wake() });
+  notificationRoutes(app, { db: database.db, wakeDelivery: () => worker?.wake() });
 
   const policy: DeliveryPolicy = {
     maxAttempts: config.NOTIFICATION_MAX_ATTEMPTS,

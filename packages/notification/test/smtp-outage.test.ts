@@ -90,7 +90,7 @@ describe('delivery attempts', () => {
     select status, attempts, error, next_attempt_at from notifications where id = ${id}`)[0];
 
   it('gives up after the last attempt and leaves the message FAILED with its error', async () => {
-    const queued = await queueManualEmail(database.db, { principal: { userId: randomUUID(), role: 'staff' }, requestId: 'smtp-outage' }, { to: uniqueEmail('gone'), subject: 'S', text: 'T' });
+    const queued = await queueManualEmail({ db: database.db, wakeDelivery: () => undefined }, { principal: { userId: randomUUID(), role: 'staff' }, requestId: 'smtp-outage' }, { to: uniqueEmail('gone'), subject: 'S', text: 'T' });
     for (let attempt = 1; attempt <= policy.maxAttempts; attempt += 1) {
       const claimed = await vi.waitFor(
         async () => {

@@ -5,6 +5,7 @@ import type { PatientConfig } from './config.js';
 import { billingEventHandlers } from './events/billing-events.js';
 import { billingAccountsOver, type BillingClient } from './peers/billing-accounts.js';
 import { patientService } from './grpc/patient-service.js';
+import type { PatientContext } from './domain/context.js';
 import { auditRoutes } from './routes/audit.js';
 import { patientRoutes } from './routes/patients.js';
 
@@ -38,8 +39,9 @@ export async function buildApp(deps: AppDeps): Promise<PatientApp> {
   });
 
   const billing = billingAccountsOver(deps.billing, config.BILLING_DEADLINE_MS);
-  patientRoutes(app, { db: database.db, billing, log: app.log });
-  auditRoutes(app, database.db);
+  const ctx: PatientContext = { db: database.db, billing, log: app.log };
+  patientRoutes(app, ctx);
+  auditRoutes(app, ctx);
 
   const runtime = runAlongside(app, config, {
     database,

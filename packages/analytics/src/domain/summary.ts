@@ -1,6 +1,7 @@
 import type { Counts, Summary, SummaryQuery } from '@pms/contracts';
 import { requireRole, type Actor } from '@pms/platform/domain';
-import { summarize, summaryLevel, type Executor, type SummaryRow } from '../db/event-store.js';
+import { summarize, summaryLevel, type SummaryRow } from '../db/event-store.js';
+import type { AnalyticsContext } from './context.js';
 
 const countsOf = (row: SummaryRow | undefined): Counts => ({
   patientsRegistered: row?.patients_registered ?? 0,
@@ -18,11 +19,11 @@ const countsOf = (row: SummaryRow | undefined): Counts => ({
  * Invoiced is the sum of generated invoices (voiding does not subtract); paid is the sum of
  * payments. Days, doctors and specialties without counted events are left out.
  */
-export async function getSummary(db: Executor, actor: Actor, query: SummaryQuery): Promise<Summary> {
+export async function getSummary(ctx: AnalyticsContext, actor: Actor, query: SummaryQuery): Promise<Summary> {
   requireRole(actor.principal, 'staff', 'admin');
   const from = new Date(query.from);
   const to = new Date(query.to);
-  const rows = await summarize(db, from, to);
+  const rows = await summarize(ctx.db, from, to);
   const at = (level: number) => rows.filter((row) => row.level === level);
   return {
     from: from.toISOString(),

@@ -1,8 +1,9 @@
 import { Summary, SummaryQuery } from '@pms/contracts';
-import { actorOf, type Database, type ServiceInstance } from '@pms/platform';
+import { actorOf, type ServiceInstance } from '@pms/platform';
+import type { AnalyticsContext } from '../domain/context.js';
 import { getSummary } from '../domain/summary.js';
 
-export function summaryRoutes(app: ServiceInstance, { db }: { db: Database }) {
+export function summaryRoutes(app: ServiceInstance, ctx: AnalyticsContext) {
   app.get(
     '/api/analytics/summary',
     {
@@ -13,6 +14,6 @@ export function summaryRoutes(app: ServiceInstance, { db }: { db: Database }) {
         response: { 200: Summary },
       },
     },
-    async (request) => getSummary(db, actorOf(request), request.query),
+    async (request) => getSummary(ctx, actorOf(request), request.query),
   );
 }

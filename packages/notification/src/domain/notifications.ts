@@ -2,6 +2,7 @@ import type { Notification, NotificationListQuery, NotificationPage, SendEmailBo
 import { requireRole, type Actor } from '@pms/platform/domain';
 import { findNotifications, insertNotifications, type Executor } from '../db/notifications.js';
 import type { NotificationRow } from '../db/schema.js';
+import type { NotificationContext } from './context.js';
 import { messagesFor } from './messages.js';
 
 export const manualEmailType = 'ManualEmail';
@@ -28,12 +29,12 @@ export async function recordEventNotifications(tx: Executor, events: TypedEvent[
 
 /** Staff send an email by hand; it is queued and sent by the same worker as every other. */
 export async function queueManualEmail(
-  db: Executor,
+  ctx: NotificationContext,
   actor: Actor,
   input: SendEmailBody,
 ): Promise<Notification> {
   requireRole(actor.principal, 'staff', 'admin');
-  const [row] = await insertNotifications(db, [
+  const [row] = await insertNotifications(ctx.db, [
     {
       recipient: input.to,
       channel: 'EMAIL',
@@ -45,16 +46,17 @@ export async function queueManualEmail(
   ]);
   // No event id, so nothing can conflict: a missing row is a bug, not a user error.
   if (!row) throw new Error('manual email was not logged');
+  ctx.wakeDelivery();
   return toNotification(row);
 }
 
 export async function listNotifications(
-  db: Executor,
+  ctx: NotificationContext,
   actor: Actor,
   query: NotificationListQuery,
 ): Promise<NotificationPage> {
   requireRole(actor.principal, 'staff', 'admin');
-  const { rows, total } = await findNotifications(db, {
+  const { rows, total } = await findNotifications(ctx.db, {
     recipient: query.recipient,
     type: query.type,
     status: query.status,

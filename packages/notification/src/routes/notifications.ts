@@ -1,14 +1,9 @@
 import { Notification, NotificationListQuery, NotificationPage, SendEmailBody } from '@pms/contracts';
-import { actorOf, type Database, type ServiceInstance } from '@pms/platform';
+import { actorOf, type ServiceInstance } from '@pms/platform';
+import type { NotificationContext } from '../domain/context.js';
 import { listNotifications, queueManualEmail } from '../domain/notifications.js';
 
-export interface NotificationRouteDeps {
-  db: Database;
-  /** Tells the delivery worker a message is waiting (after the insert committed). */
-  wake(): void;
-}
-
-export function notificationRoutes(app: ServiceInstance, { db, wake }: NotificationRouteDeps) {
+export function notificationRoutes(app: ServiceInstance, ctx: NotificationContext) {
   app.get(
     '/api/notifications',
     {
@@ -19,7 +14,7 @@ export function notificationRoutes(app: ServiceInstance, { db, wake }: Notificat
         response: { 200: NotificationPage },
       },
     },
-    async (request) => listNotifications(db, actorOf(request), request.query),
+    async (request) => listNotifications(ctx, actorOf(request), request.query),
   );
 
   app.post(
@@ -33,9 +28,7 @@ export function notificationRoutes(app: ServiceInstance, { db, wake }: Notificat
       },
     },
     async (request, reply) => {
-      const notification = await queueManualEmail(db, actorOf(request), request.body);
-      wake();
-      return reply.code(202).send(notification);
+      return reply.code(202).send(await queueManualEmail(ctx, actorOf(request), request.body));
     },
   );
 }

@@ -1,7 +1,7 @@
 import type { AuditEntry } from '@pms/contracts';
 import { requireRole, type Actor } from '@pms/platform/domain';
 import { listAuditEntries } from '../db/audit.js';
-import type { Database } from '../db/database.js';
+import type { PatientContext } from './context.js';
 import { toAuditEntry } from './records.js';
 
 export interface AuditRequest {
@@ -10,9 +10,9 @@ export interface AuditRequest {
   pageSize: number;
 }
 
-export async function readAuditLog(db: Database, actor: Actor, request: AuditRequest) {
+export async function readAuditLog(ctx: PatientContext, actor: Actor, request: AuditRequest) {
   requireRole(actor.principal, 'admin');
-  const { rows, total } = await listAuditEntries(db, request);
+  const { rows, total } = await listAuditEntries(ctx.db, request);
   const items: AuditEntry[] = rows.map(toAuditEntry);
   return { items, page: request.page, pageSize: request.pageSize, total };
 }

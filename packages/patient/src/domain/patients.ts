@@ -6,14 +6,9 @@ import { recordPatientDeleted, recordPatientSaved } from '../db/outbox.js';
 import * as repo from '../db/patients.js';
 import { insertRecorded, listAudited, readAudited, updateRecorded } from '../db/statements.js';
 import type { PatientRow } from '../db/schema.js';
-import type { BillingAccounts, DomainLogger } from './billing.js';
+import type { PatientContext } from './context.js';
 import { auditActor, auditEntry, toPatient } from './records.js';
 
-export interface PatientDeps {
-  db: Database;
-  billing: BillingAccounts;
-  log: DomainLogger;
-}
 
 /** A patient user reaches only the record they own; every other role reaches every record. */
 const ownerScopeOf = ({ principal }: Actor): string | undefined => (principal.role === 'patient' ? principal.userId : undefined);
@@ -28,17 +23,17 @@ export interface PatientListRequest {
   pageSize: number;
 }
 
-export async function listPatients(db: Database, actor: Actor, request: PatientListRequest) {
+export async function listPatients(ctx: PatientContext, actor: Actor, request: PatientListRequest) {
   requireRole(actor.principal, 'admin', 'staff', 'doctor', 'patient');
   // Every record a list shows counts as read: the page and its audit entries are one statement.
-  const { rows, total } = await listAudited(db, { ...request, owner: ownerScopeOf(actor) }, auditActor(actor));
+  const { rows, total } = await listAudited(ctx.db, { ...request, owner: ownerScopeOf(actor) }, auditActor(actor));
   return { items: rows.map(toPatient), page: request.page, pageSize: request.pageSize, total };
 }
 
-export async function readPatient(db: Database, actor: Actor, id: string): Promise<Patient> {
+export async function readPatient(ctx: PatientContext, actor: Actor, id: string): Promise<Patient> {
   requireRole(actor.principal, 'admin', 'staff', 'doctor', 'patient');
   // The read and its audit entry are one statement: no record leaves without its entry.
-  const row = await readAudited(db, id, ownerScopeOf(actor), auditActor(actor));
+  const row = await readAudited(ctx.db, id, ownerScopeOf(actor), auditActor(actor));
   if (!row) throw patientNotFound(id);
   return toPatient(row);
 }
@@ -54,13 +49,13 @@ export interface CreateOutcome {
  * record the clinic already keeps under their email). The row, its audit entry and its event
  * commit together; only then is billing asked to open the account.
  */
-export async function createPatient(deps: PatientDeps, actor: Actor, input: PatientInput): Promise<CreateOutcome> {
+export async function createPatient(ctx: PatientContext, actor: Actor, input: PatientInput): Promise<CreateOutcome> {
   requireRole(actor.principal, 'admin', 'staff', 'patient');
   const saved =
     actor.principal.role === 'patient'
-      ? await registerSelf(deps.db, actor, input)
-      : { row: await insertRecorded(deps.db, input, null, auditActor(actor)), claimed: false };
-  const row = saved.row.billingStatus === 'PENDING' ? await openBillingAccount(deps, actor, saved.row) : saved.row;
+      ? await registerSelf(ctx.db, actor, input)
+      : { row: await insertRecorded(ctx.db, input, null, auditActor(actor)), claimed: false };
+  const row = saved.row.billingStatus === 'PENDING' ? await openBillingAccount(ctx, actor, saved.row) : saved.row;
   return { patient: toPatient(row), claimed: saved.claimed };
 }
 
@@ -93,20 +88,20 @@ async function registerSelf(db: Database, actor: Actor, input: PatientInput): Pr
  * Best effort, after the commit: billing down or slow leaves the patient PENDING, and billing
  * opens the account when it consumes PatientCreated (both paths are idempotent there).
  */
-async function openBillingAccount(deps: PatientDeps, actor: Actor, row: PatientRow): Promise<PatientRow> {
+async function openBillingAccount(ctx: PatientContext, actor: Actor, row: PatientRow): Promise<PatientRow> {
   try {
-    await deps.billing.open({ patientId: row.id, name: row.name, email: row.email }, actor.requestId);
-    return (await repo.markBillingActive(deps.db, row.id)) ?? { ...row, billingStatus: 'ACTIVE' };
+    await ctx.billing.open({ patientId: row.id, name: row.name, email: row.email }, actor.requestId);
+    return (await repo.markBillingActive(ctx.db, row.id)) ?? { ...row, billingStatus: 'ACTIVE' };
   } catch (error) {
-    deps.log.warn({ err: error, patientId: row.id }, 'billing account not opened now; billing catches up from PatientCreated');
+    ctx.log.warn({ err: error, patientId: row.id }, 'billing account not opened now; billing catches up from PatientCreated');
     return row;
   }
 }
 
-export async function updatePatient(db: Database, actor: Actor, id: string, input: PatientInput): Promise<Patient> {
+export async function updatePatient(ctx: PatientContext, actor: Actor, id: string, input: PatientInput): Promise<Patient> {
   requireRole(actor.principal, 'admin', 'staff', 'patient');
   // The change, its audit entry and its event are one statement.
-  const row = await updateRecorded(db, id, input, ownerScopeOf(actor), auditActor(actor));
+  const row = await updateRecorded(ctx.db, id, input, ownerScopeOf(actor), auditActor(actor));
   if (!row) throw patientNotFound(id);
   return toPatient(row);
 }
@@ -115,9 +110,9 @@ export async function updatePatient(db: Database, actor: Actor, id: string, inpu
  * Staff link a record to a user account (a patient who cannot receive the verification email,
  * or a record registered before the account), or unlink it with null. One record per user.
  */
-export async function linkPatientOwner(db: Database, actor: Actor, id: string, userId: string | null): Promise<Patient> {
+export async function linkPatientOwner(ctx: PatientContext, actor: Actor, id: string, userId: string | null): Promise<Patient> {
   requireRole(actor.principal, 'admin', 'staff');
-  return db.transaction(async (tx) => {
+  return ctx.db.transaction(async (tx) => {
     const row = await repo.setPatientOwner(tx, id, userId);
     if (!row) throw patientNotFound(id);
     await insertAuditEntries(tx, [auditEntry(actor, 'LINK', id)]);
@@ -126,9 +121,9 @@ export async function linkPatientOwner(db: Database, actor: Actor, id: string, u
   });
 }
 
-export async function deletePatient(db: Database, actor: Actor, id: string): Promise<void> {
+export async function deletePatient(ctx: PatientContext, actor: Actor, id: string): Promise<void> {
   requireRole(actor.principal, 'admin', 'staff');
-  await db.transaction(async (tx) => {
+  await ctx.db.transaction(async (tx) => {
     const row = await repo.deletePatient(tx, id);
     if (!row) throw patientNotFound(id);
     await insertAuditEntries(tx, [auditEntry(actor, 'DELETE', id)]);

@@ -1,9 +1,9 @@
 import { AuditPage, AuditQuery } from '@pms/contracts';
 import { actorOf, type ServiceInstance } from '@pms/platform';
-import type { Database } from '../db/database.js';
 import { readAuditLog } from '../domain/audit.js';
+import type { PatientContext } from '../domain/context.js';
 
-export function auditRoutes(app: ServiceInstance, db: Database) {
+export function auditRoutes(app: ServiceInstance, ctx: PatientContext) {
   // A static path: find-my-way matches it before /api/patients/:id whatever the registration order.
   app.get(
     '/api/patients/audit',
@@ -15,6 +15,6 @@ export function auditRoutes(app: ServiceInstance, db: Database) {
         response: { 200: AuditPage },
       },
     },
-    async (request) => readAuditLog(db, actorOf(request), request.query),
+    async (request) => readAuditLog(ctx, actorOf(request), request.query),
   );
 }

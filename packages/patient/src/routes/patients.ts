@@ -1,12 +1,12 @@
 import { IdParams, Patient, PatientInput, PatientListQuery, PatientOwnerBody, PatientPage } from '@pms/contracts';
 import { actorOf, type ServiceInstance } from '@pms/platform';
 import { z } from 'zod';
-import { createPatient, deletePatient, linkPatientOwner, listPatients, readPatient, updatePatient, type PatientDeps } from '../domain/patients.js';
+import { createPatient, deletePatient, linkPatientOwner, listPatients, readPatient, updatePatient } from '../domain/patients.js';
+import type { PatientContext } from '../domain/context.js';
 
 const tags = ['patients'];
 
-export function patientRoutes(app: ServiceInstance, deps: PatientDeps) {
-  const { db } = deps;
+export function patientRoutes(app: ServiceInstance, ctx: PatientContext) {
 
   app.get(
     '/api/patients',
@@ -18,7 +18,7 @@ export function patientRoutes(app: ServiceInstance, deps: PatientDeps) {
         response: { 200: PatientPage },
       },
     },
-    async (request) => listPatients(db, actorOf(request), request.query),
+    async (request) => listPatients(ctx, actorOf(request), request.query),
   );
 
   app.post(
@@ -35,7 +35,7 @@ export function patientRoutes(app: ServiceInstance, deps: PatientDeps) {
       },
     },
     async (request, reply) => {
-      const { patient, claimed } = await createPatient(deps, actorOf(request), request.body);
+      const { patient, claimed } = await createPatient(ctx, actorOf(request), request.body);
       return reply.code(claimed ? 200 : 201).send(patient);
     },
   );
@@ -50,7 +50,7 @@ export function patientRoutes(app: ServiceInstance, deps: PatientDeps) {
         response: { 200: Patient },
       },
     },
-    async (request) => readPatient(db, actorOf(request), request.params.id),
+    async (request) => readPatient(ctx, actorOf(request), request.params.id),
   );
 
   app.put(
@@ -64,7 +64,7 @@ export function patientRoutes(app: ServiceInstance, deps: PatientDeps) {
         response: { 200: Patient },
       },
     },
-    async (request) => updatePatient(db, actorOf(request), request.params.id, request.body),
+    async (request) => updatePatient(ctx, actorOf(request), request.params.id, request.body),
   );
 
   app.put(
@@ -78,7 +78,7 @@ export function patientRoutes(app: ServiceInstance, deps: PatientDeps) {
         response: { 200: Patient },
       },
     },
-    async (request) => linkPatientOwner(db, actorOf(request), request.params.id, request.body.userId),
+    async (request) => linkPatientOwner(ctx, actorOf(request), request.params.id, request.body.userId),
   );
 
   app.delete(
@@ -92,7 +92,7 @@ export function patientRoutes(app: ServiceInstance, deps: PatientDeps) {
       },
     },
     async (request, reply) => {
-      await deletePatient(db, actorOf(request), request.params.id);
+      await deletePatient(ctx, actorOf(request), request.params.id);
       return reply.code(204).send(null);
     },
   );

@@ -1,0 +1,9 @@
+import type { Database } from '../db/database.js';
+import type { BillingAccounts, DomainLogger } from './billing.js';
+
+/** What patient's use cases work with, built once by buildApp: `(ctx, actor, …)` like every service. */
+export interface PatientContext {
+  db: Database;
+  billing: BillingAccounts;
+  log: DomainLogger;
+}
