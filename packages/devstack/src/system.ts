@@ -6,7 +6,7 @@ import { prepareTopics } from './kafka.js';
 import { ensureDatabase, withDatabase } from './postgres.js';
 import { spawnManaged, type ManagedProcess } from './processes.js';
 import { supervise, type SupervisedProcess, type SupervisorOptions } from './supervisor.js';
-import { freePort } from './ports.js';
+import { claimPort, releasePorts } from './ports.js';
 import type { Devstack } from './stack.js';
 import { Fatal, retryUntil } from './wait.js';
 
@@ -150,7 +150,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
   }
   const replicas: Partial<Record<ServiceName, ServiceReplica>> = {};
   for (const name of options.replicas ?? []) {
-    const own = { http: await freePort(), grpc: ports[name].grpc ? await freePort() : undefined };
+    const own = { http: await claimPort(), grpc: ports[name].grpc ? await claimPort() : undefined };
     // Named apart in Kafka's group membership and PostgreSQL's pg_stat_activity.
     const env = { KAFKA_CLIENT_ID: `${name}-replica`, PGAPPNAME: `${name}-replica` };
     replicas[name] = { url: `http://127.0.0.1:${own.http}`, ports: own, process: spawnService(name, own, env, `${name}-replica`)() };
@@ -167,6 +167,9 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
       await processes.gateway.stop(10_000);
       const all = [...Object.values(processes), ...Object.values(replicas).map((replica) => replica.process)];
       await Promise.all(all.map((p) => p.stop(15_000)));
+      // Replicas always run on claimed ports; the services only in 'random' mode.
+      const claimed = [...(options.ports === 'random' ? Object.values(ports) : []), ...Object.values(replicas).map((replica) => replica.ports)];
+      releasePorts(claimed.flatMap(({ http, grpc }) => (grpc ? [http, grpc] : [http])));
     },
   };
   const instances = [
@@ -201,7 +204,7 @@ async function choosePorts(mode: 'fixed' | 'random'): Promise<SystemPorts> {
     ports[name] =
       mode === 'fixed'
         ? { http: spec.http, grpc: spec.grpc }
-        : { http: await freePort(), grpc: spec.grpc ? await freePort() : undefined };
+        : { http: await claimPort(), grpc: spec.grpc ? await claimPort() : undefined };
   }
   return ports;
 }
