@@ -6,6 +6,7 @@ import autocannon from 'autocannon';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { cpuBetween, cpuSnapshot, type CpuSnapshot } from './cpu.js';
 import { printProfiles, startProfiledSystem, type ProfiledSystem } from './profile.js';
 import { waitForQuiet } from './quiet.js';
 import { createFixture, nthBooking, randomUUID, type BenchFixture } from './setup.js';
@@ -19,6 +20,7 @@ const servicePorts = { gateway: 4004, auth: 4005, patient: 8080, billing: 8081, 
 
 interface Row {
   scenario: string;
+  requests?: number;
   requestsPerSecond: number;
   p50: number;
   p97_5: number;
@@ -29,7 +31,25 @@ interface Row {
   met: boolean;
 }
 
+/** Where the CPU went during a scenario: milliseconds per process group, and microseconds per request. */
+interface CpuUse {
+  scenario: string;
+  requests: number;
+  cpuMs: Record<string, number>;
+  perRequestUs: Record<string, number>;
+  totalPerRequestUs: number;
+}
+const cpuUse: CpuUse[] = [];
+
+function recordCpu(scenario: string, requests: number, since: CpuSnapshot): void {
+  const cpuMs = cpuBetween(since, cpuSnapshot());
+  const perRequestUs = Object.fromEntries(Object.entries(cpuMs).map(([group, ms]) => [group, Math.round((ms * 1000) / requests)]));
+  const totalPerRequestUs = Object.values(perRequestUs).reduce((sum, us) => sum + us, 0);
+  cpuUse.push({ scenario, requests, cpuMs, perRequestUs, totalPerRequestUs });
+}
+
 async function load(scenario: string, fixture: BenchFixture, options: Partial<autocannon.Options>, target: { rps: number; p99: number }): Promise<Row> {
+  const since = cpuSnapshot();
   const result = await autocannon({
     url: gatewayUrl,
     connections,
@@ -39,6 +59,7 @@ async function load(scenario: string, fixture: BenchFixture, options: Partial<au
   });
   const row = {
     scenario,
+    requests: result.requests.total,
     requestsPerSecond: Math.round(result.requests.average),
     p50: result.latency.p50,
     p97_5: result.latency.p97_5,
@@ -47,6 +68,7 @@ async function load(scenario: string, fixture: BenchFixture, options: Partial<au
     non2xx: result.non2xx,
     target: `≥ ${target.rps} req/s, p99 ≤ ${target.p99} ms`,
   };
+  recordCpu(scenario, result.requests.total, since);
   return { ...row, met: row.requestsPerSecond >= target.rps && row.p99 <= target.p99 && row.errors === 0 && row.non2xx === 0 };
 }
 
@@ -152,18 +174,23 @@ rows.push(await load('read one patient', fixture, { url: `${gatewayUrl}/api/pati
 rows.push(await load('list patients', fixture, { url: `${gatewayUrl}/api/patients?page=1&pageSize=20` }, { rps: 3000, p99: 100 }));
 rows.push(await load('create patient', fixture, patientCreations(), { rps: 1000, p99: 100 }));
 await quiet(fixture);
-rows.push(await load('book appointments', fixture, bookings(fixture, 0), { rps: 1500, p99: 50 }));
+const bookingStarted = cpuSnapshot();
+const booking = await load('book appointments', fixture, bookings(fixture, 0), { rps: 1500, p99: 50 });
+rows.push(booking);
 // The whole chain after the load stops: invoices, emails, analytics, doctor's booked slots.
 const drainMs = await quiet(fixture);
+recordCpu('booking with its whole event chain (load + drain)', booking.requests ?? 0, bookingStarted);
 rows.push({ scenario: 'event chain drained after booking (ms)', requestsPerSecond: NaN, p50: NaN, p97_5: NaN, p99: drainMs, errors: 0, non2xx: 0, target: '≤ 10000 ms', met: drainMs <= 10_000 });
 rows.push(await bookingToEmail(fixture, 2_000_000));
 
 console.table(rows.map((row) => ({ ...row, p97_5: row.p97_5 })));
 console.log('idle RSS (MB), target ≤ 100 each:', memory);
+console.log('CPU per request (µs) by process group, from /proc utime+stime:');
+console.table(Object.fromEntries(cpuUse.map((use) => [use.scenario, { total: use.totalPerRequestUs, ...use.perRequestUs }])));
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
 const file = join(import.meta.dirname, 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
-writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, connections, durationSeconds: duration, rows, idleRssMb: memory }, null, 2));
+writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, connections, durationSeconds: duration, rows, idleRssMb: memory, cpuUse }, null, 2));
 console.log(`written ${file}`);
 if (profiled) {
   console.log('stopping the system so every service writes its profile…');
