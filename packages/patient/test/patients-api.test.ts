@@ -191,6 +191,11 @@ describe('GET /api/patients', () => {
 
     const secondPage = await api('GET', `/api/patients?q=${tag}&sort=name&page=2&pageSize=2`, doctor);
     expect(secondPage.json()).toMatchObject({ page: 2, pageSize: 2, total: 3, items: [{ name: names[2] }] });
+    expect(secondPage.json().items).toHaveLength(1);
+
+    // Past the last page: no items, and still the total, so a client can find its way back.
+    const pastTheEnd = await api('GET', `/api/patients?q=${tag}&page=3&pageSize=2`, staff);
+    expect(pastTheEnd.json()).toEqual({ page: 3, pageSize: 2, total: 3, items: [] });
 
     const byEmail = await api('GET', `/api/patients?q=LIST-${tag}&sort=-registeredAt`, admin);
     expect(byEmail.json().items.map((item: { name: string }) => item.name)).toEqual([...names].reverse());

@@ -65,22 +65,23 @@ const orderings: Record<PatientSort, string> = {
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
 
 /**
- * One page, the total and a LIST audit entry for every record shown, in one statement. The
- * total comes with each row (a window count); only a page past the end needs a second count.
+ * One page, the total and a LIST audit entry for every record shown, in one statement. The page
+ * walks the sort index and stops after it; the total is its own count (an index-only scan). A
+ * window count over the page query would read and sort every matching row on each request
+ * (8 ms against 0.5 ms at 5,000 patients).
  */
 export async function listAudited(db: Executor, filter: PatientListFilter, actor: AuditActor): Promise<{ rows: PatientRow[]; total: number }> {
   const pattern = filter.q ? `%${escapeLike(filter.q)}%` : null;
   const where = sql`(${pattern}::text is null or name ilike ${pattern}::text or email ilike ${pattern}::text) and ${ownedBy(filter.owner)}`;
   const order = sql.raw(orderings[filter.sort]);
-  const rows = await db.execute<RawPatient & { total: string; position: string }>(sql`
-    with page as (
-      select *, count(*) over () as total, row_number() over (order by ${order}) as position
-      from patients where ${where} order by ${order} limit ${filter.pageSize} offset ${(filter.page - 1) * filter.pageSize}),
+  // A page past the end still answers the total: one row of nulls beside it.
+  const rows = await db.execute<(RawPatient | Record<keyof RawPatient, null>) & { total: string }>(sql`
+    with page as (select * from patients where ${where} order by ${order} limit ${filter.pageSize} offset ${(filter.page - 1) * filter.pageSize}),
+    counted as (select count(*) as total from patients where ${where}),
     a as (${auditFrom('page', 'LIST', actor)})
-    select * from page order by position`);
-  if (rows.length > 0) return { rows: rows.map(fromRaw), total: Number(rows[0]!.total) };
-  const [counted] = await db.execute<{ total: string }>(sql`select count(*) as total from patients where ${where}`);
-  return { rows: [], total: Number(counted?.total ?? 0) };
+    select page.*, counted.total from counted left join page on true order by ${order}`);
+  const shown = rows.filter((row): row is RawPatient & { total: string } => row.id !== null);
+  return { rows: shown.map(fromRaw), total: Number(rows[0]?.total ?? 0) };
 }
 
 const columnsOf = (input: PatientInput) => ({
