@@ -4,7 +4,7 @@ import { freePort, startSmtpSink, type SmtpSink } from '@pms/devstack';
 import type { DatabaseHandle } from '@pms/platform';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { claimMessages, deliverMessage, type DeliveryPolicy } from '../src/domain/delivery.js';
+import { batchedSentRecorder, claimMessages, deliverMessage, type DeliveryPolicy } from '../src/domain/delivery.js';
 import { queueManualEmail } from '../src/domain/notifications.js';
 import { booking, bearer, connectProducer, envelope, mailbox, publish, quiet, startTestApp, testDatabase, uniqueEmail, type TestApp } from './support.js';
 
@@ -103,9 +103,69 @@ describe('delivery attempts', () => {
       expect(claimed.map((claim) => [claim.id, claim.attempts])).toEqual([[queued.id, attempt]]);
       // Claimed: a second worker gets nothing until this one has recorded the outcome.
       expect(await claimMessages(database.db, policy, 5)).toEqual([]);
-      await deliverMessage(database.db, failing, policy, quiet, claimed[0]!);
+      await deliverMessage(database.db, failing, policy, quiet, batchedSentRecorder(database.db, quiet), claimed[0]!);
     }
     expect(await row(queued.id)).toMatchObject({ status: 'FAILED', attempts: 3, error: '550 mailbox unavailable', next_attempt_at: null });
     expect(await claimMessages(database.db, policy, 5)).toEqual([]);
+  });
+});
+
+describe('recording sends', () => {
+  let database: DatabaseHandle;
+  const policy: DeliveryPolicy = { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 1, concurrency: 10, leaseMs: 60_000 };
+  const staff = { principal: { userId: randomUUID(), role: 'staff' as const }, requestId: 'recording-sends' };
+
+  beforeAll(async () => {
+    database = await testDatabase();
+  });
+  afterAll(() => database?.close());
+
+  const claimQueued = async (count: number) => {
+    const ids = new Set<string>();
+    for (let i = 0; i < count; i += 1) {
+      const queued = await queueManualEmail({ db: database.db, wakeDelivery: () => undefined }, staff, { to: uniqueEmail('batch'), subject: 'S', text: 'T' });
+      ids.add(queued.id);
+    }
+    return (await claimMessages(database.db, policy, 100)).filter((row) => ids.has(row.id));
+  };
+  const statusOf = async (ids: string[]) =>
+    (await database.sql<{ status: string; sent_at: Date | null }[]>`select status, sent_at from notifications where id = any(${ids}::uuid[])`);
+
+  /** The database handle with its statements counted, and the first `failures` of them failing. */
+  const counted = (failures = 0) => {
+    const calls = { statements: 0 };
+    const db = new Proxy(database.db, {
+      get(target, key, receiver) {
+        if (key !== 'execute') return Reflect.get(target, key, receiver);
+        return (...args: Parameters<typeof target.execute>) => {
+          calls.statements += 1;
+          if (calls.statements <= failures) return Promise.reject(new Error('connection reset'));
+          return target.execute(...args);
+        };
+      },
+    });
+    return { db, calls };
+  };
+
+  it('writes the sends that finish while a write runs in one statement, and every one becomes SENT', async () => {
+    const claimed = await claimQueued(6);
+    expect(claimed).toHaveLength(6);
+    const { db, calls } = counted();
+    const record = batchedSentRecorder(db, quiet);
+    await Promise.all(claimed.map((row) => record(row.id, { notificationId: row.id })));
+    // The first alone (nothing to wait for), the five that came during its write together.
+    expect(calls.statements).toBe(2);
+    const rows = await statusOf(claimed.map((row) => row.id));
+    expect(rows).toHaveLength(6);
+    expect(rows.every((row) => row.status === 'SENT' && row.sent_at !== null)).toBe(true);
+  });
+
+  it('retries a failed write, so a database hiccup does not leave a sent message to be sent again', async () => {
+    const claimed = await claimQueued(2);
+    const { db, calls } = counted(2);
+    const record = batchedSentRecorder(db, quiet, 1);
+    await Promise.all(claimed.map((row) => record(row.id, { notificationId: row.id })));
+    expect(calls.statements).toBeGreaterThanOrEqual(3);
+    expect((await statusOf(claimed.map((row) => row.id))).map((row) => row.status)).toEqual(['SENT', 'SENT']);
   });
 });

@@ -71,11 +71,11 @@ export async function claimDue(
     .returning();
 }
 
-export async function markSent(db: Executor, id: string): Promise<void> {
-  await db
-    .update(notifications)
-    .set({ status: 'SENT', sentAt: sql`now()`, error: null, nextAttemptAt: null, lockedUntil: null })
-    .where(eq(notifications.id, id));
+/** Every message of `ids` is out: one statement for all of them (the worker records sends in batches). */
+export async function markSent(db: Executor, ids: string[]): Promise<void> {
+  await db.execute(sql`
+    update notifications set status = 'SENT', sent_at = now(), error = null, next_attempt_at = null, locked_until = null
+    where id = any(${sql.param(ids)}::uuid[])`);
 }
 
 /** Records a failed attempt; `retryInMs` undefined means no attempts are left. */

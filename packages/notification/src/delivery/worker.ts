@@ -1,7 +1,7 @@
 import { startNotifiedLoop, type DatabaseHandle } from '@pms/platform';
 import type { NotificationRow } from '../db/schema.js';
 import type { Channels } from '../domain/channels.js';
-import { claimMessages, deliverMessage, type DeliveryLogger, type DeliveryPolicy } from '../domain/delivery.js';
+import { batchedSentRecorder, claimMessages, deliverMessage, type DeliveryLogger, type DeliveryPolicy } from '../domain/delivery.js';
 
 export interface DeliveryWorkerOptions {
   handle: DatabaseHandle;
@@ -28,9 +28,10 @@ export interface DeliveryWorker {
 export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const { handle, channels, policy, logger } = options;
   const inFlight = new Set<Promise<void>>();
+  const recordSent = batchedSentRecorder(handle.db, logger);
 
   const start = (row: NotificationRow) => {
-    const sending = deliverMessage(handle.db, channels, policy, logger, row)
+    const sending = deliverMessage(handle.db, channels, policy, logger, recordSent, row)
       .catch((error: unknown) => logger.error({ err: error, notificationId: row.id }, 'delivery worker: recording the outcome failed'))
       .finally(() => {
         inFlight.delete(sending);

@@ -24,12 +24,16 @@ export interface DeliveryLogger {
 export const claimMessages = (db: Executor, policy: DeliveryPolicy, limit: number) =>
   claimDue(db, { limit, leaseMs: policy.leaseMs, maxAttempts: policy.maxAttempts });
 
+/** Records that a message went out; resolves once that is written (or given up on, logged). */
+export type SentRecorder = (id: string, context: object) => Promise<void>;
+
 /** Sends one claimed message and records the outcome: SENT, or FAILED with the error and the next attempt. */
 export async function deliverMessage(
   db: Executor,
   channels: Channels,
   policy: DeliveryPolicy,
   logger: DeliveryLogger,
+  recordSent: SentRecorder,
   row: NotificationRow,
 ): Promise<void> {
   const context = { notificationId: row.id, channel: row.channel, type: row.type, eventId: row.eventId, attempt: row.attempts };
@@ -42,7 +46,7 @@ export async function deliverMessage(
     await markFailed(db, row.id, reason, retryInMs);
     return;
   }
-  await recordSent(db, row.id, logger, context);
+  await recordSent(row.id, context);
 }
 
 function send(channels: Channels, row: NotificationRow): Promise<void> {
@@ -57,23 +61,47 @@ function send(channels: Channels, row: NotificationRow): Promise<void> {
 }
 
 /**
- * The message is out: if recording that fails, the lease would expire and send it again,
- * so a short database hiccup is retried here before giving up.
+ * Records sends in batches: the first send is written at once; the ones that finish while that
+ * write runs go together in the next. A send costs one UPDATE per batch, not one each, and a
+ * quiet worker waits for nothing. The message is out: if recording fails, its lease would expire
+ * and send it again, so a short database hiccup is retried here before giving up.
  */
-async function recordSent(db: Executor, id: string, logger: DeliveryLogger, context: object): Promise<void> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      await markSent(db, id);
-      logger.info(context, 'notification sent');
-      return;
-    } catch (error) {
-      if (attempt >= 5) {
-        logger.error({ ...context, err: error }, 'notification sent but not recorded; it may be sent again');
+export function batchedSentRecorder(db: Executor, logger: DeliveryLogger, retryDelayMs = 500): SentRecorder {
+  let waiting: Array<{ id: string; context: object; done: () => void }> = [];
+  let writing = false;
+
+  const write = async (batch: typeof waiting) => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await markSent(db, batch.map((sent) => sent.id));
+        for (const sent of batch) logger.info(sent.context, 'notification sent');
         return;
+      } catch (error) {
+        if (attempt >= 5) {
+          for (const sent of batch) logger.error({ ...sent.context, err: error }, 'notification sent but not recorded; it may be sent again');
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, attempt * retryDelayMs));
       }
-      await new Promise((resolve) => setTimeout(resolve, attempt * 500));
     }
-  }
+  };
+
+  const drain = async () => {
+    writing = true;
+    while (waiting.length > 0) {
+      const batch = waiting;
+      waiting = [];
+      await write(batch);
+      for (const sent of batch) sent.done();
+    }
+    writing = false;
+  };
+
+  return (id, context) =>
+    new Promise<void>((done) => {
+      waiting.push({ id, context, done });
+      if (!writing) void drain();
+    });
 }
 
 function describe(error: unknown): string {
