@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { cpuBetween, cpuSnapshot, type CpuSnapshot } from './cpu.js';
+import { connectStatementCounter, statementsPerRequest, type StatementCounts } from './statements.js';
 import { printProfiles, startProfiledSystem, type ProfiledSystem } from './profile.js';
 import { waitForQuiet } from './quiet.js';
 import { createFixture, nthBooking, randomUUID, type BenchFixture } from './setup.js';
@@ -31,25 +32,34 @@ interface Row {
   met: boolean;
 }
 
-/** Where the CPU went during a scenario: milliseconds per process group, and microseconds per request. */
+/** Where the CPU went during a scenario (milliseconds per process group, microseconds per request) and the statements each database ran per request. */
 interface CpuUse {
   scenario: string;
   requests: number;
   cpuMs: Record<string, number>;
   perRequestUs: Record<string, number>;
   totalPerRequestUs: number;
+  statementsPerRequest?: Record<string, number>;
 }
 const cpuUse: CpuUse[] = [];
 
-function recordCpu(scenario: string, requests: number, since: CpuSnapshot): void {
-  const cpuMs = cpuBetween(since, cpuSnapshot());
+interface Mark {
+  cpu: CpuSnapshot;
+  statements?: StatementCounts;
+}
+const mark = async (): Promise<Mark> => ({ cpu: cpuSnapshot(), statements: await statementCounter?.snapshot() });
+
+async function recordUse(scenario: string, requests: number, since: Mark): Promise<void> {
+  const now = await mark();
+  const cpuMs = cpuBetween(since.cpu, now.cpu);
   const perRequestUs = Object.fromEntries(Object.entries(cpuMs).map(([group, ms]) => [group, Math.round((ms * 1000) / requests)]));
   const totalPerRequestUs = Object.values(perRequestUs).reduce((sum, us) => sum + us, 0);
-  cpuUse.push({ scenario, requests, cpuMs, perRequestUs, totalPerRequestUs });
+  const statements = since.statements && now.statements ? statementsPerRequest(since.statements, now.statements, requests) : undefined;
+  cpuUse.push({ scenario, requests, cpuMs, perRequestUs, totalPerRequestUs, statementsPerRequest: statements });
 }
 
 async function load(scenario: string, fixture: BenchFixture, options: Partial<autocannon.Options>, target: { rps: number; p99: number }): Promise<Row> {
-  const since = cpuSnapshot();
+  const since = await mark();
   const result = await autocannon({
     url: gatewayUrl,
     connections,
@@ -68,7 +78,7 @@ async function load(scenario: string, fixture: BenchFixture, options: Partial<au
     non2xx: result.non2xx,
     target: `≥ ${target.rps} req/s, p99 ≤ ${target.p99} ms`,
   };
-  recordCpu(scenario, result.requests.total, since);
+  await recordUse(scenario, result.requests.total, since);
   return { ...row, met: row.requestsPerSecond >= target.rps && row.p99 <= target.p99 && row.errors === 0 && row.non2xx === 0 };
 }
 
@@ -176,6 +186,9 @@ if (profiling) {
 }
 console.log(`gateway ${gatewayUrl}; ${connections} connections, ${duration} s per scenario`);
 await quiet();
+// Connected once the system is up (the profiled run starts it itself); `mark` runs only after.
+const statementCounter = await connectStatementCounter(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5433/postgres');
+if (!statementCounter) console.log('  (no pg_stat_statements on this cluster: statements per request are not counted)');
 const memory = await idleMemory();
 console.log('setting up doctors and patients…');
 // Smaller fixtures (BENCH_DOCTORS ≤ BENCH_PATIENTS) set up faster on a busy machine.
@@ -189,19 +202,19 @@ const chosen = new Set((process.env.BENCH_SCENARIOS ?? 'read,list,create,booking
 if (chosen.has('read')) rows.push(await load('read one patient', fixture, { url: `${gatewayUrl}/api/patients/${someone}` }, { rps: 6000, p99: 20 }));
 if (chosen.has('list')) rows.push(await load('list patients', fixture, { url: `${gatewayUrl}/api/patients?page=1&pageSize=20` }, { rps: 3000, p99: 100 }));
 if (chosen.has('create')) {
-  const createStarted = cpuSnapshot();
+  const createStarted = await mark();
   const creation = await load('create patient', fixture, patientCreations(), { rps: 1000, p99: 100 });
   rows.push(creation);
   await quiet(fixture);
-  recordCpu('create patient with its event chain (load + drain)', creation.requests ?? 0, createStarted);
+  await recordUse('create patient with its event chain (load + drain)', creation.requests ?? 0, createStarted);
 }
 if (chosen.has('booking')) {
-  const bookingStarted = cpuSnapshot();
+  const bookingStarted = await mark();
   const booking = await load('book appointments', fixture, bookings(fixture, 0), { rps: 1500, p99: 50 });
   rows.push(booking);
   // The whole chain after the load stops: invoices, emails, analytics, doctor's booked slots.
   const drainMs = await quiet(fixture);
-  recordCpu('booking with its whole event chain (load + drain)', booking.requests ?? 0, bookingStarted);
+  await recordUse('booking with its whole event chain (load + drain)', booking.requests ?? 0, bookingStarted);
   rows.push({ scenario: 'event chain drained after booking (ms)', requestsPerSecond: NaN, p50: NaN, p97_5: NaN, p99: drainMs, errors: 0, non2xx: 0, target: '≤ 10000 ms', met: drainMs <= 10_000 });
 }
 if (chosen.has('email')) rows.push(await bookingToEmail(fixture, 2_000_000));
@@ -210,6 +223,11 @@ console.table(rows.map((row) => ({ ...row, p97_5: row.p97_5 })));
 console.log('idle RSS (MB), target ≤ 100 each:', memory);
 console.log('CPU per request (µs) by process group, from /proc utime+stime:');
 console.table(Object.fromEntries(cpuUse.map((use) => [use.scenario, { total: use.totalPerRequestUs, ...use.perRequestUs }])));
+if (statementCounter) {
+  console.log('PostgreSQL statements (round trips) per request by database, from pg_stat_statements:');
+  console.table(Object.fromEntries(cpuUse.map((use) => [use.scenario, use.statementsPerRequest ?? {}])));
+  await statementCounter.close();
+}
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
 const file = join(import.meta.dirname, 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });

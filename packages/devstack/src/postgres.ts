@@ -51,6 +51,9 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
 
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'];
   if (options.ephemeral) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  // The long-lived cluster of `npm start` counts its statements, so `npm run bench` can report
+  // round trips per request; throw-away test clusters skip the (small) cost.
+  else flags.push('-c', 'shared_preload_libraries=pg_stat_statements');
   const proc = spawnManaged('postgres', join(bin, 'postgres'), ['-D', dataDir, '-p', String(port), ...flags], {
     cwd: dataDir,
     uid: owner?.uid,
