@@ -161,6 +161,10 @@ describe('AppointmentBooked', () => {
       select (select count(*)::int from billing_accounts where patient_id = ${data.patientId}) as accounts,
              (select count(*)::int from outbox where type = 'BillingAccountCreated' and payload -> 'data' ->> 'patientId' = ${data.patientId}) as announced`;
     expect(counts).toEqual({ accounts: 1, announced: 1 });
+    // The relay publishes in outbox order: the account before the invoice billed to it.
+    const order = await billing.database.sql<{ type: string }[]>`
+      select type from outbox where payload -> 'data' ->> 'patientId' = ${data.patientId} order by sequence`;
+    expect(order.map((row) => row.type)).toEqual(['BillingAccountCreated', 'InvoiceGenerated']);
     expect(await outboxCount('InvoiceGenerated', data.appointmentId)).toBe(1);
     // The event carries the invoice as stored, nothing more.
     const [generated] = await billing.database.sql<{ payload: { subject: string; data: unknown } }[]>`

@@ -17,10 +17,11 @@ export interface WantedAccount extends NewAccount {
 
 /**
  * CTEs for a statement that opens accounts: `new_account` inserts those whose patient has none
- * (the unique patient_id decides, not a read) and `account_event` announces exactly those;
- * `account` is every wanted patient's account, `created` telling the new ones. The existing ones
- * are read in the statement's snapshot, which predates its own inserts, so no row comes twice;
- * but an account committed by a concurrent caller after that snapshot is in neither (see openAccountRow).
+ * (the unique patient_id decides, not a read), for the statement to announce exactly those
+ * (eventsOfInserted); `account` is every wanted patient's account, `created` telling the new
+ * ones. The existing ones are read in the statement's snapshot, which predates its own inserts,
+ * so no row comes twice; but an account committed by a concurrent caller after that snapshot is
+ * in neither (see openAccountRow).
  */
 export const accountCtes = (accounts: WantedAccount[]): SQL => sql`
   wanted_account as (
@@ -31,7 +32,6 @@ export const accountCtes = (accounts: WantedAccount[]): SQL => sql`
     select id, patient_id, name, email from wanted_account
     on conflict (patient_id) do nothing
     returning *),
-  account_event as (${eventsOfInserted('new_account', 'wanted_account')}),
   account as (
     select *, true as created from new_account
     union all
@@ -59,7 +59,9 @@ const fromRaw = (raw: RawAccount): AccountRow => ({
  */
 export async function openAccountRow(db: Executor, account: WantedAccount): Promise<{ row: AccountRow; created: boolean } | undefined> {
   for (let attempt = 1; attempt <= 2; attempt += 1) {
-    const [raw] = await db.execute<RawAccount>(sql`with ${accountCtes([account])} select * from account`);
+    const [raw] = await db.execute<RawAccount>(sql`
+      with ${accountCtes([account])}, events as (${eventsOfInserted(['new_account', 'wanted_account'])})
+      select * from account`);
     if (raw) return { row: fromRaw(raw), created: raw.created };
   }
   return undefined;

@@ -70,7 +70,7 @@ export async function insertPendingInvoices(
         from wanted_invoice w join account a using (patient_id)
         on conflict (appointment_id) do nothing
         returning id, account_id),
-      invoice_event as (${eventsOfInserted('new_invoice', 'wanted_invoice')})
+      events as (${eventsOfInserted(['new_account', 'wanted_account'], ['new_invoice', 'wanted_invoice'])})
       select id, account_id, null::uuid as unbilled_patient from new_invoice
       union all
       select null, null, w.patient_id from wanted_account w where not exists (select 1 from account a where a.patient_id = w.patient_id)`);
