@@ -72,6 +72,37 @@ describe('CreateBillingAccount over gRPC', () => {
     expect((await getAccount({ patientId: p.patientId })).account?.id).toBe(first.account?.id);
   });
 
+  it('called repeatedly and concurrently for one patient opens one account and announces it once', async () => {
+    const p = patient();
+    const answers = await Promise.all(Array.from({ length: 8 }, () => createAccount(p)));
+    const again = await createAccount(p);
+
+    expect(answers.filter((answer) => answer.created)).toHaveLength(1);
+    expect(again.created).toBe(false);
+    expect(new Set([...answers, again].map((answer) => answer.account?.id)).size).toBe(1);
+    expect([...answers, again].map((answer) => answer.account)).toEqual(Array(9).fill(expect.objectContaining({ ...p, status: 'ACTIVE' })));
+    expect(await accountRows(p.patientId)).toHaveLength(1);
+    expect(await accountAnnouncements(p.patientId)).toBe(1);
+  });
+
+  it('answers with the account a concurrent caller committed while its own insert waited, and announces nothing', async () => {
+    const p = patient();
+    const accountId = randomUUID();
+    let answer: ReturnType<typeof createAccount> | undefined;
+    await billing.database.sql.begin(async (tx) => {
+      await tx`insert into billing_accounts (id, patient_id, name, email) values (${accountId}, ${p.patientId}, ${p.name}, ${p.email})`;
+      answer = createAccount(p);
+      // Its statement has started (its snapshot misses this account) and waits for this transaction.
+      await expect
+        .poll(async () => (await billing.database.sql`
+            select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%billing_accounts%'`).length)
+        .toBe(1);
+    });
+
+    expect(await answer).toMatchObject({ created: false, account: { id: accountId, ...p } });
+    expect(await accountAnnouncements(p.patientId)).toBe(0);
+  });
+
   it('followed by PatientCreated creates nothing new and announces the account once', async () => {
     const p = patient();
     const { account } = await createAccount(p);

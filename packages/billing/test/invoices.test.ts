@@ -146,6 +146,70 @@ describe('AppointmentBooked', () => {
     expect(marks?.n).toBe(1);
   });
 
+  it('published again under a new event id bills once: one account, one invoice, each announced once', async () => {
+    const data = appointment();
+    const [first, second] = [randomUUID(), randomUUID()];
+    await book(data, first);
+    await book(data, second);
+    await processed(first);
+    await processed(second);
+
+    const page = await invoicesOf(data.patientId);
+    expect(page.total).toBe(1);
+    const [invoice] = page.items;
+    const [counts] = await billing.database.sql<{ accounts: number; announced: number }[]>`
+      select (select count(*)::int from billing_accounts where patient_id = ${data.patientId}) as accounts,
+             (select count(*)::int from outbox where type = 'BillingAccountCreated' and payload -> 'data' ->> 'patientId' = ${data.patientId}) as announced`;
+    expect(counts).toEqual({ accounts: 1, announced: 1 });
+    // The relay publishes in outbox order: the account before the invoice billed to it.
+    const order = await billing.database.sql<{ type: string }[]>`
+      select type from outbox where payload -> 'data' ->> 'patientId' = ${data.patientId} order by sequence`;
+    expect(order.map((row) => row.type)).toEqual(['BillingAccountCreated', 'InvoiceGenerated']);
+    expect(await outboxCount('InvoiceGenerated', data.appointmentId)).toBe(1);
+    // The event carries the invoice as stored, nothing more.
+    const [generated] = await billing.database.sql<{ payload: { subject: string; data: unknown } }[]>`
+      select payload from outbox where type = 'InvoiceGenerated' and payload -> 'data' ->> 'appointmentId' = ${data.appointmentId}`;
+    expect(generated?.payload.subject).toBe(invoice?.id);
+    expect(generated?.payload.data).toEqual({
+      invoiceId: invoice?.id,
+      appointmentId: data.appointmentId,
+      patientId: data.patientId,
+      doctorId: data.doctorId,
+      specialty: data.doctor.specialty,
+      amountCents: invoice?.amountCents,
+      currency: invoice?.currency,
+      dueDate: invoice?.dueDate,
+      patient: data.patient,
+    });
+  });
+
+  it('bills to the account a concurrent caller committed while the booking waited for it, announcing no second account', async () => {
+    const data = appointment();
+    const accountId = randomUUID();
+    const eventId = randomUUID();
+    await billing.database.sql.begin(async (tx) => {
+      await tx`insert into billing_accounts (id, patient_id, name, email) values (${accountId}, ${data.patientId}, ${data.patient.name}, ${data.patient.email})`;
+      await book(data, eventId);
+      // The booking's statement has started (its snapshot misses this account) and waits for this transaction.
+      await expect
+        .poll(
+          async () =>
+            (await billing.database.sql`
+              select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%billing_accounts%'`).length,
+          { timeout: 20_000 },
+        )
+        .toBe(1);
+    });
+    await processed(eventId);
+
+    const [row] = await billing.database.sql<{ account_id: string }[]>`select account_id from invoices where appointment_id = ${data.appointmentId}`;
+    expect(row?.account_id).toBe(accountId);
+    expect(await outboxCount('InvoiceGenerated', data.appointmentId)).toBe(1);
+    const [announced] = await billing.database.sql<{ n: number }[]>`
+      select count(*)::int as n from outbox where type = 'BillingAccountCreated' and payload -> 'data' ->> 'patientId' = ${data.patientId}`;
+    expect(announced?.n).toBe(0);
+  });
+
   it('with a malformed payload goes to appointment-events.dlq with the reason, and bills nothing', async () => {
     const data = appointment();
     const bad = envelope('AppointmentBooked', data.appointmentId, { ...data, patientId: 'not-a-uuid' });

@@ -1,5 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from './database.js';
+import { eventsOfInserted, type OutboxEntry } from './outbox.js';
 import { billingAccounts, type AccountRow } from './schema.js';
 
 export interface NewAccount {
@@ -8,14 +9,62 @@ export interface NewAccount {
   email: string;
 }
 
-/** Inserts the account; undefined when the patient already has one (the unique patient_id decides, not a read). */
-export async function insertAccountIfAbsent(db: Executor, account: NewAccount): Promise<AccountRow | undefined> {
-  const [row] = await db
-    .insert(billingAccounts)
-    .values(account)
-    .onConflictDoNothing({ target: billingAccounts.patientId })
-    .returning();
-  return row;
+/** An account to open if the patient has none, with its id chosen and its BillingAccountCreated built. */
+export interface WantedAccount extends NewAccount {
+  id: string;
+  event: OutboxEntry;
+}
+
+/**
+ * CTEs for a statement that opens accounts: `new_account` inserts those whose patient has none
+ * (the unique patient_id decides, not a read), for the statement to announce exactly those
+ * (eventsOfInserted); `account` is every wanted patient's account, `created` telling the new
+ * ones. The existing ones are read in the statement's snapshot, which predates its own inserts,
+ * so no row comes twice; but an account committed by a concurrent caller after that snapshot is
+ * in neither (see openAccountRow).
+ */
+export const accountCtes = (accounts: WantedAccount[]): SQL => sql`
+  wanted_account as (
+    select * from jsonb_to_recordset(${JSON.stringify(accounts.map(asRecord))}::jsonb)
+      as w(id uuid, patient_id uuid, name text, email text, event jsonb)),
+  new_account as (
+    insert into billing_accounts (id, patient_id, name, email)
+    select id, patient_id, name, email from wanted_account
+    on conflict (patient_id) do nothing
+    returning *),
+  account as (
+    select *, true as created from new_account
+    union all
+    select b.*, false from billing_accounts b join wanted_account using (patient_id))`;
+
+const asRecord = ({ id, patientId, name, email, event }: WantedAccount) => ({ id, patient_id: patientId, name, email, event });
+
+type RawAccount = Record<'id' | 'patient_id' | 'name' | 'email' | 'status' | 'created_at' | 'updated_at', string> & { created: boolean };
+
+/** A row as postgres.js returns it through drizzle's execute (timestamps as text). */
+const fromRaw = (raw: RawAccount): AccountRow => ({
+  id: raw.id,
+  patientId: raw.patient_id,
+  name: raw.name,
+  email: raw.email,
+  status: raw.status,
+  createdAt: new Date(raw.created_at),
+  updatedAt: new Date(raw.updated_at),
+});
+
+/**
+ * The patient's account, opened (and announced) when absent, in one statement: one round trip.
+ * Only when a concurrent caller committed the account after the statement's snapshot does it find
+ * nothing; the second run, with a newer snapshot, then reads it. Undefined only if that fails too.
+ */
+export async function openAccountRow(db: Executor, account: WantedAccount): Promise<{ row: AccountRow; created: boolean } | undefined> {
+  for (let attempt = 1; attempt <= 2; attempt += 1) {
+    const [raw] = await db.execute<RawAccount>(sql`
+      with ${accountCtes([account])}, events as (${eventsOfInserted(['new_account', 'wanted_account'])})
+      select * from account`);
+    if (raw) return { row: fromRaw(raw), created: raw.created };
+  }
+  return undefined;
 }
 
 export async function findAccountByPatient(db: Executor, patientId: string): Promise<AccountRow | undefined> {

@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { BillingAccount } from '@pms/contracts';
 import { AppError, notFound, type Actor } from '@pms/platform/domain';
-import { findAccountByPatient, insertAccountIfAbsent, updateAccountContact, type NewAccount } from '../db/accounts.js';
+import { findAccountByPatient, openAccountRow, updateAccountContact, type NewAccount, type WantedAccount } from '../db/accounts.js';
 import type { Executor } from '../db/database.js';
-import { writeEvent } from '../db/outbox.js';
+import { newOutboxEntry } from '../db/outbox.js';
 import type { AccountRow } from '../db/schema.js';
 import { assertCanRead } from './access.js';
 import type { BillingContext } from './context.js';
@@ -14,32 +15,34 @@ export interface AccountOutcome {
   created: boolean;
 }
 
-/**
- * The one way an account comes to be (gRPC call, PatientCreated, an appointment of an unknown
- * patient): insert-if-absent on the unique patient_id, then read. Run it in a transaction so the
- * event commits with the account.
- */
-export async function ensureAccount(tx: Executor, input: NewAccount, requestId: string | null): Promise<AccountOutcome> {
-  const inserted = await insertAccountIfAbsent(tx, input);
-  if (inserted) {
-    await writeEvent(tx, {
-      type: 'BillingAccountCreated',
-      subject: inserted.id,
-      source: 'billing',
-      requestId,
-      data: { accountId: inserted.id, patientId: inserted.patientId, name: inserted.name, email: inserted.email },
-    });
-    return { account: inserted, created: true };
-  }
-  const existing = await findAccountByPatient(tx, input.patientId);
-  // Only a concurrent delete could get here; there is no delete, so it is a bug.
-  if (!existing) throw new AppError('INTERNAL', `Billing account of patient ${input.patientId} vanished`);
-  return { account: existing, created: false };
+/** The account the patient gets if they have none, announced by BillingAccountCreated: id and event chosen before the statement. */
+export function accountToOpen(input: NewAccount, requestId: string | null): WantedAccount {
+  const id = randomUUID();
+  const { row: event } = newOutboxEntry({
+    type: 'BillingAccountCreated',
+    subject: id,
+    source: 'billing',
+    requestId,
+    data: { accountId: id, patientId: input.patientId, name: input.name, email: input.email },
+  });
+  return { id, patientId: input.patientId, name: input.name, email: input.email, event };
 }
 
-/** CreateBillingAccount: idempotent per patient. */
+/**
+ * The one way an account comes to be (gRPC call, PatientCreated, an appointment of an unknown
+ * patient): insert-if-absent on the unique patient_id, its event only when inserted, otherwise
+ * the existing account; one statement, so no transaction is needed for the event to commit with it.
+ */
+export async function ensureAccount(db: Executor, input: NewAccount, requestId: string | null): Promise<AccountOutcome> {
+  const outcome = await openAccountRow(db, accountToOpen(input, requestId));
+  // Only a concurrent delete could get here; there is no delete, so it is a bug.
+  if (!outcome) throw new AppError('INTERNAL', `Billing account of patient ${input.patientId} vanished`);
+  return { account: outcome.row, created: outcome.created };
+}
+
+/** CreateBillingAccount: idempotent per patient, one round trip. */
 export async function openAccount(ctx: BillingContext, input: NewAccount, requestId: string): Promise<{ account: BillingAccount; created: boolean }> {
-  const outcome = await ctx.db.transaction((tx) => ensureAccount(tx, input, requestId));
+  const outcome = await ensureAccount(ctx.db, input, requestId);
   return { account: toAccount(outcome.account), created: outcome.created };
 }
 

@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { EventData } from '@pms/contracts';
 import { AppError } from '@pms/platform/domain';
 import type { Executor } from '../db/database.js';
-import { findInvoiceByAppointment, insertInvoiceIfAbsent, repricePending, voidPending } from '../db/invoices.js';
-import { writeEvent } from '../db/outbox.js';
+import { findInvoiceByAppointment, insertInvoiceIfAbsent, insertPendingInvoices, repricePending, voidPending, type WantedInvoice } from '../db/invoices.js';
+import { newOutboxEntry, writeEvent } from '../db/outbox.js';
 import type { InvoiceRow } from '../db/schema.js';
-import { ensureAccount } from './accounts.js';
+import { accountToOpen, ensureAccount } from './accounts.js';
 import type { BillingContext } from './context.js';
 import { dueDateOf } from './due-date.js';
 import { invoiceAmountCents, type FeeTable } from './fees.js';
@@ -36,9 +37,16 @@ const source = 'billing';
 // How appointments become invoices (the appointment-events side). Every function runs in the
 // consumer's transaction, so the invoice, its events and the processed event commit together.
 
+/** An AppointmentBooked to bill, with the request id its events carry on. */
+export interface Booking {
+  appointment: Appointment;
+  requestId: string | null;
+}
+
 /**
  * AppointmentBooked: one invoice per appointment (the unique appointment_id absorbs repeats).
  * Events of different topics arrive in any order, so an unknown patient gets an account here.
+ * The new invoice when there was none.
  */
 export async function generateInvoice(
   ctx: Pick<BillingContext, 'pricing'>,
@@ -46,11 +54,55 @@ export async function generateInvoice(
   appointment: Appointment,
   requestId: string | null,
 ): Promise<InvoiceRow | undefined> {
-  const { account } = await ensureAccount(tx, { patientId: appointment.patientId, ...appointment.patient }, requestId);
-  const invoice = await insertInvoiceIfAbsent(tx, { ...termsOf(ctx.pricing, appointment), accountId: account.id });
-  if (!invoice) return undefined;
-  await writeEvent(tx, { type: 'InvoiceGenerated', subject: invoice.id, source, requestId, data: invoiceSnapshot(invoice) });
+  const [invoice] = await generateInvoices(ctx, tx, [{ appointment, requestId }]);
   return invoice;
+}
+
+/**
+ * Bookings in their order, all in one statement (see insertPendingInvoices): the first booking of
+ * an appointment, and of a patient without an account, is the one that counts, as if each were
+ * applied in turn. The invoices inserted now come back.
+ */
+export async function generateInvoices(ctx: Pick<BillingContext, 'pricing'>, tx: Executor, bookings: Booking[]): Promise<InvoiceRow[]> {
+  const accounts = firstOfEach(bookings, ({ appointment }) => appointment.patientId).map(({ appointment, requestId }) =>
+    accountToOpen({ patientId: appointment.patientId, ...appointment.patient }, requestId),
+  );
+  const wanted = firstOfEach(bookings, ({ appointment }) => appointment.appointmentId).map((booking) => invoiceToGenerate(ctx.pricing, booking));
+  const { generated, unbilled } = await insertPendingInvoices(tx, accounts, wanted);
+  // Only a concurrent delete could get here; there is no delete, so it is a bug.
+  if (unbilled.length > 0) throw new AppError('INTERNAL', `Billing account of patient ${unbilled[0]} vanished`);
+  return wanted.flatMap(({ invoice }) => {
+    const accountId = generated.get(invoice.id);
+    return accountId ? [{ ...invoice, accountId }] : [];
+  });
+}
+
+/** The PENDING invoice of a booking and its InvoiceGenerated, id and times chosen here so the event is complete before the statement. */
+function invoiceToGenerate(pricing: Pricing, { appointment, requestId }: Booking): WantedInvoice {
+  const now = new Date();
+  const invoice = {
+    id: randomUUID(),
+    ...termsOf(pricing, appointment),
+    status: 'PENDING' as const,
+    paymentMethod: null,
+    paidAt: null,
+    voidedAt: null,
+    voidReason: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const { row: event } = newOutboxEntry({ type: 'InvoiceGenerated', subject: invoice.id, source, requestId, data: invoiceSnapshot(invoice) });
+  return { invoice, event };
+}
+
+function firstOfEach<T>(items: T[], keyOf: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = keyOf(item);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** AppointmentCancelled: the PENDING invoice is voided; a PAID one is left as it is (see CancellationOutcome). */

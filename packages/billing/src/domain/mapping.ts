@@ -30,7 +30,7 @@ export function toInvoice(row: InvoiceRow): Invoice {
 }
 
 /** What every invoice event carries, so consumers (notification, analytics) need no lookups. */
-export function invoiceSnapshot(row: InvoiceRow): EventData<'InvoiceGenerated'> {
+export function invoiceSnapshot(row: Omit<InvoiceRow, 'accountId'>): EventData<'InvoiceGenerated'> {
   return {
     invoiceId: row.id,
     appointmentId: row.appointmentId,

@@ -1,7 +1,8 @@
-import type { EventHandlers, EventLogger } from '@pms/platform';
+import type { TypedEvent } from '@pms/contracts';
+import type { EventHandlers, EventLogger, Transaction } from '@pms/platform';
 import { ensureAccount, followPatientContact } from '../domain/accounts.js';
 import type { BillingContext } from '../domain/context.js';
-import { generateInvoice, rescheduleInvoice, voidInvoiceOfCancelled } from '../domain/invoice-lifecycle.js';
+import { generateInvoice, generateInvoices, rescheduleInvoice, voidInvoiceOfCancelled } from '../domain/invoice-lifecycle.js';
 
 /**
  * patient-events and appointment-events, as group KAFKA_GROUP_ID. Each handler runs in the
@@ -24,5 +25,30 @@ export function billingEventHandlers(ctx: BillingContext, logger: EventLogger): 
         logger.info(context, 'appointment cancelled before its booking reached billing: recorded a VOID invoice');
       }
     },
+  };
+}
+
+/**
+ * A batch at once (the consumer's handleBatch): each unbroken run of bookings is one statement;
+ * every other event is applied by its handler in its place in the order, so a cancellation or a
+ * reschedule never overtakes the booking before it. A failed batch is retried event by event
+ * through `handlers`.
+ */
+export function billingEventBatches(ctx: BillingContext, handlers: EventHandlers) {
+  return async (events: TypedEvent[], tx: Transaction): Promise<void> => {
+    let run: TypedEvent<'AppointmentBooked'>[] = [];
+    const flush = async () => {
+      if (run.length > 0) await generateInvoices(ctx, tx, run.map(({ data, requestId }) => ({ appointment: data, requestId })));
+      run = [];
+    };
+    for (const event of events) {
+      if (event.type === 'AppointmentBooked') {
+        run.push(event);
+        continue;
+      }
+      await flush();
+      await (handlers[event.type] as ((event: TypedEvent, tx: Transaction) => Promise<unknown>) | undefined)?.(event, tx);
+    }
+    await flush();
   };
 }
