@@ -1,5 +1,4 @@
-import type { TypedEvent } from '@pms/contracts';
-import type { EventHandlers, EventLogger, Transaction } from '@pms/platform';
+import { applyInRuns, runEffect, type EventHandlers, type EventLogger } from '@pms/platform';
 import { ensureAccount, followPatientContact } from '../domain/accounts.js';
 import type { BillingContext } from '../domain/context.js';
 import { generateInvoice, generateInvoices, rescheduleInvoice, voidInvoiceOfCancelled } from '../domain/invoice-lifecycle.js';
@@ -34,21 +33,10 @@ export function billingEventHandlers(ctx: BillingContext, logger: EventLogger): 
  * reschedule never overtakes the booking before it. A failed batch is retried event by event
  * through `handlers`.
  */
-export function billingEventBatches(ctx: BillingContext, handlers: EventHandlers) {
-  return async (events: TypedEvent[], tx: Transaction): Promise<void> => {
-    let run: TypedEvent<'AppointmentBooked'>[] = [];
-    const flush = async () => {
-      if (run.length > 0) await generateInvoices(ctx, tx, run.map(({ data, requestId }) => ({ appointment: data, requestId })));
-      run = [];
-    };
-    for (const event of events) {
-      if (event.type === 'AppointmentBooked') {
-        run.push(event);
-        continue;
-      }
-      await flush();
-      await (handlers[event.type] as ((event: TypedEvent, tx: Transaction) => Promise<unknown>) | undefined)?.(event, tx);
-    }
-    await flush();
-  };
-}
+export const billingEventBatches = (ctx: BillingContext, handlers: EventHandlers) =>
+  applyInRuns(handlers, [
+    runEffect({
+      types: ['AppointmentBooked'],
+      apply: (run, tx) => generateInvoices(ctx, tx, run.map(({ data, requestId }) => ({ appointment: data, requestId }))),
+    }),
+  ]);

@@ -1,5 +1,4 @@
-import type { EventHandlers, Transaction } from '@pms/platform';
-import type { TypedEvent } from '@pms/contracts';
+import { applyInRuns, runEffect, type EventHandlers } from '@pms/platform';
 import { upsertAppointmentType, upsertPolicy } from '../db/scheduling-copies.js';
 import { bookedSlotView } from '../domain/booked-slots.js';
 
@@ -16,26 +15,13 @@ export const appointmentEventHandlers: EventHandlers = {
   SchedulingPolicyChanged: (event, tx) => upsertPolicy(tx, event.data),
 };
 
-const setsSlot = (event: TypedEvent): event is TypedEvent<'AppointmentBooked' | 'AppointmentRescheduled'> =>
-  event.type === 'AppointmentBooked' || event.type === 'AppointmentRescheduled';
-
 /**
  * A batch at once: each unbroken run of bookings and reschedules is one statement; every other
  * event is applied in its place in the order, so a release is never overtaken.
  */
-export async function applyAppointmentEvents(events: TypedEvent[], tx: Transaction): Promise<void> {
-  let run: TypedEvent<'AppointmentBooked' | 'AppointmentRescheduled'>[] = [];
-  const flush = async () => {
-    if (run.length > 0) await bookedSlotView.set(tx, run.map((event) => event.data));
-    run = [];
-  };
-  for (const event of events) {
-    if (setsSlot(event)) {
-      run.push(event);
-      continue;
-    }
-    await flush();
-    await (appointmentEventHandlers[event.type] as ((event: TypedEvent, tx: Transaction) => Promise<unknown>) | undefined)?.(event, tx);
-  }
-  await flush();
-}
+export const applyAppointmentEvents = applyInRuns(appointmentEventHandlers, [
+  runEffect({
+    types: ['AppointmentBooked', 'AppointmentRescheduled'],
+    apply: (run, tx) => bookedSlotView.set(tx, run.map((event) => event.data)),
+  }),
+]);

@@ -1,3 +1,4 @@
+export { applyInRuns, runEffect, type RunEffect } from './runs.js';
 export { consumerJoined, startConsumer, type ConsumerOptions, type EventConsumer, type EventHandler, type EventHandlers } from './consumer.js';
 export { createKafka, type KafkaLogLevel, type KafkaOptions } from './kafka.js';
 export { deferredLogger, type EventLogger } from './logger.js';
