@@ -5,16 +5,24 @@ import { patientContacts, reminders, type PatientContactRow, type ReminderRow } 
 
 type Appointment = EventData<'AppointmentBooked'>;
 
+/** A booking (or its new time) to remind of, and when that was decided. */
+export interface ReminderRequest {
+  appointment: Appointment;
+  since: Date;
+}
+
 /**
- * One row per offset whose moment is after `since` (an offset already past then is skipped). A
- * redelivered event finds its rows there and adds nothing.
+ * One row per offset whose moment is after `since` (an offset already past then is skipped), for
+ * every request in one statement. A redelivered event finds its rows there and adds nothing.
  */
-export async function scheduleReminders(db: Executor, appointment: Appointment, offsetsSeconds: number[], since: Date): Promise<void> {
-  const startsAt = new Date(appointment.startsAt);
-  const rows = offsetsSeconds
-    .map((offsetSeconds) => ({ offsetSeconds, dueAt: new Date(startsAt.getTime() - offsetSeconds * 1000) }))
-    .filter((row) => row.dueAt > since)
-    .map((row) => ({ ...row, appointmentId: appointment.appointmentId, patientId: appointment.patientId, startsAt, appointment }));
+export async function scheduleReminders(db: Executor, requests: ReminderRequest[], offsetsSeconds: number[]): Promise<void> {
+  const rows = requests.flatMap(({ appointment, since }) => {
+    const startsAt = new Date(appointment.startsAt);
+    return offsetsSeconds
+      .map((offsetSeconds) => ({ offsetSeconds, dueAt: new Date(startsAt.getTime() - offsetSeconds * 1000) }))
+      .filter((row) => row.dueAt > since)
+      .map((row) => ({ ...row, appointmentId: appointment.appointmentId, patientId: appointment.patientId, startsAt, appointment }));
+  });
   if (rows.length > 0) await db.insert(reminders).values(rows).onConflictDoNothing();
 }
 
@@ -43,12 +51,24 @@ export async function claimDueReminders(db: Executor, limit: number): Promise<Re
     .returning();
 }
 
-export async function upsertContact(db: Executor, contact: Omit<PatientContactRow, 'updatedAt'>): Promise<void> {
-  const { patientId: _key, ...fields } = contact;
+/** The patients' contact copies, in one statement; of two for the same patient the later wins. */
+export async function upsertContacts(db: Executor, contacts: Omit<PatientContactRow, 'updatedAt'>[]): Promise<void> {
+  // One statement may not change a row twice: keep each patient's last.
+  const latest = [...new Map(contacts.map((contact) => [contact.patientId, contact])).values()];
+  if (latest.length === 0) return;
   await db
     .insert(patientContacts)
-    .values(contact)
-    .onConflictDoUpdate({ target: patientContacts.patientId, set: { ...fields, updatedAt: sql`now()` } });
+    .values(latest)
+    .onConflictDoUpdate({
+      target: patientContacts.patientId,
+      set: {
+        email: sql`excluded.email`,
+        phone: sql`excluded.phone`,
+        emailAllowed: sql`excluded.email_allowed`,
+        smsAllowed: sql`excluded.sms_allowed`,
+        updatedAt: sql`now()`,
+      },
+    });
 }
 
 export async function findContacts(db: Executor, patientIds: string[]): Promise<Map<string, PatientContactRow>> {

@@ -35,7 +35,9 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
       .catch((error: unknown) => logger.error({ err: error, notificationId: row.id }, 'delivery worker: recording the outcome failed'))
       .finally(() => {
         inFlight.delete(sending);
-        loop.wake(); // a slot is free
+        // Refill once half the slots are free: a backlog is claimed several at a time, not one
+        // claim per finished message (the last one to finish always wakes it).
+        if (inFlight.size <= Math.floor(policy.concurrency / 2)) loop.wake();
       });
     inFlight.add(sending);
   };

@@ -1,6 +1,6 @@
 import { defaultContactPreferences, type EventData, type TypedEvent } from '@pms/contracts';
 import type { Database, Executor } from '@pms/platform';
-import { claimDueReminders, dropReminders, findContacts, scheduleReminders, upsertContact } from '../db/reminders.js';
+import { claimDueReminders, dropReminders, findContacts, scheduleReminders, upsertContacts } from '../db/reminders.js';
 import { insertNotifications } from '../db/notifications.js';
 import type { PatientContactRow, ReminderRow } from '../db/schema.js';
 import { reminderMessages } from './messages.js';
@@ -9,33 +9,38 @@ export const reminderType = 'AppointmentReminder';
 
 /**
  * The appointment-events side of reminders; each call runs in the consumer's transaction.
- * `bookedAt` is when the event happened: an offset already past then is skipped, one that
+ * A booking's `occurredAt` is when it happened: an offset already past then is skipped, one that
  * passed only while the event waited in Kafka still goes out (at once).
  */
 export function reminderSchedule(offsetsSeconds: number[]) {
   return {
-    booked: (tx: Executor, appointment: EventData<'AppointmentBooked'>, bookedAt: Date) =>
-      scheduleReminders(tx, appointment, offsetsSeconds, bookedAt),
+    /** Bookings, each with when it happened; a whole run of them in one statement. */
+    booked: (tx: Executor, bookings: TypedEvent<'AppointmentBooked'>[]) =>
+      scheduleReminders(tx, bookings.map((event) => ({ appointment: event.data, since: new Date(event.occurredAt) })), offsetsSeconds),
     /** The reminders move: the ones not yet sent for the old time go, the new time gets its own. */
     rescheduled: async (tx: Executor, appointment: EventData<'AppointmentBooked'>, movedAt: Date) => {
       await dropReminders(tx, appointment.appointmentId);
-      await scheduleReminders(tx, appointment, offsetsSeconds, movedAt);
+      await scheduleReminders(tx, [{ appointment, since: movedAt }], offsetsSeconds);
     },
     /** Cancelled, completed, no-show: nothing more to remind of. */
     ended: (tx: Executor, appointment: EventData<'AppointmentBooked'>) => dropReminders(tx, appointment.appointmentId),
   };
 }
 
-/** patient-events → the contact copy reminders consult. */
-export function recordContact(tx: Executor, event: TypedEvent<'PatientCreated' | 'PatientUpdated'>): Promise<void> {
-  const { data } = event;
-  const consent = data.contactPreferences ?? defaultContactPreferences;
-  return upsertContact(tx, { patientId: data.patientId, email: data.email, phone: data.phone, emailAllowed: consent.email, smsAllowed: consent.sms });
+/** patient-events → the contact copy reminders consult; a whole run of events in one statement. */
+export function recordContacts(tx: Executor, events: TypedEvent<'PatientCreated' | 'PatientUpdated'>[]): Promise<void> {
+  return upsertContacts(
+    tx,
+    events.map(({ data }) => {
+      const consent = data.contactPreferences ?? defaultContactPreferences;
+      return { patientId: data.patientId, email: data.email, phone: data.phone, emailAllowed: consent.email, smsAllowed: consent.sms };
+    }),
+  );
 }
 
 /** A deleted patient is contacted no more. */
 export function forgetContact(tx: Executor, event: TypedEvent<'PatientDeleted'>): Promise<void> {
-  return upsertContact(tx, { patientId: event.data.patientId, email: 'deleted@invalid', phone: null, emailAllowed: false, smsAllowed: false });
+  return upsertContacts(tx, [{ patientId: event.data.patientId, email: 'deleted@invalid', phone: null, emailAllowed: false, smsAllowed: false }]);
 }
 
 /** Before the patient's first event arrives: the booking's email, with the default consent. */

@@ -1,10 +1,8 @@
 import type { EventType, TypedEvent } from '@pms/contracts';
-import type { EventHandlers, Transaction } from '@pms/platform';
+import { applyInRuns, runEffect, type EventHandlers, type Transaction } from '@pms/platform';
 import { notifyingEventTypes } from '../domain/messages.js';
 import { recordEventNotifications } from '../domain/notifications.js';
-import { forgetContact, recordContact, reminderSchedule } from '../domain/reminders.js';
-
-type Effect = (event: TypedEvent, tx: Transaction) => Promise<unknown>;
+import { forgetContact, recordContacts, reminderSchedule } from '../domain/reminders.js';
 
 export interface NotificationConsumer {
   /** One event at a time: how a failed batch is retried event by event. */
@@ -17,28 +15,34 @@ export interface NotificationConsumer {
  * Per event type, everything it does here, in the consumer's transaction: notifying event types
  * log their messages; appointment events keep the reminder schedule; patient events keep the
  * contact copy reminders consult. The messages depend on nothing the other effects write, so a
- * batch logs them first.
+ * batch logs them first; then each run of bookings schedules its reminders, and each run of
+ * patient events records its contacts, in one statement.
  */
 export function notificationConsumer(reminderOffsetsSeconds: number[]): NotificationConsumer {
   const schedule = reminderSchedule(reminderOffsetsSeconds);
-  const effects = new Map<EventType, Effect[]>();
-  const add = <T extends EventType>(type: T, effect: (event: TypedEvent<T>, tx: Transaction) => Promise<unknown>) =>
-    effects.set(type, [...(effects.get(type) ?? []), effect as Effect]);
-
-  add('AppointmentBooked', (event, tx) => schedule.booked(tx, event.data, new Date(event.occurredAt)));
-  add('AppointmentRescheduled', (event, tx) => schedule.rescheduled(tx, event.data, new Date(event.occurredAt)));
-  for (const type of ['AppointmentCancelled', 'AppointmentCompleted', 'AppointmentNoShow'] as const) {
-    add(type, (event, tx) => schedule.ended(tx, event.data));
-  }
-  add('PatientCreated', (event, tx) => recordContact(tx, event));
-  add('PatientUpdated', (event, tx) => recordContact(tx, event));
-  add('PatientDeleted', (event, tx) => forgetContact(tx, event));
+  const effects: EventHandlers = {
+    AppointmentRescheduled: (event, tx) => schedule.rescheduled(tx, event.data, new Date(event.occurredAt)),
+    AppointmentCancelled: (event, tx) => schedule.ended(tx, event.data),
+    AppointmentCompleted: (event, tx) => schedule.ended(tx, event.data),
+    AppointmentNoShow: (event, tx) => schedule.ended(tx, event.data),
+    PatientDeleted: (event, tx) => forgetContact(tx, event),
+  };
+  const applyEffects = applyInRuns(effects, [
+    runEffect({ types: ['AppointmentBooked'], apply: (run, tx) => schedule.booked(tx, run) }),
+    runEffect({ types: ['PatientCreated', 'PatientUpdated'], apply: (run, tx) => recordContacts(tx, run) }),
+  ]);
 
   const handleBatch = async (events: TypedEvent[], tx: Transaction) => {
     await recordEventNotifications(tx, events);
-    for (const event of events) for (const effect of effects.get(event.type) ?? []) await effect(event, tx);
+    await applyEffects(events, tx);
   };
-  const handledTypes = new Set<EventType>([...notifyingEventTypes, ...effects.keys()]);
+  const handledTypes = new Set<EventType>([
+    ...notifyingEventTypes,
+    ...(Object.keys(effects) as EventType[]),
+    'AppointmentBooked',
+    'PatientCreated',
+    'PatientUpdated',
+  ]);
   return {
     handlers: Object.fromEntries([...handledTypes].map((type) => [type, (event: TypedEvent, tx: Transaction) => handleBatch([event], tx)])),
     handleBatch,
