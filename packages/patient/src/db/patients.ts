@@ -91,6 +91,14 @@ export async function markBillingActive(db: Executor, id: string): Promise<Patie
   return row;
 }
 
+/**
+ * The patients still PENDING become ACTIVE, in one statement. The create request usually did it
+ * already (after billing's gRPC answer): those rows are left alone, not rewritten.
+ */
+export async function activatePending(db: Executor, ids: string[]): Promise<void> {
+  await db.execute(sql`update patients set billing_status = 'ACTIVE' where id = any(${sql.param(ids)}::uuid[]) and billing_status <> 'ACTIVE'`);
+}
+
 export interface PatientListFilter {
   q?: string;
   sort: PatientSort;

@@ -139,7 +139,7 @@ export async function findPatientSummary(db: Executor, id: string): Promise<Pati
   return toPatient(row);
 }
 
-/** billing opened the account (BillingAccountCreated): PENDING → ACTIVE; a deleted patient is no error. */
-export async function activateBilling(db: Executor, patientId: string): Promise<void> {
-  await repo.markBillingActive(db, patientId);
+/** billing opened the accounts (BillingAccountCreated): PENDING → ACTIVE; a deleted patient is no error. */
+export async function activateBilling(db: Executor, patientIds: string[]): Promise<void> {
+  await repo.activatePending(db, patientIds);
 }
