@@ -42,7 +42,7 @@ function groupOf({ command }: ProcessInfo): string {
 
 /**
  * utime + stime of the system `npm start` runs (every process under devstack's start process,
- * started from this checkout) and of the load generator (this process), by group. Other work on
+ * this checkout's or the only one running) and of the load generator (this process), by group. Other work on
  * the machine (another checkout's tests, say) is left out.
  */
 export function cpuSnapshot(benchPid = process.pid): CpuSnapshot {
@@ -51,9 +51,9 @@ export function cpuSnapshot(benchPid = process.pid): CpuSnapshot {
     const info = Number.isInteger(Number(entry)) ? readProcess(Number(entry)) : undefined;
     if (info) processes.set(info.pid, info);
   }
-  const root = [...processes.values()].find(
-    (info) => info.command.some((arg) => arg.endsWith('devstack/src/start.ts')) && readlinkSync(`/proc/${info.pid}/cwd`) === repositoryRoot,
-  );
+  // The launcher of this checkout, or else the only one running (another checkout's system).
+  const launchers = [...processes.values()].filter((info) => info.command.some((arg) => arg.endsWith('devstack/src/start.ts')));
+  const root = launchers.find((info) => readlinkSync(`/proc/${info.pid}/cwd`) === repositoryRoot) ?? (launchers.length === 1 ? launchers[0] : undefined);
   const inSystem = (info: ProcessInfo): boolean => {
     for (let current: ProcessInfo | undefined = info; current; current = processes.get(current.parent)) {
       if (current.pid === root?.pid) return true;
