@@ -150,7 +150,7 @@ function whereOf(filter: AppointmentFilter): SQL | undefined {
   );
 }
 
-function rethrowOverlap(error: unknown): never {
+export function rethrowOverlap(error: unknown): never {
   if (pgErrorCode(error) === pgErrorCodes.exclusionViolation) {
     const constraint = pgConstraint(error);
     if (constraint === 'appointments_patient_no_overlap') {

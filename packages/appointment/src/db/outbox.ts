@@ -1,5 +1,5 @@
 import type { EventData, EventType } from '@pms/contracts';
-import { newOutboxEntry, writeEvent } from '@pms/platform/db';
+import { newOutboxEntry, newOutboxEnvelope, writeEvent } from '@pms/platform/db';
 import type { Executor } from './database.js';
 
 export const eventSource = 'appointment';
@@ -28,3 +28,7 @@ export async function recordEventOf<T extends EventType>(
 /** An appointment event's outbox row, for a statement that inserts it with the change. */
 export const newEvent = <T extends EventType>(type: T, data: EventData<T> & { appointmentId: string }, requestId: string) =>
   newOutboxEntry({ type, subject: data.appointmentId, data, source: eventSource, requestId }).row;
+
+/** An appointment event's outbox row whose data the inserting statement builds from the row it changes. */
+export const newEnvelope = (type: EventType, appointmentId: string, requestId: string) =>
+  newOutboxEnvelope({ type, subject: appointmentId, source: eventSource, requestId }).row;

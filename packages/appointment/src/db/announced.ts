@@ -1,0 +1,63 @@
+import type { AppointmentStatus } from '@pms/contracts';
+import { outboxInsertFrom } from '@pms/platform/db';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { rethrowOverlap } from './appointments.js';
+import type { Executor } from './database.js';
+import { newEnvelope } from './outbox.js';
+import { appointments, type AppointmentRow, type NewAppointmentRow } from './schema.js';
+
+// A change of an appointment and its event in ONE statement (a data-modifying CTE): one round
+// trip, no BEGIN or COMMIT, and the event is written if and only if the row changes. The event's
+// data is built by the statement from the row it updated, not in JS from the row read before:
+// the guard stays "the status is still one of …" exactly as with the former transaction, and
+// whatever else changed meanwhile (a reschedule racing a cancellation moves the times and the
+// patient and doctor snapshot while the status stays BOOKED), the event describes the row as
+// this statement left it, as the former `snapshotOf(<row the UPDATE returned>)` did.
+
+const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** snapshotOf (domain/views.ts) in SQL, over the columns of `source`; the two must build the same object. */
+const snapshotSql = (source: string) => `jsonb_build_object(
+  'appointmentId', ${source}.id, 'patientId', ${source}.patient_id, 'doctorId', ${source}.doctor_id,
+  'startsAt', ${iso(`${source}.starts_at`)}, 'endsAt', ${iso(`${source}.ends_at`)},
+  'durationMinutes', ${source}.duration_minutes, 'reason', ${source}.reason,
+  'patient', jsonb_build_object('name', ${source}.patient_name, 'email', ${source}.patient_email),
+  'doctor', jsonb_build_object('name', ${source}.doctor_name, 'specialty', ${source}.doctor_specialty, 'timeZone', ${source}.doctor_time_zone),
+  'appointmentTypeId', ${source}.appointment_type_id, 'seriesId', ${source}.series_id,
+  'bufferBeforeMinutes', ${source}.buffer_before_minutes, 'bufferAfterMinutes', ${source}.buffer_after_minutes,
+  'priceCents', ${source}.price_cents)`;
+
+/** Each status change's event and what it adds to the snapshot (as transitions.ts did in JS). */
+const statusEvents = {
+  AppointmentCompleted: snapshotSql('u'),
+  AppointmentNoShow: snapshotSql('u'),
+  AppointmentCancelled: `${snapshotSql('u')} || jsonb_build_object('cancellationReason', u.cancellation_reason, 'cancelledBy', coalesce(u.cancelled_by, ''))`,
+} as const;
+export type StatusEvent = keyof typeof statusEvents;
+
+/**
+ * Changes the row only if its status is still one of `from`, and writes `event` (if any) about the
+ * changed row, in one statement: of two concurrent transitions the second finds the status
+ * changed and neither updates nor announces anything. Undefined when nothing matched.
+ */
+export async function updateStatusAnnounced(
+  db: Executor,
+  id: string,
+  from: readonly AppointmentStatus[],
+  changes: Partial<NewAppointmentRow> & { status: AppointmentStatus },
+  event: { type: StatusEvent; requestId: string } | undefined,
+): Promise<AppointmentRow | undefined> {
+  const update = db
+    .update(appointments)
+    .set({ ...changes, updatedAt: sql`now()` })
+    .where(and(eq(appointments.id, id), inArray(appointments.status, [...from])))
+    .returning();
+  const u = db.$with('u').as(update);
+  if (!event) return first(db.with(u).select().from(u));
+  const entry = newEnvelope(event.type, id, event.requestId);
+  const o = db.$with('o').as(outboxInsertFrom('u', entry, sql.raw(statusEvents[event.type])) as never);
+  return first(db.with(u, o).select().from(u));
+}
+
+const first = async (rows: Promise<AppointmentRow[]>) => (await rows.catch(rethrowOverlap))[0];
+
