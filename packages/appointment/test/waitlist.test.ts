@@ -169,6 +169,28 @@ describe('waitlist offers given up', () => {
     );
   });
 
+  it('one booking both fulfils its patient’s entry and withdraws another patient’s offer of that time', async () => {
+    const doctor = peers.addDoctor();
+    const offered = await wait(peers.addPatient().id, doctor.id);
+    const waiting = peers.addPatient();
+    const fulfilled = await wait(waiting.id, doctor.id);
+    const freed = await bookFor(doctor.id, at(420));
+    await post(`/api/appointments/${freed.id}/cancel`, {});
+    await vi.waitFor(async () => expect((await entriesOf(doctor.id)).find((e) => e.id === offered.id)?.status).toBe('OFFERED'), { timeout: 20_000 });
+
+    const booked = await post('/api/appointments', { patientId: waiting.id, doctorId: doctor.id, startsAt: at(420) });
+    expect(booked.statusCode).toBe(201);
+
+    await vi.waitFor(
+      async () => {
+        const entries = await entriesOf(doctor.id);
+        expect(entries.find((e) => e.id === fulfilled.id)).toMatchObject({ status: 'BOOKED', appointmentId: booked.json().id });
+        expect(entries.find((e) => e.id === offered.id)).toMatchObject({ status: 'WAITING', offeredStartsAt: null });
+      },
+      { timeout: 20_000 },
+    );
+  });
+
   it('skips an entry whose patient is booked elsewhere at the freed time', async () => {
     const doctor = peers.addDoctor();
     const busy = peers.addPatient();

@@ -104,12 +104,20 @@ export async function offerFreedTime(db: Executor, freed: FreedTime, expiresAt: 
   return offered ? findWaitlistEntry(db, offered.id) : undefined;
 }
 
+/** A booking's effect on the waitlist: who booked which doctor when, and the doctor's time it takes. */
+export interface BookedTime {
+  appointmentId: string;
+  patientId: string;
+  doctorId: string;
+  startsAt: Date;
+  /** The doctor's range, buffers included. */
+  blockedFrom: Date;
+  blockedUntil: Date;
+}
+
 /** A patient booked that doctor inside the window: their waiting or offered entries are done. */
-export async function markBookedEntries(
-  db: Executor,
-  booking: { patientId: string; doctorId: string; startsAt: Date; appointmentId: string },
-): Promise<WaitlistRow[]> {
-  return db
+const markBookedEntries = (db: Executor, booking: BookedTime) =>
+  db
     .update(waitlistEntries)
     .set({ status: 'BOOKED', appointmentId: booking.appointmentId, offerExpiresAt: null, updatedAt: sql`now()` })
     .where(
@@ -121,18 +129,14 @@ export async function markBookedEntries(
         sql`${waitlistEntries.windowTo} > ${booking.startsAt.toISOString()}::timestamptz`,
       ),
     )
-    .returning();
-}
+    .returning({ id: waitlistEntries.id });
 
 /**
  * Someone else booked time an offer held (staff booked it, or the patient's own booking elsewhere
  * took it): those offers are withdrawn and their entries wait again for the next freed time.
  */
-export async function withdrawOverlappingOffers(
-  db: Executor,
-  booking: { patientId: string; doctorId: string; blockedFrom: Date; blockedUntil: Date },
-): Promise<WaitlistRow[]> {
-  return db
+const withdrawOverlappingOffers = (db: Executor, booking: BookedTime) =>
+  db
     .update(waitlistEntries)
     .set({ status: 'WAITING', offeredStartsAt: null, offeredEndsAt: null, offerExpiresAt: null, updatedAt: sql`now()` })
     .where(
@@ -143,7 +147,18 @@ export async function withdrawOverlappingOffers(
         sql`tstzrange(${waitlistEntries.offeredStartsAt}, ${waitlistEntries.offeredEndsAt}) && tstzrange(${booking.blockedFrom.toISOString()}::timestamptz, ${booking.blockedUntil.toISOString()}::timestamptz)`,
       ),
     )
-    .returning();
+    .returning({ id: waitlistEntries.id });
+
+/**
+ * Both effects of a booking in one statement (two data-modifying CTEs), so one round trip. The
+ * two updates touch disjoint entries (the booking patient's, and other patients' offers), so
+ * running them on one snapshot does what running them one after the other did.
+ */
+export async function fulfilBookedEntries(db: Executor, booking: BookedTime): Promise<void> {
+  const booked = db.$with('booked').as(markBookedEntries(db, booking));
+  const withdrawn = db.$with('withdrawn').as(withdrawOverlappingOffers(db, booking));
+  // Unreferenced data-modifying CTEs run all the same: selecting from one is enough.
+  await db.with(booked, withdrawn).select().from(booked);
 }
 
 /** Claims lapsed offers (SKIP LOCKED: replicas share the work) and marks them EXPIRED. */

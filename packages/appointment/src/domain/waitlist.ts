@@ -10,9 +10,8 @@ import {
   findWaitlistEntry,
   insertWaitlistEntry,
   listWaitlist as findWaitlist,
-  markBookedEntries,
+  fulfilBookedEntries,
   offerFreedTime,
-  withdrawOverlappingOffers,
   type FreedTime,
 } from '../db/waitlist.js';
 import { assertOwnsPatient } from './access.js';
@@ -161,14 +160,15 @@ function slotOf(entry: WaitlistRow): EventData<'WaitlistOfferExpired'> {
  * their window are fulfilled, and other patients' offers of the time it takes are withdrawn.
  */
 export async function fulfilEntries(tx: Executor, appointment: Snapshot): Promise<void> {
-  await markBookedEntries(tx, {
+  const taken = freedBy(appointment);
+  await fulfilBookedEntries(tx, {
+    appointmentId: appointment.appointmentId,
     patientId: appointment.patientId,
     doctorId: appointment.doctorId,
     startsAt: new Date(appointment.startsAt),
-    appointmentId: appointment.appointmentId,
+    blockedFrom: taken.freeFrom,
+    blockedUntil: taken.freeUntil,
   });
-  const taken = freedBy(appointment);
-  await withdrawOverlappingOffers(tx, { patientId: appointment.patientId, doctorId: appointment.doctorId, blockedFrom: taken.freeFrom, blockedUntil: taken.freeUntil });
 }
 
 /**
