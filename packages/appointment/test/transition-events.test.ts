@@ -39,6 +39,34 @@ async function expectAnnounced(id: string, type: EventType, extra: object = {}) 
   return { row, events };
 }
 
+const movedMeanwhile = `starts_at = starts_at + interval '2 hours', ends_at = ends_at + interval '2 hours',
+  doctor_blocked_from = doctor_blocked_from + interval '2 hours', doctor_blocked_until = doctor_blocked_until + interval '2 hours',
+  patient_name = 'Renamed Meanwhile'`;
+
+/**
+ * Runs `request` while another transaction holds the row changed by `set` (by default moved two
+ * hours later and renamed), uncommitted: the request reads the row as it was, then its write waits
+ * for the other transaction, which commits once the request waits on it.
+ */
+async function meanwhile(id: string, request: () => ReturnType<typeof post>, set = movedMeanwhile) {
+  const other = service.database.dedicatedConnection();
+  let response: ReturnType<typeof post> | undefined;
+  try {
+    await other.begin(async (tx) => {
+      await tx.unsafe(`update appointments set ${set} where id = $1`, [id]);
+      response = request();
+      await vi.waitFor(async () => {
+        const [waiting] = await service.database.sql<{ count: number }[]>`
+          select count(*)::int as count from pg_stat_activity where datname = current_database() and wait_event = 'transactionid'`;
+        expect(waiting?.count).toBe(1);
+      });
+    });
+  } finally {
+    await other.end();
+  }
+  return response!;
+}
+
 describe('the event of a status change', () => {
   it('is the changed row’s snapshot: completed and no-show', async () => {
     const completed = await book();
@@ -63,27 +91,37 @@ describe('the event of a status change', () => {
 
   it('describes the row as the change left it, when it changed between the read and the update', async () => {
     const appointment = await book(at(600));
-    // Another change (a reschedule, as far as the snapshot can tell) holds the row, uncommitted:
-    // the cancellation reads the row as it was, then its update waits for this one.
-    const other = service.database.dedicatedConnection();
-    let cancelling: ReturnType<typeof post> | undefined;
-    try {
-      await other.begin(async (tx) => {
-        await tx`update appointments set starts_at = starts_at + interval '2 hours', ends_at = ends_at + interval '2 hours',
-          doctor_blocked_from = doctor_blocked_from + interval '2 hours', doctor_blocked_until = doctor_blocked_until + interval '2 hours',
-          patient_name = 'Renamed Meanwhile' where id = ${appointment.id}`;
-        cancelling = post(`/api/appointments/${appointment.id}/cancel`, { reason: 'race' });
-        await vi.waitFor(async () => {
-          const [waiting] = await service.database.sql<{ count: number }[]>`
-            select count(*)::int as count from pg_stat_activity where datname = current_database() and wait_event = 'transactionid'`;
-          expect(waiting?.count).toBe(1);
-        });
-      });
-    } finally {
-      await other.end();
-    }
-    expect((await cancelling!).statusCode).toBe(200);
+    const cancelled = await meanwhile(appointment.id, () => post(`/api/appointments/${appointment.id}/cancel`, { reason: 'race' }));
+    expect(cancelled.statusCode).toBe(200);
     const { row } = await expectAnnounced(appointment.id, 'AppointmentCancelled', { cancellationReason: 'race', cancelledBy: staff.userId });
     expect(row).toMatchObject({ status: 'CANCELLED', startsAt: new Date(at(720)), patientName: 'Renamed Meanwhile' });
+  });
+});
+
+describe('the event of a reschedule', () => {
+  it('is the moved row’s snapshot with the times it replaced, also when they changed after the read', async () => {
+    const appointment = await book(at(1200));
+    const moved = await post(`/api/appointments/${appointment.id}/reschedule`, { startsAt: at(1300) });
+    expect(moved.statusCode).toBe(200);
+    await expectAnnounced(appointment.id, 'AppointmentRescheduled', { previousStartsAt: at(1200), previousEndsAt: at(1240) });
+
+    const again = await meanwhile(appointment.id, () => post(`/api/appointments/${appointment.id}/reschedule`, { startsAt: at(1600) }));
+    expect(again.statusCode).toBe(200);
+    // The request read 1300 but replaced what the other change left: 1420.
+    const { row } = await expectAnnounced(appointment.id, 'AppointmentRescheduled', { previousStartsAt: at(1420), previousEndsAt: at(1460) });
+    expect(row).toMatchObject({ status: 'BOOKED', startsAt: new Date(at(1600)), endsAt: new Date(at(1640)) });
+  });
+
+  it('refuses with 409 when the appointment was cancelled after the read, writing nothing', async () => {
+    const appointment = await book(at(1800));
+    const response = await meanwhile(
+      appointment.id,
+      () => post(`/api/appointments/${appointment.id}/reschedule`, { startsAt: at(1900) }),
+      "status = 'CANCELLED'",
+    );
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toMatchObject({ code: 'ILLEGAL_TRANSITION', message: expect.stringContaining('CANCELLED') });
+    expect((await eventsOf(service.database, appointment.id)).map((event) => event.type)).toEqual(['AppointmentBooked']);
+    expect(await rowOf(appointment.id)).toMatchObject({ startsAt: new Date(at(1800)) });
   });
 });

@@ -12,7 +12,12 @@ import { appointments, type AppointmentRow, type NewAppointmentRow } from './sch
 // the guard stays "the status is still one of …" exactly as with the former transaction, and
 // whatever else changed meanwhile (a reschedule racing a cancellation moves the times and the
 // patient and doctor snapshot while the status stays BOOKED), the event describes the row as
-// this statement left it, as the former `snapshotOf(<row the UPDATE returned>)` did.
+// this statement left it, as the former `snapshotOf(<row the UPDATE returned>)` did. Building it
+// in JS from the row read for authorization would need the UPDATE guarded by every column the
+// snapshot reads (or a row version, which the millisecond Date of updated_at is not), and would
+// turn a cancellation racing a reschedule into a 409 it never was. The cost: the catalog does not
+// validate this data before the write, as newOutboxEntry does; test/transition-events.test.ts
+// holds the SQL to snapshotOf and to the contract, and consumers validate every event they read.
 
 const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -61,3 +66,32 @@ export async function updateStatusAnnounced(
 
 const first = async (rows: Promise<AppointmentRow[]>) => (await rows.catch(rethrowOverlap))[0];
 
+
+/**
+ * Moves a BOOKED appointment and writes its AppointmentRescheduled event, in one statement. `prev`
+ * locks the row (FOR UPDATE, as the former transaction's first statement did) and the update
+ * only touches the row `prev` returned, so `prev` runs first: if another change of the row
+ * committed meanwhile, the lock waits for it and reads its result, so the previous times in the
+ * event are the ones this update replaces. Undefined when the row is gone or no longer BOOKED.
+ */
+export async function rescheduleAnnounced(
+  db: Executor,
+  id: string,
+  changes: Partial<NewAppointmentRow>,
+  requestId: string,
+): Promise<AppointmentRow | undefined> {
+  const prev = db.$with('prev').as(sql`select id, starts_at, ends_at from appointments where id = ${id} for update` as never);
+  const u = db.$with('u').as(
+    db
+      .update(appointments)
+      .set({ ...changes, updatedAt: sql`now()` })
+      .where(and(eq(appointments.id, id), eq(appointments.status, 'BOOKED'), sql`${appointments.id} in (select id from prev)`))
+      .returning(),
+  );
+  const moved = db.$with('moved').as(
+    sql`select u.*, prev.starts_at as previous_starts_at, prev.ends_at as previous_ends_at from u join prev on prev.id = u.id` as never,
+  );
+  const data = `${snapshotSql('moved')} || jsonb_build_object('previousStartsAt', ${iso('moved.previous_starts_at')}, 'previousEndsAt', ${iso('moved.previous_ends_at')})`;
+  const o = db.$with('o').as(outboxInsertFrom('moved', newEnvelope('AppointmentRescheduled', id, requestId), sql.raw(data)) as never);
+  return first(db.with(prev, u, moved, o).select().from(u));
+}

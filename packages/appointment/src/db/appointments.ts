@@ -1,6 +1,6 @@
 import type { AppointmentStatus } from '@pms/contracts';
 import { conflict, pgConstraint, pgErrorCode, pgErrorCodes } from '@pms/platform/domain';
-import { and, asc, count, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { outboxInsertFrom, type newOutboxEntry } from '@pms/platform/db';
 import type { Executor } from './database.js';
 import { appointments, overlapConstraints, type AppointmentRow, type NewAppointmentRow } from './schema.js';
@@ -83,31 +83,6 @@ export async function findSeries(db: Executor, seriesId: string): Promise<Appoin
 
 export async function findAppointment(db: Executor, id: string): Promise<AppointmentRow | undefined> {
   const [row] = await db.select().from(appointments).where(eq(appointments.id, id)).limit(1);
-  return row;
-}
-
-/** Reads the row and locks it until the transaction ends (reschedule needs the times it replaces). */
-export async function lockAppointment(tx: Executor, id: string): Promise<AppointmentRow | undefined> {
-  const [row] = await tx.select().from(appointments).where(eq(appointments.id, id)).for('update');
-  return row;
-}
-
-/**
- * Changes the row only if its status is still one of `from`: of two concurrent transitions,
- * the second finds the status changed and updates nothing. Undefined when nothing matched.
- */
-export async function updateIfStatus(
-  db: Executor,
-  id: string,
-  from: readonly AppointmentStatus[],
-  changes: Partial<NewAppointmentRow>,
-): Promise<AppointmentRow | undefined> {
-  const [row] = await db
-    .update(appointments)
-    .set({ ...changes, updatedAt: sql`now()` })
-    .where(and(eq(appointments.id, id), inArray(appointments.status, [...from])))
-    .returning()
-    .catch(rethrowOverlap);
   return row;
 }
 
