@@ -1,6 +1,9 @@
 import type {} from '../../devstack/src/vitest-provided.js';
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { appointments as appointmentRows } from '../src/db/schema.js';
+import { snapshotOf } from '../src/domain/views.js';
 import { at, eventsOf, traceOfPatient, withService } from './support/harness.js';
 
 const service = withService();
@@ -110,6 +113,24 @@ describe('recurring series', () => {
       '2027-04-06T07:00:00.000Z',
     ]);
     expect(appointments.every((a: { seriesId: string; status: string }) => a.seriesId === seriesId && a.status === 'BOOKED')).toBe(true);
+  });
+
+  it('announces each occurrence once, with its row’s snapshot, in the order of the occurrences', async () => {
+    const response = await post('/api/appointments/series', {
+      patientId: peers.addPatient().id,
+      doctorId: peers.addDoctor().id,
+      durationMinutes: 30,
+      startsAt: at(60),
+      recurrence: { frequency: 'DAILY', interval: 1, count: 3 },
+    });
+    expect(response.statusCode).toBe(201);
+    const { seriesId, appointments } = response.json() as { seriesId: string; appointments: { id: string }[] };
+
+    const announced = await service.database.sql<{ key: string; data: Record<string, unknown> }[]>`
+      select key, payload->'data' as data from outbox where type = 'AppointmentBooked' and payload->'data'->>'seriesId' = ${seriesId} order by sequence`;
+    expect(announced.map((event) => event.key)).toEqual(appointments.map((appointment) => appointment.id));
+    const rows = await service.database.db.select().from(appointmentRows).where(eq(appointmentRows.seriesId, seriesId)).orderBy(appointmentRows.startsAt);
+    expect(announced.map((event) => event.data)).toStrictEqual(rows.map(snapshotOf));
   });
 
   it('books nothing when one occurrence is taken, and says which and why (409)', async () => {

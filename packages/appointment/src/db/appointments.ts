@@ -22,9 +22,25 @@ export async function insertAppointmentWithEvent(
   return row;
 }
 
-/** Every occurrence of a series in one statement; one overlap refuses them all. */
-export async function insertAppointments(db: Executor, values: NewAppointmentRow[]): Promise<AppointmentRow[]> {
-  return db.insert(appointments).values(values).returning().catch(rethrowOverlap);
+/**
+ * Every occurrence of a series and their events (one per row, keyed by its id) in one statement:
+ * one overlap refuses them all, and no event is written without its row. The events keep their
+ * order, so the outbox publishes them in the order of the occurrences, as before.
+ */
+export async function insertAppointmentsWithEvents(
+  db: Executor,
+  values: NewAppointmentRow[],
+  events: ReturnType<typeof newOutboxEntry>['row'][],
+): Promise<AppointmentRow[]> {
+  const inserted = db.$with('inserted').as(db.insert(appointments).values(values).returning());
+  const announced = db.$with('announced').as(
+    sql`insert into outbox (id, topic, key, type, payload)
+      select (e.event->>'id')::uuid, e.event->>'topic', e.event->>'key', e.event->>'type', e.event->'payload'
+      from jsonb_array_elements(${JSON.stringify(events)}::jsonb) with ordinality as e(event, n)
+      where e.event->>'key' in (select id::text from inserted)
+      order by e.n` as never,
+  );
+  return db.with(inserted, announced).select().from(inserted).orderBy(inserted.startsAt).catch(rethrowOverlap);
 }
 
 export interface PlannedRange {
