@@ -1,4 +1,4 @@
-import { eventCatalog, type EventType } from '@pms/contracts';
+import { parseEvent, type EventType } from '@pms/contracts';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { appointments } from '../src/db/schema.js';
@@ -28,14 +28,14 @@ async function book(startsAt = at(0)) {
 
 const rowOf = async (id: string) => (await service.database.db.select().from(appointments).where(eq(appointments.id, id)))[0]!;
 
-/** The last event of the appointment: of the expected type, valid, and exactly the row's snapshot plus `extra`. */
+/** The last event of the appointment: of the expected type, valid (envelope and data), and exactly the row's snapshot plus `extra`. */
 async function expectAnnounced(id: string, type: EventType, extra: object = {}) {
   const row = await rowOf(id);
   const events = await eventsOf(service.database, id);
   const last = events.at(-1)!;
   expect(last.type).toBe(type);
   expect(last.payload.data).toStrictEqual({ ...snapshotOf(row), ...extra });
-  expect(eventCatalog[type].data.safeParse(last.payload.data).success).toBe(true);
+  expect(parseEvent(last.payload)).toMatchObject({ ok: true });
   return { row, events };
 }
 

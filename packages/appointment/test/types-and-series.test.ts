@@ -1,5 +1,6 @@
 import type {} from '../../devstack/src/vitest-provided.js';
 import { randomUUID } from 'node:crypto';
+import { parseEvent } from '@pms/contracts';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { appointments as appointmentRows } from '../src/db/schema.js';
@@ -131,6 +132,31 @@ describe('recurring series', () => {
     expect(announced.map((event) => event.key)).toEqual(appointments.map((appointment) => appointment.id));
     const rows = await service.database.db.select().from(appointmentRows).where(eq(appointmentRows.seriesId, seriesId)).orderBy(appointmentRows.startsAt);
     expect(announced.map((event) => event.data)).toStrictEqual(rows.map(snapshotOf));
+  });
+
+  it('announces each cancelled occurrence once, with its own event id and the cancelled row’s snapshot', async () => {
+    const { seriesId } = (
+      await post('/api/appointments/series', {
+        patientId: peers.addPatient().id,
+        doctorId: peers.addDoctor().id,
+        startsAt: at(240),
+        recurrence: { frequency: 'DAILY', interval: 1, count: 3 },
+      })
+    ).json() as { seriesId: string };
+    const cancelled = await post(`/api/appointments/series/${seriesId}/cancel`, { reason: 'all of them' });
+    expect(cancelled.statusCode).toBe(200);
+
+    const announced = await service.database.sql<{ id: string; key: string; payload: { id: string; subject: string; type: string; data: object } }[]>`
+      select id, key, payload from outbox where type = 'AppointmentCancelled' and payload->'data'->>'seriesId' = ${seriesId}`;
+    const rows = await service.database.db.select().from(appointmentRows).where(eq(appointmentRows.seriesId, seriesId));
+    expect(announced).toHaveLength(3);
+    expect(new Set(announced.map((event) => event.id)).size).toBe(3);
+    for (const row of rows) {
+      const event = announced.find((candidate) => candidate.key === row.id)!;
+      expect(event.payload).toMatchObject({ id: event.id, subject: row.id, type: 'AppointmentCancelled' });
+      expect(event.payload.data).toStrictEqual({ ...snapshotOf(row), cancellationReason: 'all of them', cancelledBy: staff.userId });
+      expect(parseEvent(event.payload)).toMatchObject({ ok: true });
+    }
   });
 
   it('books nothing when one occurrence is taken, and says which and why (409)', async () => {

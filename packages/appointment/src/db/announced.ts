@@ -1,6 +1,6 @@
 import type { AppointmentStatus } from '@pms/contracts';
 import { outboxInsertFrom } from '@pms/platform/db';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, sql } from 'drizzle-orm';
 import { rethrowOverlap } from './appointments.js';
 import type { Executor } from './database.js';
 import { newEnvelope } from './outbox.js';
@@ -32,11 +32,14 @@ const snapshotSql = (source: string) => `jsonb_build_object(
   'bufferBeforeMinutes', ${source}.buffer_before_minutes, 'bufferAfterMinutes', ${source}.buffer_after_minutes,
   'priceCents', ${source}.price_cents)`;
 
+const cancelledSql = (source: string) =>
+  `${snapshotSql(source)} || jsonb_build_object('cancellationReason', ${source}.cancellation_reason, 'cancelledBy', coalesce(${source}.cancelled_by, ''))`;
+
 /** Each status change's event and what it adds to the snapshot (as transitions.ts did in JS). */
 const statusEvents = {
   AppointmentCompleted: snapshotSql('u'),
   AppointmentNoShow: snapshotSql('u'),
-  AppointmentCancelled: `${snapshotSql('u')} || jsonb_build_object('cancellationReason', u.cancellation_reason, 'cancelledBy', coalesce(u.cancelled_by, ''))`,
+  AppointmentCancelled: cancelledSql('u'),
 } as const;
 export type StatusEvent = keyof typeof statusEvents;
 
@@ -94,4 +97,34 @@ export async function rescheduleAnnounced(
   const data = `${snapshotSql('moved')} || jsonb_build_object('previousStartsAt', ${iso('moved.previous_starts_at')}, 'previousEndsAt', ${iso('moved.previous_ends_at')})`;
   const o = db.$with('o').as(outboxInsertFrom('moved', newEnvelope('AppointmentRescheduled', id, requestId), sql.raw(data)) as never);
   return first(db.with(prev, u, moved, o).select().from(u));
+}
+
+/**
+ * Cancels the series' BOOKED occurrences starting at or after `from`, each with its
+ * AppointmentCancelled event, in one statement. outboxInsertFrom writes one event per statement,
+ * so the envelope is its template with a fresh id, the subject and the data set per cancelled row.
+ */
+export async function cancelSeriesAnnounced(
+  db: Executor,
+  seriesId: string,
+  from: Date,
+  changes: { cancellationReason: string | null; cancelledBy: string },
+  requestId: string,
+): Promise<AppointmentRow[]> {
+  const u = db.$with('u').as(
+    db
+      .update(appointments)
+      .set({ ...changes, status: 'CANCELLED', updatedAt: sql`now()` })
+      .where(and(eq(appointments.seriesId, seriesId), eq(appointments.status, 'BOOKED'), gte(appointments.startsAt, from)))
+      .returning(),
+  );
+  const template = newEnvelope('AppointmentCancelled', seriesId, requestId);
+  // gen_random_uuid() in a select list runs once per row: one event id per cancelled occurrence.
+  const o = db.$with('o').as(
+    sql`insert into outbox (id, topic, key, type, payload)
+      select c.event_id, ${template.topic}, c.id::text, ${template.type},
+        ${JSON.stringify(template.payload)}::jsonb || jsonb_build_object('id', c.event_id, 'subject', c.id, 'data', ${sql.raw(cancelledSql('c'))})
+      from (select gen_random_uuid() as event_id, u.* from u) as c` as never,
+  );
+  return db.with(u, o).select().from(u);
 }

@@ -79,20 +79,6 @@ export async function findBusyRanges(
   return [...result].map((row) => ({ index: row.index, doctorBusy: row.doctor_busy, patientBusy: row.patient_busy }));
 }
 
-/** Cancels the series' BOOKED occurrences starting at or after `from`, in one statement. */
-export async function cancelSeriesRows(
-  db: Executor,
-  seriesId: string,
-  from: Date,
-  changes: { cancellationReason: string | null; cancelledBy: string },
-): Promise<AppointmentRow[]> {
-  return db
-    .update(appointments)
-    .set({ ...changes, status: 'CANCELLED', updatedAt: sql`now()` })
-    .where(and(eq(appointments.seriesId, seriesId), eq(appointments.status, 'BOOKED'), gte(appointments.startsAt, from)))
-    .returning();
-}
-
 export async function findSeries(db: Executor, seriesId: string): Promise<AppointmentRow[]> {
   return db.select().from(appointments).where(eq(appointments.seriesId, seriesId)).orderBy(asc(appointments.startsAt));
 }
