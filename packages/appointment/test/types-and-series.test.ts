@@ -53,6 +53,26 @@ describe('appointment types', () => {
     ]);
   });
 
+  it('announces each change as the whole type the change left, valid by the contract, and nothing for a refused change', async () => {
+    const type = await createType({ durationMinutes: 20, bufferBeforeMinutes: 5, priceCents: 4_000, specialty: 'DERMATOLOGY' });
+    const put = (id: string) =>
+      service.app.inject({ method: 'PUT', url: `/api/appointment-types/${id}`, headers: admin.headers, payload: { name: 'Renamed', durationMinutes: 25, active: false } });
+    expect((await put(type.id)).statusCode).toBe(200);
+    const remove = () => service.app.inject({ method: 'DELETE', url: `/api/appointment-types/${type.id}`, headers: admin.headers });
+    expect((await remove()).statusCode).toBe(204);
+    expect((await remove()).statusCode).toBe(404);
+    expect((await put(type.id)).statusCode).toBe(404);
+
+    const whole = { appointmentTypeId: type.id, bufferAfterMinutes: 0, specialty: null, priceCents: null, bufferBeforeMinutes: 0 };
+    const announced = await eventsOf(service.database, type.id);
+    expect(announced.map((event) => event.payload.data)).toStrictEqual([
+      { ...whole, name: type.name, durationMinutes: 20, bufferBeforeMinutes: 5, priceCents: 4_000, specialty: 'DERMATOLOGY', active: true, deleted: false },
+      { ...whole, name: 'Renamed', durationMinutes: 25, active: false, deleted: false },
+      { ...whole, name: 'Renamed', durationMinutes: 25, active: false, deleted: true },
+    ]);
+    expect(announced.map((event) => parseEvent(event.payload).ok)).toEqual([true, true, true]);
+  });
+
   it('names the field of a bad type (400), never a 500', async () => {
     const response = await post('/api/appointment-types', { name: 'x', durationMinutes: 30, bufferBeforeMinutes: -5 }, admin.headers);
     expect(response.statusCode).toBe(400);

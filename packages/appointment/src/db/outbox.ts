@@ -29,6 +29,6 @@ export async function recordEventOf<T extends EventType>(
 export const newEvent = <T extends EventType>(type: T, data: EventData<T> & { appointmentId: string }, requestId: string) =>
   newOutboxEntry({ type, subject: data.appointmentId, data, source: eventSource, requestId }).row;
 
-/** An appointment event's outbox row whose data the inserting statement builds from the row it changes. */
-export const newEnvelope = (type: EventType, appointmentId: string, requestId: string) =>
-  newOutboxEnvelope({ type, subject: appointmentId, source: eventSource, requestId }).row;
+/** An event's outbox row whose data the inserting statement builds from the row it changes. */
+export const newEnvelope = (type: EventType, subject: string, requestId: string) =>
+  newOutboxEnvelope({ type, subject, source: eventSource, requestId }).row;
