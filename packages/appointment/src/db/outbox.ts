@@ -25,9 +25,13 @@ export async function recordEventOf<T extends EventType>(
   await writeEvent(tx, { type, subject, data, source: eventSource, requestId });
 }
 
+/** Any other event's outbox row (validated), for a statement that inserts it with the change. */
+export const newEventOf = <T extends EventType>(type: T, subject: string, data: EventData<T>, requestId: string) =>
+  newOutboxEntry({ type, subject, data, source: eventSource, requestId }).row;
+
 /** An appointment event's outbox row, for a statement that inserts it with the change. */
 export const newEvent = <T extends EventType>(type: T, data: EventData<T> & { appointmentId: string }, requestId: string) =>
-  newOutboxEntry({ type, subject: data.appointmentId, data, source: eventSource, requestId }).row;
+  newEventOf(type, data.appointmentId, data, requestId);
 
 /** An event's outbox row whose data the inserting statement builds from the row it changes. */
 export const newEnvelope = (type: EventType, subject: string, requestId: string) =>
