@@ -1,4 +1,5 @@
 import type {} from '../../devstack/src/vitest-provided.js';
+import { parseEvent } from '@pms/contracts';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { at, withService } from './support/harness.js';
@@ -152,6 +153,34 @@ describe('waitlist offers given up', () => {
       { timeout: 20_000 },
     );
     expect((await entriesOf(doctor.id)).map((e) => e.id)).not.toContain(first.id);
+  });
+
+  it('leaving announces the given-up offer’s slot (valid by the contract); leaving while waiting announces nothing', async () => {
+    const doctor = peers.addDoctor();
+    const patient = peers.addPatient();
+    const offered = await wait(patient.id, doctor.id);
+    const waiting = await wait(peers.addPatient().id, peers.addDoctor().id);
+    const freed = await bookFor(doctor.id, at(240));
+    await post(`/api/appointments/${freed.id}/cancel`, {});
+    await vi.waitFor(async () => expect((await entriesOf(doctor.id)).find((e) => e.id === offered.id)?.status).toBe('OFFERED'), { timeout: 20_000 });
+
+    for (const entry of [offered, waiting]) {
+      const left = await service.app.inject({ method: 'DELETE', url: `/api/waitlist/${entry.id}`, headers: staff.headers });
+      expect(left.statusCode).toBe(204);
+    }
+
+    const expired = await service.database.sql<{ key: string; payload: { data: object } }[]>`
+      select key, payload from outbox where type = 'WaitlistOfferExpired' and key in ${service.database.sql([offered.id, waiting.id])}`;
+    expect(expired.map((event) => event.key)).toEqual([offered.id]);
+    expect(expired[0]!.payload.data).toStrictEqual({
+      entryId: offered.id,
+      patientId: patient.id,
+      doctorId: doctor.id,
+      startsAt: at(240),
+      endsAt: at(270),
+      doctor: { name: doctor.name, specialty: doctor.specialty, timeZone: doctor.timeZone },
+    });
+    expect(parseEvent(expired[0]!.payload)).toMatchObject({ ok: true });
   });
 
   it('an offer is withdrawn when someone else books its time, and the entry waits again', async () => {

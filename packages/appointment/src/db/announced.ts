@@ -19,7 +19,8 @@ import { appointments, type AppointmentRow, type NewAppointmentRow } from './sch
 // validate this data before the write, as newOutboxEntry does; test/transition-events.test.ts
 // holds the SQL to snapshotOf and to the contract, and consumers validate every event they read.
 
-const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+/** A timestamptz column as JS's toISOString() writes it (UTC, milliseconds). */
+export const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** snapshotOf (domain/views.ts) in SQL, over the columns of `source`; the two must build the same object. */
 const snapshotSql = (source: string) => `jsonb_build_object(

@@ -1,6 +1,9 @@
 import type { WaitlistStatus } from '@pms/contracts';
+import { outboxInsertFrom } from '@pms/platform/db';
 import { and, asc, count, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { iso } from './announced.js';
 import type { Executor } from './database.js';
+import { newEnvelope } from './outbox.js';
 import { waitlistEntries, type WaitlistRow } from './schema.js';
 
 export type NewWaitlistRow = typeof waitlistEntries.$inferInsert;
@@ -16,8 +19,20 @@ export async function findWaitlistEntry(db: Executor, id: string): Promise<Waitl
   return row;
 }
 
-export async function deleteWaitlistEntry(db: Executor, id: string): Promise<WaitlistRow | undefined> {
-  const [row] = await db.delete(waitlistEntries).where(eq(waitlistEntries.id, id)).returning();
+/** slotOf (domain/waitlist.ts) in SQL, over the columns of `source`; the two must build the same object. */
+const slotSql = (source: string) => `jsonb_build_object('entryId', ${source}.id, 'patientId', ${source}.patient_id, 'doctorId', ${source}.doctor_id,
+  'startsAt', ${iso(`coalesce(${source}.offered_starts_at, ${source}.window_from)`)}, 'endsAt', ${iso(`coalesce(${source}.offered_ends_at, ${source}.window_to)`)},
+  'doctor', jsonb_build_object('name', ${source}.doctor_name, 'specialty', ${source}.doctor_specialty, 'timeZone', ${source}.doctor_time_zone))`;
+
+/**
+ * Deletes the entry and, if it held an offer, writes WaitlistOfferExpired about it (whose handler
+ * passes the slot on, as for a lapsed offer), in one statement: one round trip, no BEGIN or COMMIT.
+ */
+export async function deleteWaitlistEntry(db: Executor, id: string, requestId: string): Promise<WaitlistRow | undefined> {
+  const removed = db.$with('removed').as(db.delete(waitlistEntries).where(eq(waitlistEntries.id, id)).returning());
+  const offered = db.$with('offered').as(sql`select * from removed where status = 'OFFERED'` as never);
+  const expired = db.$with('expired').as(outboxInsertFrom('offered', newEnvelope('WaitlistOfferExpired', id, requestId), sql.raw(slotSql('offered'))) as never);
+  const [row] = await db.with(removed, offered, expired).select().from(removed);
   return row;
 }
 

@@ -101,11 +101,8 @@ export async function leaveWaitlist(ctx: AppointmentsContext, actor: Actor, id: 
   const entry = await findWaitlistEntry(ctx.db, id);
   if (!entry) throw notFound(`Waitlist entry ${id} not found`, 'WAITLIST_ENTRY_NOT_FOUND');
   if (!isStaff(actor.principal)) await patientFor(ctx, actor, entry.patientId);
-  await ctx.db.transaction(async (tx) => {
-    const removed = await deleteWaitlistEntry(tx, id);
-    // An offer given up is passed on to the next in line, as a lapsed one is.
-    if (removed?.status === 'OFFERED') await recordEventOf(tx, 'WaitlistOfferExpired', removed.id, slotOf(removed), actor.requestId);
-  });
+  // An offer given up is passed on to the next in line, as a lapsed one is: the delete announces it.
+  await deleteWaitlistEntry(ctx.db, id, actor.requestId);
 }
 
 type Snapshot = EventData<'AppointmentBooked'>;
