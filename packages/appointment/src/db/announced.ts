@@ -3,7 +3,7 @@ import { outboxInsertFrom } from '@pms/platform/db';
 import { and, eq, gte, inArray, sql } from 'drizzle-orm';
 import { rethrowOverlap } from './appointments.js';
 import type { Executor } from './database.js';
-import { newEnvelope } from './outbox.js';
+import { newEnvelope, outboxInsertEach } from './outbox.js';
 import { appointments, type AppointmentRow, type NewAppointmentRow } from './schema.js';
 
 // A change of an appointment and its event in ONE statement (a data-modifying CTE): one round
@@ -102,8 +102,7 @@ export async function rescheduleAnnounced(
 
 /**
  * Cancels the series' BOOKED occurrences starting at or after `from`, each with its
- * AppointmentCancelled event, in one statement. outboxInsertFrom writes one event per statement,
- * so the envelope is its template with a fresh id, the subject and the data set per cancelled row.
+ * AppointmentCancelled event (built from the cancelled row), in one statement.
  */
 export async function cancelSeriesAnnounced(
   db: Executor,
@@ -119,13 +118,6 @@ export async function cancelSeriesAnnounced(
       .where(and(eq(appointments.seriesId, seriesId), eq(appointments.status, 'BOOKED'), gte(appointments.startsAt, from)))
       .returning(),
   );
-  const template = newEnvelope('AppointmentCancelled', seriesId, requestId);
-  // gen_random_uuid() in a select list runs once per row: one event id per cancelled occurrence.
-  const o = db.$with('o').as(
-    sql`insert into outbox (id, topic, key, type, payload)
-      select c.event_id, ${template.topic}, c.id::text, ${template.type},
-        ${JSON.stringify(template.payload)}::jsonb || jsonb_build_object('id', c.event_id, 'subject', c.id, 'data', ${sql.raw(cancelledSql('c'))})
-      from (select gen_random_uuid() as event_id, u.* from u) as c` as never,
-  );
+  const o = db.$with('o').as(outboxInsertEach('u', 'AppointmentCancelled', requestId, cancelledSql) as never);
   return db.with(u, o).select().from(u);
 }

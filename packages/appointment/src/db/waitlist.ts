@@ -3,7 +3,7 @@ import { outboxInsertFrom } from '@pms/platform/db';
 import { and, asc, count, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { iso } from './announced.js';
 import type { Executor } from './database.js';
-import { newEnvelope } from './outbox.js';
+import { newEnvelope, outboxInsertEach } from './outbox.js';
 import { waitlistEntries, type WaitlistRow } from './schema.js';
 
 export type NewWaitlistRow = typeof waitlistEntries.$inferInsert;
@@ -176,7 +176,10 @@ export async function fulfilBookedEntries(db: Executor, booking: BookedTime): Pr
   await db.with(booked, withdrawn).select().from(booked);
 }
 
-/** Claims lapsed offers (SKIP LOCKED: replicas share the work) and marks them EXPIRED. */
+/**
+ * Claims lapsed offers (SKIP LOCKED: replicas share the work) and marks them EXPIRED, each with a
+ * WaitlistOfferExpired event (its slot, built from the row), in one statement.
+ */
 export async function expireLapsedOffers(db: Executor, limit: number): Promise<WaitlistRow[]> {
   const lapsed = db
     .select({ id: waitlistEntries.id })
@@ -185,9 +188,9 @@ export async function expireLapsedOffers(db: Executor, limit: number): Promise<W
     .orderBy(asc(waitlistEntries.offerExpiresAt))
     .limit(limit)
     .for('update', { skipLocked: true });
-  return db
-    .update(waitlistEntries)
-    .set({ status: 'EXPIRED', updatedAt: sql`now()` })
-    .where(inArray(waitlistEntries.id, lapsed))
-    .returning();
+  const expired = db.$with('expired').as(
+    db.update(waitlistEntries).set({ status: 'EXPIRED', updatedAt: sql`now()` }).where(inArray(waitlistEntries.id, lapsed)).returning(),
+  );
+  const announced = db.$with('announced').as(outboxInsertEach('expired', 'WaitlistOfferExpired', null, slotSql) as never);
+  return db.with(expired, announced).select().from(expired);
 }

@@ -173,11 +173,7 @@ export async function fulfilEntries(tx: Executor, appointment: Snapshot): Promis
  * slot on. Claimed with SKIP LOCKED, so replicas never expire one offer twice.
  */
 export async function expireOffers(db: AppointmentsContext['db'], limit = 50): Promise<number> {
-  return db.transaction(async (tx) => {
-    const expired = await expireLapsedOffers(tx, limit);
-    await Promise.all(expired.map((entry) => recordEventOf(tx, 'WaitlistOfferExpired', entry.id, slotOf(entry), null)));
-    return expired.length;
-  });
+  return (await expireLapsedOffers(db, limit)).length;
 }
 
 /** The expired offer's slot, as freed time for the next entry (its own length and buffers). */
