@@ -24,6 +24,7 @@ const entriesOf = async (doctorId: string) =>
     id: string;
     status: string;
     offeredStartsAt: string | null;
+    offerExpiresAt: string | null;
     appointmentId: string | null;
   }[];
 const offersTo = async (entryId: string) => {
@@ -155,7 +156,7 @@ describe('waitlist offers given up', () => {
     expect((await entriesOf(doctor.id)).map((e) => e.id)).not.toContain(first.id);
   });
 
-  it('leaving announces the given-up offer’s slot (valid by the contract); leaving while waiting announces nothing', async () => {
+  it('announces an offer and, when its patient leaves, the given-up slot (valid by the contract); leaving while waiting announces nothing', async () => {
     const doctor = peers.addDoctor();
     const patient = peers.addPatient();
     const offered = await wait(patient.id, doctor.id);
@@ -163,6 +164,19 @@ describe('waitlist offers given up', () => {
     const freed = await bookFor(doctor.id, at(240));
     await post(`/api/appointments/${freed.id}/cancel`, {});
     await vi.waitFor(async () => expect((await entriesOf(doctor.id)).find((e) => e.id === offered.id)?.status).toBe('OFFERED'), { timeout: 20_000 });
+    const slot = {
+      entryId: offered.id,
+      patientId: patient.id,
+      doctorId: doctor.id,
+      startsAt: at(240),
+      endsAt: at(270),
+      doctor: { name: doctor.name, specialty: doctor.specialty, timeZone: doctor.timeZone },
+    };
+    const [offer] = await service.database.sql<{ payload: { data: object } }[]>`
+      select payload from outbox where type = 'WaitlistSlotOffered' and key = ${offered.id}`;
+    const { offerExpiresAt } = (await entriesOf(doctor.id)).find((e) => e.id === offered.id)!;
+    expect(offer!.payload.data).toStrictEqual({ ...slot, expiresAt: offerExpiresAt, patient: { name: patient.name, email: patient.email } });
+    expect(parseEvent(offer!.payload)).toMatchObject({ ok: true });
 
     for (const entry of [offered, waiting]) {
       const left = await service.app.inject({ method: 'DELETE', url: `/api/waitlist/${entry.id}`, headers: staff.headers });
@@ -172,14 +186,7 @@ describe('waitlist offers given up', () => {
     const expired = await service.database.sql<{ key: string; payload: { data: object } }[]>`
       select key, payload from outbox where type = 'WaitlistOfferExpired' and key in ${service.database.sql([offered.id, waiting.id])}`;
     expect(expired.map((event) => event.key)).toEqual([offered.id]);
-    expect(expired[0]!.payload.data).toStrictEqual({
-      entryId: offered.id,
-      patientId: patient.id,
-      doctorId: doctor.id,
-      startsAt: at(240),
-      endsAt: at(270),
-      doctor: { name: doctor.name, specialty: doctor.specialty, timeZone: doctor.timeZone },
-    });
+    expect(expired[0]!.payload.data).toStrictEqual(slot);
     expect(parseEvent(expired[0]!.payload)).toMatchObject({ ok: true });
   });
 

@@ -1,22 +1,10 @@
 import type { EventData, EventType } from '@pms/contracts';
-import { newOutboxEntry, newOutboxEnvelope, writeEvent } from '@pms/platform/db';
+import { newOutboxEntry, newOutboxEnvelope } from '@pms/platform/db';
 import { sql, type SQL } from 'drizzle-orm';
-import type { Executor } from './database.js';
 
 export const eventSource = 'appointment';
 
-/** Any other event of this service (types, policy, waitlist), keyed by its own subject. */
-export async function recordEventOf<T extends EventType>(
-  tx: Executor,
-  type: T,
-  subject: string,
-  data: EventData<T>,
-  requestId: string | null,
-): Promise<void> {
-  await writeEvent(tx, { type, subject, data, source: eventSource, requestId });
-}
-
-/** Any other event's outbox row (validated), for a statement that inserts it with the change. */
+/** An event's outbox row keyed by `subject` (its data validated), for a statement that inserts it with the change. */
 export const newEventOf = <T extends EventType>(type: T, subject: string, data: EventData<T>, requestId: string) =>
   newOutboxEntry({ type, subject, data, source: eventSource, requestId }).row;
 

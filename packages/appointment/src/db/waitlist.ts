@@ -19,10 +19,14 @@ export async function findWaitlistEntry(db: Executor, id: string): Promise<Waitl
   return row;
 }
 
-/** slotOf (domain/waitlist.ts) in SQL, over the columns of `source`; the two must build the same object. */
+/** The slot a WaitlistOfferExpired (and, extended, a WaitlistSlotOffered) event carries, from the entry `source`: the offered times, or the window's. */
 const slotSql = (source: string) => `jsonb_build_object('entryId', ${source}.id, 'patientId', ${source}.patient_id, 'doctorId', ${source}.doctor_id,
   'startsAt', ${iso(`coalesce(${source}.offered_starts_at, ${source}.window_from)`)}, 'endsAt', ${iso(`coalesce(${source}.offered_ends_at, ${source}.window_to)`)},
   'doctor', jsonb_build_object('name', ${source}.doctor_name, 'specialty', ${source}.doctor_specialty, 'timeZone', ${source}.doctor_time_zone))`;
+
+const slotOfferedSql = (source: string) =>
+  `${slotSql(source)} || jsonb_build_object('expiresAt', ${iso(`${source}.offer_expires_at`)},
+    'patient', jsonb_build_object('name', ${source}.patient_name, 'email', ${source}.patient_email))`;
 
 /**
  * Deletes the entry and, if it held an offer, writes WaitlistOfferExpired about it (whose handler
@@ -81,16 +85,18 @@ export interface FreedTime {
  * Offers freed time to the earliest WAITING entry it fits, in one statement: the entry's window
  * holds the start, its type (buffers included) fits the freed range, neither the doctor nor the
  * patient has another active appointment then, and the start is still ahead. SKIP LOCKED: two freed slots
- * handled at once go to two different entries, never twice to one.
+ * handled at once go to two different entries, never twice to one. The same statement writes the
+ * offer's WaitlistSlotOffered event (notification emails the patient). The offered entry's id, if any.
  */
-export async function offerFreedTime(db: Executor, freed: FreedTime, expiresAt: Date): Promise<WaitlistRow | undefined> {
+export async function offerFreedTime(db: Executor, freed: FreedTime, expiresAt: Date, requestId: string | null): Promise<string | undefined> {
   const start = freed.startsAt.toISOString();
   const duration = sql`coalesce(w.duration_minutes, ${freed.durationMinutes}::int)`;
   const needFrom = sql`${start}::timestamptz - make_interval(mins => w.buffer_before_minutes)`;
   const visitEnd = sql`${start}::timestamptz + make_interval(mins => ${duration})`;
   const needUntil = sql`${visitEnd} + make_interval(mins => w.buffer_after_minutes)`;
+  const announced = outboxInsertEach('offered', 'WaitlistSlotOffered', requestId, slotOfferedSql);
   const result = await db.execute<{ id: string }>(sql`
-    update ${waitlistEntries} set status = 'OFFERED',
+    with offered as (update ${waitlistEntries} set status = 'OFFERED',
       offered_starts_at = ${start}::timestamptz,
       offered_ends_at = chosen.visit_end,
       offer_expires_at = ${expiresAt.toISOString()}::timestamptz,
@@ -114,9 +120,10 @@ export async function offerFreedTime(db: Executor, freed: FreedTime, expiresAt: 
       for update of w skip locked
     ) as chosen
     where ${waitlistEntries.id} = chosen.id
-    returning ${waitlistEntries.id} as id`);
-  const [offered] = [...result];
-  return offered ? findWaitlistEntry(db, offered.id) : undefined;
+    returning ${waitlistEntries}.*),
+    announced as (${announced})
+    select id from offered`);
+  return [...result][0]?.id;
 }
 
 /** A booking's effect on the waitlist: who booked which doctor when, and the doctor's time it takes. */

@@ -2,7 +2,6 @@ import type { EventData, WaitlistEntry, WaitlistInput, WaitlistListQuery } from 
 import { forbidden, isStaff, notFound, requireRole, unprocessable, type Actor } from '@pms/platform/domain';
 import type { z } from 'zod';
 import type { Executor } from '../db/database.js';
-import { recordEventOf } from '../db/outbox.js';
 import type { WaitlistRow } from '../db/schema.js';
 import {
   deleteWaitlistEntry,
@@ -122,34 +121,10 @@ export function freedBy(appointment: Snapshot, startsAt = appointment.startsAt, 
 
 /**
  * Offers freed time to the next fitting entry and announces the offer (notification emails the
- * patient). Runs in the consumer's transaction of the event that freed it.
+ * patient), in one statement. Runs in the consumer's transaction of the event that freed it.
  */
-export async function offerSlot(tx: Executor, freed: FreedTime, offerMinutes: number, requestId: string | null): Promise<WaitlistRow | undefined> {
-  const offered = await offerFreedTime(tx, freed, addMinutes(new Date(), offerMinutes));
-  if (!offered?.offeredStartsAt || !offered.offeredEndsAt || !offered.offerExpiresAt) return undefined;
-  await recordEventOf(
-    tx,
-    'WaitlistSlotOffered',
-    offered.id,
-    {
-      ...slotOf(offered),
-      expiresAt: offered.offerExpiresAt.toISOString(),
-      patient: { name: offered.patientName, email: offered.patientEmail },
-    },
-    requestId,
-  );
-  return offered;
-}
-
-function slotOf(entry: WaitlistRow): EventData<'WaitlistOfferExpired'> {
-  return {
-    entryId: entry.id,
-    patientId: entry.patientId,
-    doctorId: entry.doctorId,
-    startsAt: (entry.offeredStartsAt ?? entry.windowFrom).toISOString(),
-    endsAt: (entry.offeredEndsAt ?? entry.windowTo).toISOString(),
-    doctor: { name: entry.doctorName, specialty: entry.doctorSpecialty, timeZone: entry.doctorTimeZone },
-  };
+export async function offerSlot(tx: Executor, freed: FreedTime, offerMinutes: number, requestId: string | null): Promise<string | undefined> {
+  return offerFreedTime(tx, freed, addMinutes(new Date(), offerMinutes), requestId);
 }
 
 /**
