@@ -1,6 +1,10 @@
 import type {} from '../../devstack/src/vitest-provided.js';
 import { randomUUID } from 'node:crypto';
+import { parseEvent } from '@pms/contracts';
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { appointments as appointmentRows } from '../src/db/schema.js';
+import { snapshotOf } from '../src/domain/views.js';
 import { at, eventsOf, traceOfPatient, withService } from './support/harness.js';
 
 const service = withService();
@@ -47,6 +51,26 @@ describe('appointment types', () => {
       ['AppointmentTypeChanged', 60, false],
       ['AppointmentTypeChanged', 60, true],
     ]);
+  });
+
+  it('announces each change as the whole type the change left, valid by the contract, and nothing for a refused change', async () => {
+    const type = await createType({ durationMinutes: 20, bufferBeforeMinutes: 5, priceCents: 4_000, specialty: 'DERMATOLOGY' });
+    const put = (id: string) =>
+      service.app.inject({ method: 'PUT', url: `/api/appointment-types/${id}`, headers: admin.headers, payload: { name: 'Renamed', durationMinutes: 25, active: false } });
+    expect((await put(type.id)).statusCode).toBe(200);
+    const remove = () => service.app.inject({ method: 'DELETE', url: `/api/appointment-types/${type.id}`, headers: admin.headers });
+    expect((await remove()).statusCode).toBe(204);
+    expect((await remove()).statusCode).toBe(404);
+    expect((await put(type.id)).statusCode).toBe(404);
+
+    const whole = { appointmentTypeId: type.id, bufferAfterMinutes: 0, specialty: null, priceCents: null, bufferBeforeMinutes: 0 };
+    const announced = await eventsOf(service.database, type.id);
+    expect(announced.map((event) => event.payload.data)).toStrictEqual([
+      { ...whole, name: type.name, durationMinutes: 20, bufferBeforeMinutes: 5, priceCents: 4_000, specialty: 'DERMATOLOGY', active: true, deleted: false },
+      { ...whole, name: 'Renamed', durationMinutes: 25, active: false, deleted: false },
+      { ...whole, name: 'Renamed', durationMinutes: 25, active: false, deleted: true },
+    ]);
+    expect(announced.map((event) => parseEvent(event.payload).ok)).toEqual([true, true, true]);
   });
 
   it('names the field of a bad type (400), never a 500', async () => {
@@ -110,6 +134,49 @@ describe('recurring series', () => {
       '2027-04-06T07:00:00.000Z',
     ]);
     expect(appointments.every((a: { seriesId: string; status: string }) => a.seriesId === seriesId && a.status === 'BOOKED')).toBe(true);
+  });
+
+  it('announces each occurrence once, with its row’s snapshot, in the order of the occurrences', async () => {
+    const response = await post('/api/appointments/series', {
+      patientId: peers.addPatient().id,
+      doctorId: peers.addDoctor().id,
+      durationMinutes: 30,
+      startsAt: at(60),
+      recurrence: { frequency: 'DAILY', interval: 1, count: 3 },
+    });
+    expect(response.statusCode).toBe(201);
+    const { seriesId, appointments } = response.json() as { seriesId: string; appointments: { id: string }[] };
+
+    const announced = await service.database.sql<{ key: string; data: Record<string, unknown> }[]>`
+      select key, payload->'data' as data from outbox where type = 'AppointmentBooked' and payload->'data'->>'seriesId' = ${seriesId} order by sequence`;
+    expect(announced.map((event) => event.key)).toEqual(appointments.map((appointment) => appointment.id));
+    const rows = await service.database.db.select().from(appointmentRows).where(eq(appointmentRows.seriesId, seriesId)).orderBy(appointmentRows.startsAt);
+    expect(announced.map((event) => event.data)).toStrictEqual(rows.map(snapshotOf));
+  });
+
+  it('announces each cancelled occurrence once, with its own event id and the cancelled row’s snapshot', async () => {
+    const { seriesId } = (
+      await post('/api/appointments/series', {
+        patientId: peers.addPatient().id,
+        doctorId: peers.addDoctor().id,
+        startsAt: at(240),
+        recurrence: { frequency: 'DAILY', interval: 1, count: 3 },
+      })
+    ).json() as { seriesId: string };
+    const cancelled = await post(`/api/appointments/series/${seriesId}/cancel`, { reason: 'all of them' });
+    expect(cancelled.statusCode).toBe(200);
+
+    const announced = await service.database.sql<{ id: string; key: string; payload: { id: string; subject: string; type: string; data: object } }[]>`
+      select id, key, payload from outbox where type = 'AppointmentCancelled' and payload->'data'->>'seriesId' = ${seriesId}`;
+    const rows = await service.database.db.select().from(appointmentRows).where(eq(appointmentRows.seriesId, seriesId));
+    expect(announced).toHaveLength(3);
+    expect(new Set(announced.map((event) => event.id)).size).toBe(3);
+    for (const row of rows) {
+      const event = announced.find((candidate) => candidate.key === row.id)!;
+      expect(event.payload).toMatchObject({ id: event.id, subject: row.id, type: 'AppointmentCancelled' });
+      expect(event.payload.data).toStrictEqual({ ...snapshotOf(row), cancellationReason: 'all of them', cancelledBy: staff.userId });
+      expect(parseEvent(event.payload)).toMatchObject({ ok: true });
+    }
   });
 
   it('books nothing when one occurrence is taken, and says which and why (409)', async () => {

@@ -1,4 +1,5 @@
 import type {} from '../../devstack/src/vitest-provided.js';
+import { parseEvent } from '@pms/contracts';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { at, withService } from './support/harness.js';
@@ -23,6 +24,7 @@ const entriesOf = async (doctorId: string) =>
     id: string;
     status: string;
     offeredStartsAt: string | null;
+    offerExpiresAt: string | null;
     appointmentId: string | null;
   }[];
 const offersTo = async (entryId: string) => {
@@ -154,6 +156,40 @@ describe('waitlist offers given up', () => {
     expect((await entriesOf(doctor.id)).map((e) => e.id)).not.toContain(first.id);
   });
 
+  it('announces an offer and, when its patient leaves, the given-up slot (valid by the contract); leaving while waiting announces nothing', async () => {
+    const doctor = peers.addDoctor();
+    const patient = peers.addPatient();
+    const offered = await wait(patient.id, doctor.id);
+    const waiting = await wait(peers.addPatient().id, peers.addDoctor().id);
+    const freed = await bookFor(doctor.id, at(240));
+    await post(`/api/appointments/${freed.id}/cancel`, {});
+    await vi.waitFor(async () => expect((await entriesOf(doctor.id)).find((e) => e.id === offered.id)?.status).toBe('OFFERED'), { timeout: 20_000 });
+    const slot = {
+      entryId: offered.id,
+      patientId: patient.id,
+      doctorId: doctor.id,
+      startsAt: at(240),
+      endsAt: at(270),
+      doctor: { name: doctor.name, specialty: doctor.specialty, timeZone: doctor.timeZone },
+    };
+    const [offer] = await service.database.sql<{ payload: { data: object } }[]>`
+      select payload from outbox where type = 'WaitlistSlotOffered' and key = ${offered.id}`;
+    const { offerExpiresAt } = (await entriesOf(doctor.id)).find((e) => e.id === offered.id)!;
+    expect(offer!.payload.data).toStrictEqual({ ...slot, expiresAt: offerExpiresAt, patient: { name: patient.name, email: patient.email } });
+    expect(parseEvent(offer!.payload)).toMatchObject({ ok: true });
+
+    for (const entry of [offered, waiting]) {
+      const left = await service.app.inject({ method: 'DELETE', url: `/api/waitlist/${entry.id}`, headers: staff.headers });
+      expect(left.statusCode).toBe(204);
+    }
+
+    const expired = await service.database.sql<{ key: string; payload: { data: object } }[]>`
+      select key, payload from outbox where type = 'WaitlistOfferExpired' and key in ${service.database.sql([offered.id, waiting.id])}`;
+    expect(expired.map((event) => event.key)).toEqual([offered.id]);
+    expect(expired[0]!.payload.data).toStrictEqual(slot);
+    expect(parseEvent(expired[0]!.payload)).toMatchObject({ ok: true });
+  });
+
   it('an offer is withdrawn when someone else books its time, and the entry waits again', async () => {
     const doctor = peers.addDoctor();
     const entry = await wait(peers.addPatient().id, doctor.id);
@@ -165,6 +201,28 @@ describe('waitlist offers given up', () => {
 
     await vi.waitFor(
       async () => expect((await entriesOf(doctor.id)).find((e) => e.id === entry.id)).toMatchObject({ status: 'WAITING', offeredStartsAt: null }),
+      { timeout: 20_000 },
+    );
+  });
+
+  it('one booking both fulfils its patient’s entry and withdraws another patient’s offer of that time', async () => {
+    const doctor = peers.addDoctor();
+    const offered = await wait(peers.addPatient().id, doctor.id);
+    const waiting = peers.addPatient();
+    const fulfilled = await wait(waiting.id, doctor.id);
+    const freed = await bookFor(doctor.id, at(420));
+    await post(`/api/appointments/${freed.id}/cancel`, {});
+    await vi.waitFor(async () => expect((await entriesOf(doctor.id)).find((e) => e.id === offered.id)?.status).toBe('OFFERED'), { timeout: 20_000 });
+
+    const booked = await post('/api/appointments', { patientId: waiting.id, doctorId: doctor.id, startsAt: at(420) });
+    expect(booked.statusCode).toBe(201);
+
+    await vi.waitFor(
+      async () => {
+        const entries = await entriesOf(doctor.id);
+        expect(entries.find((e) => e.id === fulfilled.id)).toMatchObject({ status: 'BOOKED', appointmentId: booked.json().id });
+        expect(entries.find((e) => e.id === offered.id)).toMatchObject({ status: 'WAITING', offeredStartsAt: null });
+      },
       { timeout: 20_000 },
     );
   });

@@ -1,6 +1,6 @@
 import type { AppointmentStatus } from '@pms/contracts';
 import { conflict, pgConstraint, pgErrorCode, pgErrorCodes } from '@pms/platform/domain';
-import { and, asc, count, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { outboxInsertFrom, type newOutboxEntry } from '@pms/platform/db';
 import type { Executor } from './database.js';
 import { appointments, overlapConstraints, type AppointmentRow, type NewAppointmentRow } from './schema.js';
@@ -22,9 +22,25 @@ export async function insertAppointmentWithEvent(
   return row;
 }
 
-/** Every occurrence of a series in one statement; one overlap refuses them all. */
-export async function insertAppointments(db: Executor, values: NewAppointmentRow[]): Promise<AppointmentRow[]> {
-  return db.insert(appointments).values(values).returning().catch(rethrowOverlap);
+/**
+ * Every occurrence of a series and their events (one per row, keyed by its id) in one statement:
+ * one overlap refuses them all, and no event is written without its row. The events keep their
+ * order, so the outbox publishes them in the order of the occurrences, as before.
+ */
+export async function insertAppointmentsWithEvents(
+  db: Executor,
+  values: NewAppointmentRow[],
+  events: ReturnType<typeof newOutboxEntry>['row'][],
+): Promise<AppointmentRow[]> {
+  const inserted = db.$with('inserted').as(db.insert(appointments).values(values).returning());
+  const announced = db.$with('announced').as(
+    sql`insert into outbox (id, topic, key, type, payload)
+      select (e.event->>'id')::uuid, e.event->>'topic', e.event->>'key', e.event->>'type', e.event->'payload'
+      from jsonb_array_elements(${JSON.stringify(events)}::jsonb) with ordinality as e(event, n)
+      where e.event->>'key' in (select id::text from inserted)
+      order by e.n` as never,
+  );
+  return db.with(inserted, announced).select().from(inserted).orderBy(inserted.startsAt).catch(rethrowOverlap);
 }
 
 export interface PlannedRange {
@@ -63,51 +79,12 @@ export async function findBusyRanges(
   return [...result].map((row) => ({ index: row.index, doctorBusy: row.doctor_busy, patientBusy: row.patient_busy }));
 }
 
-/** Cancels the series' BOOKED occurrences starting at or after `from`, in one statement. */
-export async function cancelSeriesRows(
-  db: Executor,
-  seriesId: string,
-  from: Date,
-  changes: { cancellationReason: string | null; cancelledBy: string },
-): Promise<AppointmentRow[]> {
-  return db
-    .update(appointments)
-    .set({ ...changes, status: 'CANCELLED', updatedAt: sql`now()` })
-    .where(and(eq(appointments.seriesId, seriesId), eq(appointments.status, 'BOOKED'), gte(appointments.startsAt, from)))
-    .returning();
-}
-
 export async function findSeries(db: Executor, seriesId: string): Promise<AppointmentRow[]> {
   return db.select().from(appointments).where(eq(appointments.seriesId, seriesId)).orderBy(asc(appointments.startsAt));
 }
 
 export async function findAppointment(db: Executor, id: string): Promise<AppointmentRow | undefined> {
   const [row] = await db.select().from(appointments).where(eq(appointments.id, id)).limit(1);
-  return row;
-}
-
-/** Reads the row and locks it until the transaction ends (reschedule needs the times it replaces). */
-export async function lockAppointment(tx: Executor, id: string): Promise<AppointmentRow | undefined> {
-  const [row] = await tx.select().from(appointments).where(eq(appointments.id, id)).for('update');
-  return row;
-}
-
-/**
- * Changes the row only if its status is still one of `from`: of two concurrent transitions,
- * the second finds the status changed and updates nothing. Undefined when nothing matched.
- */
-export async function updateIfStatus(
-  db: Executor,
-  id: string,
-  from: readonly AppointmentStatus[],
-  changes: Partial<NewAppointmentRow>,
-): Promise<AppointmentRow | undefined> {
-  const [row] = await db
-    .update(appointments)
-    .set({ ...changes, updatedAt: sql`now()` })
-    .where(and(eq(appointments.id, id), inArray(appointments.status, [...from])))
-    .returning()
-    .catch(rethrowOverlap);
   return row;
 }
 
@@ -150,7 +127,7 @@ function whereOf(filter: AppointmentFilter): SQL | undefined {
   );
 }
 
-function rethrowOverlap(error: unknown): never {
+export function rethrowOverlap(error: unknown): never {
   if (pgErrorCode(error) === pgErrorCodes.exclusionViolation) {
     const constraint = pgConstraint(error);
     if (constraint === 'appointments_patient_no_overlap') {

@@ -1,30 +1,31 @@
 import type { EventData, EventType } from '@pms/contracts';
-import { newOutboxEntry, writeEvent } from '@pms/platform/db';
-import type { Executor } from './database.js';
+import { newOutboxEntry, newOutboxEnvelope } from '@pms/platform/db';
+import { sql, type SQL } from 'drizzle-orm';
 
 export const eventSource = 'appointment';
 
-/** Adds an appointment event to the outbox in the caller's transaction; the relay publishes it. */
-export async function recordEvent<T extends EventType>(
-  tx: Executor,
-  type: T,
-  data: EventData<T> & { appointmentId: string },
-  requestId: string | null,
-): Promise<void> {
-  await writeEvent(tx, { type, subject: data.appointmentId, data, source: eventSource, requestId });
-}
-
-/** Any other event of this service (types, policy, waitlist), keyed by its own subject. */
-export async function recordEventOf<T extends EventType>(
-  tx: Executor,
-  type: T,
-  subject: string,
-  data: EventData<T>,
-  requestId: string | null,
-): Promise<void> {
-  await writeEvent(tx, { type, subject, data, source: eventSource, requestId });
-}
+/** An event's outbox row keyed by `subject` (its data validated), for a statement that inserts it with the change. */
+export const newEventOf = <T extends EventType>(type: T, subject: string, data: EventData<T>, requestId: string) =>
+  newOutboxEntry({ type, subject, data, source: eventSource, requestId }).row;
 
 /** An appointment event's outbox row, for a statement that inserts it with the change. */
 export const newEvent = <T extends EventType>(type: T, data: EventData<T> & { appointmentId: string }, requestId: string) =>
-  newOutboxEntry({ type, subject: data.appointmentId, data, source: eventSource, requestId }).row;
+  newEventOf(type, data.appointmentId, data, requestId);
+
+/** An event's outbox row whose data the inserting statement builds from the row it changes. */
+export const newEnvelope = (type: EventType, subject: string, requestId: string | null) =>
+  newOutboxEnvelope({ type, subject, source: eventSource, requestId }).row;
+
+/**
+ * The outbox insert of one `type` event per row of the CTE `source`, keyed by the row's id
+ * (platform's outboxInsertFrom writes one event per statement): the envelope with a fresh id per
+ * row (gen_random_uuid() in a select list runs once per row), the row's id as subject, and the
+ * data `data` builds over the row (aliased `e`).
+ */
+export function outboxInsertEach(source: string, type: EventType, requestId: string | null, data: (alias: string) => string): SQL {
+  const template = newEnvelope(type, 'per row', requestId);
+  return sql`insert into outbox (id, topic, key, type, payload)
+    select e.event_id, ${template.topic}, e.id::text, ${template.type},
+      ${JSON.stringify(template.payload)}::jsonb || jsonb_build_object('id', e.event_id, 'subject', e.id::text, 'data', ${sql.raw(data('e'))})
+    from (select gen_random_uuid() as event_id, ${sql.raw(source)}.* from ${sql.raw(source)}) as e`;
+}

@@ -1,6 +1,9 @@
 import type { WaitlistStatus } from '@pms/contracts';
+import { outboxInsertFrom } from '@pms/platform/db';
 import { and, asc, count, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { iso } from './announced.js';
 import type { Executor } from './database.js';
+import { newEnvelope, outboxInsertEach } from './outbox.js';
 import { waitlistEntries, type WaitlistRow } from './schema.js';
 
 export type NewWaitlistRow = typeof waitlistEntries.$inferInsert;
@@ -16,8 +19,24 @@ export async function findWaitlistEntry(db: Executor, id: string): Promise<Waitl
   return row;
 }
 
-export async function deleteWaitlistEntry(db: Executor, id: string): Promise<WaitlistRow | undefined> {
-  const [row] = await db.delete(waitlistEntries).where(eq(waitlistEntries.id, id)).returning();
+/** The slot a WaitlistOfferExpired (and, extended, a WaitlistSlotOffered) event carries, from the entry `source`: the offered times, or the window's. */
+const slotSql = (source: string) => `jsonb_build_object('entryId', ${source}.id, 'patientId', ${source}.patient_id, 'doctorId', ${source}.doctor_id,
+  'startsAt', ${iso(`coalesce(${source}.offered_starts_at, ${source}.window_from)`)}, 'endsAt', ${iso(`coalesce(${source}.offered_ends_at, ${source}.window_to)`)},
+  'doctor', jsonb_build_object('name', ${source}.doctor_name, 'specialty', ${source}.doctor_specialty, 'timeZone', ${source}.doctor_time_zone))`;
+
+const slotOfferedSql = (source: string) =>
+  `${slotSql(source)} || jsonb_build_object('expiresAt', ${iso(`${source}.offer_expires_at`)},
+    'patient', jsonb_build_object('name', ${source}.patient_name, 'email', ${source}.patient_email))`;
+
+/**
+ * Deletes the entry and, if it held an offer, writes WaitlistOfferExpired about it (whose handler
+ * passes the slot on, as for a lapsed offer), in one statement: one round trip, no BEGIN or COMMIT.
+ */
+export async function deleteWaitlistEntry(db: Executor, id: string, requestId: string): Promise<WaitlistRow | undefined> {
+  const removed = db.$with('removed').as(db.delete(waitlistEntries).where(eq(waitlistEntries.id, id)).returning());
+  const offered = db.$with('offered').as(sql`select * from removed where status = 'OFFERED'` as never);
+  const expired = db.$with('expired').as(outboxInsertFrom('offered', newEnvelope('WaitlistOfferExpired', id, requestId), sql.raw(slotSql('offered'))) as never);
+  const [row] = await db.with(removed, offered, expired).select().from(removed);
   return row;
 }
 
@@ -66,16 +85,18 @@ export interface FreedTime {
  * Offers freed time to the earliest WAITING entry it fits, in one statement: the entry's window
  * holds the start, its type (buffers included) fits the freed range, neither the doctor nor the
  * patient has another active appointment then, and the start is still ahead. SKIP LOCKED: two freed slots
- * handled at once go to two different entries, never twice to one.
+ * handled at once go to two different entries, never twice to one. The same statement writes the
+ * offer's WaitlistSlotOffered event (notification emails the patient). The offered entry's id, if any.
  */
-export async function offerFreedTime(db: Executor, freed: FreedTime, expiresAt: Date): Promise<WaitlistRow | undefined> {
+export async function offerFreedTime(db: Executor, freed: FreedTime, expiresAt: Date, requestId: string | null): Promise<string | undefined> {
   const start = freed.startsAt.toISOString();
   const duration = sql`coalesce(w.duration_minutes, ${freed.durationMinutes}::int)`;
   const needFrom = sql`${start}::timestamptz - make_interval(mins => w.buffer_before_minutes)`;
   const visitEnd = sql`${start}::timestamptz + make_interval(mins => ${duration})`;
   const needUntil = sql`${visitEnd} + make_interval(mins => w.buffer_after_minutes)`;
+  const announced = outboxInsertEach('offered', 'WaitlistSlotOffered', requestId, slotOfferedSql);
   const result = await db.execute<{ id: string }>(sql`
-    update ${waitlistEntries} set status = 'OFFERED',
+    with offered as (update ${waitlistEntries} set status = 'OFFERED',
       offered_starts_at = ${start}::timestamptz,
       offered_ends_at = chosen.visit_end,
       offer_expires_at = ${expiresAt.toISOString()}::timestamptz,
@@ -99,17 +120,26 @@ export async function offerFreedTime(db: Executor, freed: FreedTime, expiresAt: 
       for update of w skip locked
     ) as chosen
     where ${waitlistEntries.id} = chosen.id
-    returning ${waitlistEntries.id} as id`);
-  const [offered] = [...result];
-  return offered ? findWaitlistEntry(db, offered.id) : undefined;
+    returning ${waitlistEntries}.*),
+    announced as (${announced})
+    select id from offered`);
+  return [...result][0]?.id;
+}
+
+/** A booking's effect on the waitlist: who booked which doctor when, and the doctor's time it takes. */
+export interface BookedTime {
+  appointmentId: string;
+  patientId: string;
+  doctorId: string;
+  startsAt: Date;
+  /** The doctor's range, buffers included. */
+  blockedFrom: Date;
+  blockedUntil: Date;
 }
 
 /** A patient booked that doctor inside the window: their waiting or offered entries are done. */
-export async function markBookedEntries(
-  db: Executor,
-  booking: { patientId: string; doctorId: string; startsAt: Date; appointmentId: string },
-): Promise<WaitlistRow[]> {
-  return db
+const markBookedEntries = (db: Executor, booking: BookedTime) =>
+  db
     .update(waitlistEntries)
     .set({ status: 'BOOKED', appointmentId: booking.appointmentId, offerExpiresAt: null, updatedAt: sql`now()` })
     .where(
@@ -121,18 +151,14 @@ export async function markBookedEntries(
         sql`${waitlistEntries.windowTo} > ${booking.startsAt.toISOString()}::timestamptz`,
       ),
     )
-    .returning();
-}
+    .returning({ id: waitlistEntries.id });
 
 /**
  * Someone else booked time an offer held (staff booked it, or the patient's own booking elsewhere
  * took it): those offers are withdrawn and their entries wait again for the next freed time.
  */
-export async function withdrawOverlappingOffers(
-  db: Executor,
-  booking: { patientId: string; doctorId: string; blockedFrom: Date; blockedUntil: Date },
-): Promise<WaitlistRow[]> {
-  return db
+const withdrawOverlappingOffers = (db: Executor, booking: BookedTime) =>
+  db
     .update(waitlistEntries)
     .set({ status: 'WAITING', offeredStartsAt: null, offeredEndsAt: null, offerExpiresAt: null, updatedAt: sql`now()` })
     .where(
@@ -143,10 +169,24 @@ export async function withdrawOverlappingOffers(
         sql`tstzrange(${waitlistEntries.offeredStartsAt}, ${waitlistEntries.offeredEndsAt}) && tstzrange(${booking.blockedFrom.toISOString()}::timestamptz, ${booking.blockedUntil.toISOString()}::timestamptz)`,
       ),
     )
-    .returning();
+    .returning({ id: waitlistEntries.id });
+
+/**
+ * Both effects of a booking in one statement (two data-modifying CTEs), so one round trip. The
+ * two updates touch disjoint entries (the booking patient's, and other patients' offers), so
+ * running them on one snapshot does what running them one after the other did.
+ */
+export async function fulfilBookedEntries(db: Executor, booking: BookedTime): Promise<void> {
+  const booked = db.$with('booked').as(markBookedEntries(db, booking));
+  const withdrawn = db.$with('withdrawn').as(withdrawOverlappingOffers(db, booking));
+  // Unreferenced data-modifying CTEs run all the same: selecting from one is enough.
+  await db.with(booked, withdrawn).select().from(booked);
 }
 
-/** Claims lapsed offers (SKIP LOCKED: replicas share the work) and marks them EXPIRED. */
+/**
+ * Claims lapsed offers (SKIP LOCKED: replicas share the work) and marks them EXPIRED, each with a
+ * WaitlistOfferExpired event (its slot, built from the row), in one statement.
+ */
 export async function expireLapsedOffers(db: Executor, limit: number): Promise<WaitlistRow[]> {
   const lapsed = db
     .select({ id: waitlistEntries.id })
@@ -155,9 +195,9 @@ export async function expireLapsedOffers(db: Executor, limit: number): Promise<W
     .orderBy(asc(waitlistEntries.offerExpiresAt))
     .limit(limit)
     .for('update', { skipLocked: true });
-  return db
-    .update(waitlistEntries)
-    .set({ status: 'EXPIRED', updatedAt: sql`now()` })
-    .where(inArray(waitlistEntries.id, lapsed))
-    .returning();
+  const expired = db.$with('expired').as(
+    db.update(waitlistEntries).set({ status: 'EXPIRED', updatedAt: sql`now()` }).where(inArray(waitlistEntries.id, lapsed)).returning(),
+  );
+  const announced = db.$with('announced').as(outboxInsertEach('expired', 'WaitlistOfferExpired', null, slotSql) as never);
+  return db.with(expired, announced).select().from(expired);
 }

@@ -8,8 +8,6 @@ import {
   markAppointmentTypeDeleted,
   updateAppointmentType,
 } from '../db/appointment-types.js';
-import type { Executor } from '../db/database.js';
-import { recordEventOf } from '../db/outbox.js';
 import type { AppointmentTypeRow } from '../db/schema.js';
 import { rolesFor } from './access.js';
 import type { AppointmentsContext } from './context.js';
@@ -29,12 +27,6 @@ export function toAppointmentType(row: AppointmentTypeRow): AppointmentType {
 
 const typeNotFound = (id: string) => notFound(`Appointment type ${id} not found`, 'APPOINTMENT_TYPE_NOT_FOUND');
 
-/** Every change goes out as the whole type, so doctor's copy needs no earlier state. */
-async function announce(tx: Executor, row: AppointmentTypeRow, requestId: string): Promise<void> {
-  const { id, deletedAt, createdAt: _created, updatedAt: _updated, ...fields } = row;
-  await recordEventOf(tx, 'AppointmentTypeChanged', id, { ...fields, appointmentTypeId: id, deleted: deletedAt !== null }, requestId);
-}
-
 export async function listTypes(
   ctx: AppointmentsContext,
   actor: Actor,
@@ -53,12 +45,8 @@ export async function getType(ctx: AppointmentsContext, actor: Actor, id: string
 
 export async function createType(ctx: AppointmentsContext, actor: Actor, input: AppointmentTypeInput): Promise<AppointmentType> {
   requireRole(actor.principal, 'admin');
-  const row = await ctx.db.transaction(async (tx) => {
-    const created = await insertAppointmentType(tx, input);
-    await announce(tx, created, actor.requestId);
-    return created;
-  });
-  return toAppointmentType(row);
+  // Each change and its AppointmentTypeChanged event (the whole type): one statement.
+  return toAppointmentType(await insertAppointmentType(ctx.db, input, actor.requestId));
 }
 
 export async function replaceType(
@@ -68,23 +56,16 @@ export async function replaceType(
   input: AppointmentTypeInput,
 ): Promise<AppointmentType> {
   requireRole(actor.principal, 'admin');
-  const row = await ctx.db.transaction(async (tx) => {
-    const updated = await updateAppointmentType(tx, id, input);
-    if (!updated) throw typeNotFound(id);
-    await announce(tx, updated, actor.requestId);
-    return updated;
-  });
-  return toAppointmentType(row);
+  const updated = await updateAppointmentType(ctx.db, id, input, actor.requestId);
+  if (!updated) throw typeNotFound(id);
+  return toAppointmentType(updated);
 }
 
 /** Soft: booked appointments keep their type; it is no longer listed or bookable. */
 export async function deleteType(ctx: AppointmentsContext, actor: Actor, id: string): Promise<void> {
   requireRole(actor.principal, 'admin');
-  await ctx.db.transaction(async (tx) => {
-    const deleted = await markAppointmentTypeDeleted(tx, id);
-    if (!deleted) throw typeNotFound(id);
-    await announce(tx, deleted, actor.requestId);
-  });
+  const deleted = await markAppointmentTypeDeleted(ctx.db, id, actor.requestId);
+  if (!deleted) throw typeNotFound(id);
 }
 
 /** How long a visit takes and what it blocks and costs: from its type, or a bare duration. */

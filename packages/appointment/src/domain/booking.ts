@@ -1,9 +1,10 @@
 import type { Appointment, BookAppointmentBody, RescheduleAppointmentBody } from '@pms/contracts';
-import { conflict, notFound, requireRole, type Actor } from '@pms/platform/domain';
+import { notFound, requireRole, type Actor } from '@pms/platform/domain';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { findAppointment, insertAppointmentWithEvent, lockAppointment, updateIfStatus } from '../db/appointments.js';
-import { newEvent, recordEvent } from '../db/outbox.js';
+import { rescheduleAnnounced } from '../db/announced.js';
+import { findAppointment, insertAppointmentWithEvent } from '../db/appointments.js';
+import { newEvent } from '../db/outbox.js';
 import { authorizeAppointment, rolesFor } from './access.js';
 import { assertTypeSuitsDoctor, resolveVisit, type Visit } from './appointment-types.js';
 import type { AppointmentsContext } from './context.js';
@@ -77,7 +78,8 @@ export async function bookAppointment(ctx: AppointmentsContext, actor: Actor, in
 
 /**
  * Moves a BOOKED appointment, with the same checks as booking; the type's buffers move with it.
- * The database moves the range in place, so the old slot is free the moment this commits.
+ * The database moves the range in place, so the old slot is free the moment this commits. Two
+ * round trips besides the peers: the read authorization needs, and the move with its event.
  */
 export async function rescheduleAppointment(
   ctx: AppointmentsContext,
@@ -105,20 +107,13 @@ export async function rescheduleAppointment(
     knownPatient,
   });
 
-  const row = await ctx.db.transaction(async (tx) => {
-    // Locked, so the previous times in the event are the ones this update replaces.
-    const previous = await lockAppointment(tx, id);
-    if (!previous) throw notFound(`Appointment ${id} not found`, 'APPOINTMENT_NOT_FOUND');
-    if (previous.status !== 'BOOKED') throw illegalTransition(previous.status, 'reschedule');
-    const moved = await updateIfStatus(tx, id, ['BOOKED'], { ...range, ...snapshotColumns(parties) });
-    if (!moved) throw conflict(`Appointment ${id} changed meanwhile`, 'ILLEGAL_TRANSITION');
-    await recordEvent(
-      tx,
-      'AppointmentRescheduled',
-      { ...snapshotOf(moved), previousStartsAt: previous.startsAt.toISOString(), previousEndsAt: previous.endsAt.toISOString() },
-      actor.requestId,
-    );
-    return moved;
-  });
-  return toAppointment(row);
+  // The move and its event in one statement, which reads the times it replaces under a row lock.
+  const moved = await rescheduleAnnounced(ctx.db, id, { ...range, ...snapshotColumns(parties) }, actor.requestId);
+  if (!moved) {
+    // Cancelled (or moved on in the lifecycle) meanwhile: one more read, only to name its status.
+    const now = await findAppointment(ctx.db, id);
+    if (!now) throw notFound(`Appointment ${id} not found`, 'APPOINTMENT_NOT_FOUND');
+    throw illegalTransition(now.status, 'reschedule');
+  }
+  return toAppointment(moved);
 }

@@ -1,6 +1,5 @@
 import type { SchedulingPolicy } from '@pms/contracts';
 import { requireRole, unprocessable, type Actor, type Principal } from '@pms/platform/domain';
-import { recordEventOf } from '../db/outbox.js';
 import { readPolicy, writePolicy } from '../db/policy.js';
 import { rolesFor } from './access.js';
 import type { AppointmentsContext } from './context.js';
@@ -13,11 +12,7 @@ export async function getPolicy(ctx: AppointmentsContext, actor: Actor): Promise
 /** Replaces the policy and tells doctor (whose availability for patients honours it). */
 export async function putPolicy(ctx: AppointmentsContext, actor: Actor, input: SchedulingPolicy): Promise<SchedulingPolicy> {
   requireRole(actor.principal, 'admin');
-  return ctx.db.transaction(async (tx) => {
-    const policy = await writePolicy(tx, input);
-    await recordEventOf(tx, 'SchedulingPolicyChanged', 'scheduling-policy', policy, actor.requestId);
-    return policy;
-  });
+  return writePolicy(ctx.db, input, actor.requestId);
 }
 
 /** Only patient users are bound; staff and admins book, cancel and move regardless. */

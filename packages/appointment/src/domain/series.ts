@@ -3,8 +3,9 @@ import { AppError, badInput, isAppError, notFound, requireRole, unprocessable, t
 import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { cancelSeriesRows, findBusyRanges, findSeries, insertAppointments } from '../db/appointments.js';
-import { recordEvent } from '../db/outbox.js';
+import { cancelSeriesAnnounced } from '../db/announced.js';
+import { findBusyRanges, findSeries, insertAppointmentsWithEvents } from '../db/appointments.js';
+import { newEvent } from '../db/outbox.js';
 import { assertOwnsPatient, authorizeAppointment, rolesFor } from './access.js';
 import { assertTypeSuitsDoctor, resolveVisit } from './appointment-types.js';
 import { rangeOf, snapshotColumns, visitColumns } from './booking.js';
@@ -109,13 +110,9 @@ export async function bookSeries(ctx: AppointmentsContext, actor: Actor, input: 
     ...snapshotColumns({ patient, doctor }),
   }));
   try {
-    const rows = await ctx.db.transaction(async (tx) => {
-      const [created] = await Promise.all([
-        insertAppointments(tx, values),
-        ...values.map((value) => recordEvent(tx, 'AppointmentBooked', snapshotOf(value), requestId)),
-      ]);
-      return created;
-    });
+    // The rows and their AppointmentBooked events: one statement, one round trip.
+    const events = values.map((value) => newEvent('AppointmentBooked', snapshotOf(value), requestId));
+    const rows = await insertAppointmentsWithEvents(ctx.db, values, events);
     return { seriesId, appointments: rows.map(toAppointment) };
   } catch (error) {
     // Someone booked in between the check and the insert: say which occurrences they took.
@@ -129,7 +126,7 @@ export async function bookSeries(ctx: AppointmentsContext, actor: Actor, input: 
 
 /**
  * Cancels the series' BOOKED occurrences from `from` on (every remaining one without it) in one
- * statement, each with its AppointmentCancelled event. For a patient, occurrences inside the
+ * statement with their AppointmentCancelled events. For a patient, occurrences inside the
  * cancel cutoff are left as they are.
  */
 export async function cancelSeries(
@@ -147,23 +144,13 @@ export async function cancelSeries(
     input.from ? Date.parse(input.from) : now,
     now + (policy ? policy.patientCancelCutoffHours * 3_600_000 : 0),
   );
-  const rows = await ctx.db.transaction(async (tx) => {
-    const cancelled = await cancelSeriesRows(tx, seriesId, new Date(earliest), {
-      cancellationReason: input.reason || null,
-      cancelledBy: actor.principal.userId,
-    });
-    await Promise.all(
-      cancelled.map((row) =>
-        recordEvent(
-          tx,
-          'AppointmentCancelled',
-          { ...snapshotOf(row), cancellationReason: row.cancellationReason, cancelledBy: row.cancelledBy ?? '' },
-          actor.requestId,
-        ),
-      ),
-    );
-    return cancelled;
-  });
+  const rows = await cancelSeriesAnnounced(
+    ctx.db,
+    seriesId,
+    new Date(earliest),
+    { cancellationReason: input.reason || null, cancelledBy: actor.principal.userId },
+    actor.requestId,
+  );
   const appointments: Appointment[] = rows.map(toAppointment);
   appointments.sort((a, b) => a.startsAt.localeCompare(b.startsAt));
   return { seriesId, appointments };

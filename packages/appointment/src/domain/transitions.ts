@@ -1,15 +1,14 @@
 import type { Appointment, AppointmentStatus, CancelAppointmentBody, Role } from '@pms/contracts';
 import { conflict, notFound, requireRole, type Actor } from '@pms/platform/domain';
 import type { z } from 'zod';
-import { findAppointment, updateIfStatus } from '../db/appointments.js';
-import { recordEvent } from '../db/outbox.js';
+import { updateStatusAnnounced, type StatusEvent } from '../db/announced.js';
+import { findAppointment } from '../db/appointments.js';
 import type { AppointmentRow } from '../db/schema.js';
 import type { SchedulingPolicy } from '@pms/contracts';
-import type { Transaction } from '../db/database.js';
 import { authorizeAppointment, rolesFor } from './access.js';
 import type { AppointmentsContext } from './context.js';
 import { assertMayCancel, policyFor } from './policy.js';
-import { snapshotOf, toAppointment } from './views.js';
+import { toAppointment } from './views.js';
 
 export type CancelInput = z.infer<typeof CancelAppointmentBody>;
 
@@ -19,8 +18,8 @@ interface Transition {
   from: readonly AppointmentStatus[];
   to: AppointmentStatus;
   roles: readonly Role[];
-  /** Writes the step's event, if the catalog has one (checking in has none). */
-  announce?: (tx: Transaction, row: AppointmentRow, requestId: string) => Promise<void>;
+  /** The step's event, if the catalog has one (checking in has none): its data is the changed row's (db/announced.ts). */
+  event?: StatusEvent;
   /** The booking policy's say, for callers it binds (patients). */
   policyCheck?: (policy: SchedulingPolicy | undefined, row: AppointmentRow, now: Date) => void;
 }
@@ -32,14 +31,14 @@ const transitions = {
     from: ['CHECKED_IN'],
     to: 'COMPLETED',
     roles: rolesFor.attend,
-    announce: (tx, row, requestId) => recordEvent(tx, 'AppointmentCompleted', snapshotOf(row), requestId),
+    event: 'AppointmentCompleted',
   },
   noShow: {
     verb: 'mark as no-show',
     from: ['BOOKED'],
     to: 'NO_SHOW',
     roles: rolesFor.attend,
-    announce: (tx, row, requestId) => recordEvent(tx, 'AppointmentNoShow', snapshotOf(row), requestId),
+    event: 'AppointmentNoShow',
   },
   cancel: {
     verb: 'cancel',
@@ -47,13 +46,7 @@ const transitions = {
     to: 'CANCELLED',
     roles: rolesFor.manage,
     policyCheck: (policy, row, now) => assertMayCancel(policy, row.startsAt, now),
-    announce: (tx, row, requestId) =>
-      recordEvent(
-        tx,
-        'AppointmentCancelled',
-        { ...snapshotOf(row), cancellationReason: row.cancellationReason, cancelledBy: row.cancelledBy ?? '' },
-        requestId,
-      ),
+    event: 'AppointmentCancelled',
   },
 } as const satisfies Record<string, Transition>;
 
@@ -63,9 +56,9 @@ export const illegalTransition = (status: AppointmentStatus, verb: string) =>
   conflict(`Cannot ${verb} an appointment that is ${status}`, 'ILLEGAL_TRANSITION');
 
 /**
- * Reads and authorizes, then changes the status with an UPDATE guarded by the allowed source
- * statuses, in one transaction with the step's event: of two racing transitions one wins and
- * the other gets 409 ILLEGAL_TRANSITION.
+ * Reads and authorizes (the read is what authorization needs), then changes the status with an
+ * UPDATE guarded by the allowed source statuses, in one statement with the step's event: two
+ * round trips. Of two racing transitions one wins and the other gets 409 ILLEGAL_TRANSITION.
  */
 async function transition(
   ctx: AppointmentsContext,
@@ -77,20 +70,22 @@ async function transition(
   requireRole(actor.principal, ...step.roles);
   const current = await findAppointment(ctx.db, id);
   if (!current) throw notFound(`Appointment ${id} not found`, 'APPOINTMENT_NOT_FOUND');
-  await authorizeAppointment(ctx, actor, current, step.roles);
+  // The policy (only patients' cancellations read it) is read while patient says who owns the record.
+  const [, policy] = await Promise.all([
+    authorizeAppointment(ctx, actor, current, step.roles),
+    step.policyCheck ? policyFor(ctx, actor.principal) : undefined,
+  ]);
   if (!step.from.includes(current.status)) throw illegalTransition(current.status, step.verb);
-  if (step.policyCheck) step.policyCheck(await policyFor(ctx, actor.principal), current, ctx.now());
+  step.policyCheck?.(policy, current, ctx.now());
 
-  const row = await ctx.db.transaction(async (tx) => {
-    const changed = await updateIfStatus(tx, id, step.from, { ...changes, status: step.to });
-    if (!changed) {
-      const now = await findAppointment(tx, id);
-      throw illegalTransition(now?.status ?? current.status, step.verb);
-    }
-    await step.announce?.(tx, changed, actor.requestId);
-    return changed;
-  });
-  return toAppointment(row);
+  const event = step.event && { type: step.event, requestId: actor.requestId };
+  const changed = await updateStatusAnnounced(ctx.db, id, step.from, { ...changes, status: step.to }, event);
+  if (!changed) {
+    // Lost a race: one more read, only to name the status the winner left.
+    const now = await findAppointment(ctx.db, id);
+    throw illegalTransition(now?.status ?? current.status, step.verb);
+  }
+  return toAppointment(changed);
 }
 
 export const checkInAppointment = (ctx: AppointmentsContext, actor: Actor, id: string) =>

@@ -2,7 +2,6 @@ import type { EventData, WaitlistEntry, WaitlistInput, WaitlistListQuery } from 
 import { forbidden, isStaff, notFound, requireRole, unprocessable, type Actor } from '@pms/platform/domain';
 import type { z } from 'zod';
 import type { Executor } from '../db/database.js';
-import { recordEventOf } from '../db/outbox.js';
 import type { WaitlistRow } from '../db/schema.js';
 import {
   deleteWaitlistEntry,
@@ -10,9 +9,8 @@ import {
   findWaitlistEntry,
   insertWaitlistEntry,
   listWaitlist as findWaitlist,
-  markBookedEntries,
+  fulfilBookedEntries,
   offerFreedTime,
-  withdrawOverlappingOffers,
   type FreedTime,
 } from '../db/waitlist.js';
 import { assertOwnsPatient } from './access.js';
@@ -102,11 +100,8 @@ export async function leaveWaitlist(ctx: AppointmentsContext, actor: Actor, id: 
   const entry = await findWaitlistEntry(ctx.db, id);
   if (!entry) throw notFound(`Waitlist entry ${id} not found`, 'WAITLIST_ENTRY_NOT_FOUND');
   if (!isStaff(actor.principal)) await patientFor(ctx, actor, entry.patientId);
-  await ctx.db.transaction(async (tx) => {
-    const removed = await deleteWaitlistEntry(tx, id);
-    // An offer given up is passed on to the next in line, as a lapsed one is.
-    if (removed?.status === 'OFFERED') await recordEventOf(tx, 'WaitlistOfferExpired', removed.id, slotOf(removed), actor.requestId);
-  });
+  // An offer given up is passed on to the next in line, as a lapsed one is: the delete announces it.
+  await deleteWaitlistEntry(ctx.db, id, actor.requestId);
 }
 
 type Snapshot = EventData<'AppointmentBooked'>;
@@ -126,34 +121,10 @@ export function freedBy(appointment: Snapshot, startsAt = appointment.startsAt, 
 
 /**
  * Offers freed time to the next fitting entry and announces the offer (notification emails the
- * patient). Runs in the consumer's transaction of the event that freed it.
+ * patient), in one statement. Runs in the consumer's transaction of the event that freed it.
  */
-export async function offerSlot(tx: Executor, freed: FreedTime, offerMinutes: number, requestId: string | null): Promise<WaitlistRow | undefined> {
-  const offered = await offerFreedTime(tx, freed, addMinutes(new Date(), offerMinutes));
-  if (!offered?.offeredStartsAt || !offered.offeredEndsAt || !offered.offerExpiresAt) return undefined;
-  await recordEventOf(
-    tx,
-    'WaitlistSlotOffered',
-    offered.id,
-    {
-      ...slotOf(offered),
-      expiresAt: offered.offerExpiresAt.toISOString(),
-      patient: { name: offered.patientName, email: offered.patientEmail },
-    },
-    requestId,
-  );
-  return offered;
-}
-
-function slotOf(entry: WaitlistRow): EventData<'WaitlistOfferExpired'> {
-  return {
-    entryId: entry.id,
-    patientId: entry.patientId,
-    doctorId: entry.doctorId,
-    startsAt: (entry.offeredStartsAt ?? entry.windowFrom).toISOString(),
-    endsAt: (entry.offeredEndsAt ?? entry.windowTo).toISOString(),
-    doctor: { name: entry.doctorName, specialty: entry.doctorSpecialty, timeZone: entry.doctorTimeZone },
-  };
+export async function offerSlot(tx: Executor, freed: FreedTime, offerMinutes: number, requestId: string | null): Promise<string | undefined> {
+  return offerFreedTime(tx, freed, addMinutes(new Date(), offerMinutes), requestId);
 }
 
 /**
@@ -161,14 +132,15 @@ function slotOf(entry: WaitlistRow): EventData<'WaitlistOfferExpired'> {
  * their window are fulfilled, and other patients' offers of the time it takes are withdrawn.
  */
 export async function fulfilEntries(tx: Executor, appointment: Snapshot): Promise<void> {
-  await markBookedEntries(tx, {
+  const taken = freedBy(appointment);
+  await fulfilBookedEntries(tx, {
+    appointmentId: appointment.appointmentId,
     patientId: appointment.patientId,
     doctorId: appointment.doctorId,
     startsAt: new Date(appointment.startsAt),
-    appointmentId: appointment.appointmentId,
+    blockedFrom: taken.freeFrom,
+    blockedUntil: taken.freeUntil,
   });
-  const taken = freedBy(appointment);
-  await withdrawOverlappingOffers(tx, { patientId: appointment.patientId, doctorId: appointment.doctorId, blockedFrom: taken.freeFrom, blockedUntil: taken.freeUntil });
 }
 
 /**
@@ -176,11 +148,7 @@ export async function fulfilEntries(tx: Executor, appointment: Snapshot): Promis
  * slot on. Claimed with SKIP LOCKED, so replicas never expire one offer twice.
  */
 export async function expireOffers(db: AppointmentsContext['db'], limit = 50): Promise<number> {
-  return db.transaction(async (tx) => {
-    const expired = await expireLapsedOffers(tx, limit);
-    await Promise.all(expired.map((entry) => recordEventOf(tx, 'WaitlistOfferExpired', entry.id, slotOf(entry), null)));
-    return expired.length;
-  });
+  return (await expireLapsedOffers(db, limit)).length;
 }
 
 /** The expired offer's slot, as freed time for the next entry (its own length and buffers). */
