@@ -52,7 +52,9 @@ export function cpuSnapshot(benchPid = process.pid): CpuSnapshot {
     if (info) processes.set(info.pid, info);
   }
   // The launcher of this checkout, or else the only one running (another checkout's system).
-  const launchers = [...processes.values()].filter((info) => info.command.some((arg) => arg.endsWith('devstack/src/start.ts')));
+  const launchers = [...processes.values()].filter(
+    (info) => basename(info.command[0] ?? '') === 'node' && info.command.some((arg) => arg.endsWith('devstack/src/start.ts')),
+  );
   const root = launchers.find((info) => readlinkSync(`/proc/${info.pid}/cwd`) === repositoryRoot) ?? (launchers.length === 1 ? launchers[0] : undefined);
   const inSystem = (info: ProcessInfo): boolean => {
     for (let current: ProcessInfo | undefined = info; current; current = processes.get(current.parent)) {
