@@ -17,7 +17,7 @@ describe('notification config', () => {
       NOTIFICATION_MAX_ATTEMPTS: 10,
       NOTIFICATION_RETRY_INITIAL_MS: 10_000,
       NOTIFICATION_RETRY_MAX_MS: 3_600_000,
-      NOTIFICATION_CONCURRENCY: 4,
+      NOTIFICATION_CONCURRENCY: 16,
     });
     expect(config.SMS_WEBHOOK_URL).toBeUndefined();
   });
