@@ -83,6 +83,8 @@ describe('illegal transitions', () => {
 
     expect(response.statusCode).toBe(409);
     expect(response.json()).toMatchObject({ code: 'ILLEGAL_TRANSITION' });
+    // Staff's refusal comes from the guarded statement; the message still names the status.
+    expect(response.json().message).toMatch(new RegExp(`that is ${status}$`));
     expect(await read(appointment.id)).toEqual(before);
     expect(await eventsOf(service.database, appointment.id)).toEqual(eventsBefore);
   });
