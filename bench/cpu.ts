@@ -16,6 +16,7 @@ interface ProcessInfo {
   parent: number;
   ticks: number;
   command: string[];
+  cwd: string;
 }
 
 function readProcess(pid: number): ProcessInfo | undefined {
@@ -24,9 +25,9 @@ function readProcess(pid: number): ProcessInfo | undefined {
     // Fields after the command name (which may hold spaces) start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return { pid, parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]), command };
+    return { pid, parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]), command, cwd: readlinkSync(`/proc/${pid}/cwd`) };
   } catch {
-    return undefined; // ended between listing and reading
+    return undefined; // ended between listing and reading, or another user's
   }
 }
 
@@ -55,7 +56,7 @@ export function cpuSnapshot(benchPid = process.pid): CpuSnapshot {
   const launchers = [...processes.values()].filter(
     (info) => basename(info.command[0] ?? '') === 'node' && info.command.some((arg) => arg.endsWith('devstack/src/start.ts')),
   );
-  const root = launchers.find((info) => readlinkSync(`/proc/${info.pid}/cwd`) === repositoryRoot) ?? (launchers.length === 1 ? launchers[0] : undefined);
+  const root = launchers.find((info) => info.cwd === repositoryRoot) ?? (launchers.length === 1 ? launchers[0] : undefined);
   const inSystem = (info: ProcessInfo): boolean => {
     for (let current: ProcessInfo | undefined = info; current; current = processes.get(current.parent)) {
       if (current.pid === root?.pid) return true;

@@ -2,6 +2,7 @@
 // Prints a table against the targets and writes the figures to bench/results/<time>.json.
 // `npm run bench -- --profile` starts the system itself with every service CPU-profiled and
 // prints where each service's time went (bench/profile.ts).
+import { DEFAULT_PORTS } from '@pms/devstack';
 import autocannon from 'autocannon';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -187,7 +188,7 @@ if (profiling) {
 console.log(`gateway ${gatewayUrl}; ${connections} connections, ${duration} s per scenario`);
 await quiet();
 // Connected once the system is up (the profiled run starts it itself); `mark` runs only after.
-const statementCounter = await connectStatementCounter(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5433/postgres');
+const statementCounter = await connectStatementCounter(process.env.BENCH_DATABASE_URL ?? `postgres://postgres:postgres@127.0.0.1:${DEFAULT_PORTS.postgres}/postgres`);
 if (!statementCounter) console.log('  (no pg_stat_statements on this cluster: statements per request are not counted)');
 const memory = await idleMemory();
 console.log('setting up doctors and patients…');

@@ -17,10 +17,10 @@ const post = (url: string, payload?: object, headers = staff.headers) =>
   service.app.inject({ method: 'POST', url, headers, ...(payload ? { payload } : {}) });
 
 /** A typed, priced, buffered appointment with a reason: every snapshot field set. */
-async function book(startsAt = at(0)) {
+async function book(startsAt = at(0), ownerUserId?: string) {
   const type = await post('/api/appointment-types', { name: `T ${startsAt}`, durationMinutes: 40, bufferBeforeMinutes: 5, bufferAfterMinutes: 10, priceCents: 7_500 }, admin.headers);
   expect(type.statusCode).toBe(201);
-  const payload = { patientId: peers.addPatient().id, doctorId: peers.addDoctor().id, startsAt, appointmentTypeId: type.json().id, reason: 'a cough' };
+  const payload = { patientId: peers.addPatient({ ownerUserId }).id, doctorId: peers.addDoctor().id, startsAt, appointmentTypeId: type.json().id, reason: 'a cough' };
   const response = await post('/api/appointments', payload);
   expect(response.statusCode).toBe(201);
   return response.json() as { id: string };
@@ -59,7 +59,7 @@ async function meanwhile(id: string, request: () => ReturnType<typeof post>, set
         const [waiting] = await service.database.sql<{ count: number }[]>`
           select count(*)::int as count from pg_stat_activity where datname = current_database() and wait_event = 'transactionid'`;
         expect(waiting?.count).toBe(1);
-      });
+      }, { timeout: 20_000 });
     });
   } finally {
     await other.end();
@@ -90,10 +90,12 @@ describe('the event of a status change', () => {
   });
 
   it('describes the row as the change left it, when it changed between the read and the update', async () => {
-    const appointment = await book(at(600));
-    const cancelled = await meanwhile(appointment.id, () => post(`/api/appointments/${appointment.id}/cancel`, { reason: 'race' }));
+    // A patient's cancellation reads the row first (to check whose it is); staff's does not read.
+    const patient = users.patient();
+    const appointment = await book(at(600), patient.userId);
+    const cancelled = await meanwhile(appointment.id, () => post(`/api/appointments/${appointment.id}/cancel`, { reason: 'race' }, patient.headers));
     expect(cancelled.statusCode).toBe(200);
-    const { row } = await expectAnnounced(appointment.id, 'AppointmentCancelled', { cancellationReason: 'race', cancelledBy: staff.userId });
+    const { row } = await expectAnnounced(appointment.id, 'AppointmentCancelled', { cancellationReason: 'race', cancelledBy: patient.userId });
     expect(row).toMatchObject({ status: 'CANCELLED', startsAt: new Date(at(720)), patientName: 'Renamed Meanwhile' });
   });
 });

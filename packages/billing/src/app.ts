@@ -3,7 +3,7 @@ import { apiServiceOptions, createService, runAlongside, type DatabaseHandle, ty
 import type { Kafka } from 'kafkajs';
 import type { BillingConfig } from './config.js';
 import type { BillingContext } from './domain/context.js';
-import { billingEventBatches, billingEventHandlers } from './events/handlers.js';
+import { billingEvents } from './events/handlers.js';
 import { billingService } from './grpc/billing-service.js';
 import { grpcPatientDirectory, type PatientClient } from './peers/patient-directory.js';
 import { registerBillingRoutes } from './routes/billing.js';
@@ -37,14 +37,13 @@ export async function buildApp({ config, database, kafka, patients }: AppDeps): 
     pricing: { fees: config.BILLING_FEES, currency: config.BILLING_CURRENCY, dueDays: config.INVOICE_DUE_DAYS },
   };
   registerBillingRoutes(app, ctx);
-  const handlers = billingEventHandlers(ctx, app.log);
 
   runAlongside(app, config, {
     database,
     kafka,
     grpc: [{ definition: billingGrpc.BillingServiceService, implementation: billingService(ctx) }],
     outbox: true,
-    consumer: { topics: [topics.patient, topics.appointment], handlers, handleBatch: billingEventBatches(ctx, handlers) },
+    consumer: { topics: [topics.patient, topics.appointment], ...billingEvents(ctx, app.log) },
   });
 
   return app;

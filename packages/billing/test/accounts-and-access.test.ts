@@ -95,7 +95,7 @@ describe('CreateBillingAccount over gRPC', () => {
       // Its statement has started (its snapshot misses this account) and waits for this transaction.
       await expect
         .poll(async () => (await billing.database.sql`
-            select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%billing_accounts%'`).length)
+            select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%billing_accounts%'`).length, { timeout: 20_000 })
         .toBe(1);
     });
 

@@ -6,14 +6,14 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { migrationsFolder } from '../src/db/migrations-folder.js';
 import type { BillingContext } from '../src/domain/context.js';
 import { defaultFeesPer30Minutes } from '../src/domain/fees.js';
-import { billingEventBatches, billingEventHandlers } from '../src/events/handlers.js';
+import { billingEvents } from '../src/events/handlers.js';
 import { appointment, envelope, quietLogger } from './support.js';
 
 // The consumer's batch path, driven directly: which statements a batch sends, and that its
 // outcome is that of its events applied one by one.
 
 let database: DatabaseHandle;
-let handleBatch: ReturnType<typeof billingEventBatches>;
+let handleBatch: ReturnType<typeof billingEvents>['handleBatch'];
 
 beforeAll(async () => {
   const url = await createTestDatabase(inject('databaseUrl'), 'billing_batches');
@@ -23,7 +23,7 @@ beforeAll(async () => {
     patients: { ownerOf: async () => null },
     pricing: { fees: defaultFeesPer30Minutes, currency: 'EUR', dueDays: 14 },
   };
-  handleBatch = billingEventBatches(ctx, billingEventHandlers(ctx, quietLogger));
+  handleBatch = billingEvents(ctx, quietLogger).handleBatch;
 });
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { apiServiceOptions, createService, runAlongside, type DatabaseHandle, ty
 import type { Kafka } from 'kafkajs';
 import type { DoctorConfig } from './config.js';
 import type { DoctorContext } from './domain/context.js';
-import { appointmentEventHandlers, applyAppointmentEvents } from './events/appointment-events.js';
+import { appointmentEvents } from './events/appointment-events.js';
 import { doctorService } from './grpc/doctor-service.js';
 import { registerDoctorRoutes } from './routes/doctors.js';
 import { registerScheduleRoutes } from './routes/schedules.js';
@@ -35,7 +35,7 @@ export async function buildApp({ config, database, kafka }: AppDeps): Promise<Se
     kafka,
     grpc: [{ definition: doctorGrpc.DoctorServiceService, implementation: doctorService(ctx) }],
     outbox: true,
-    consumer: { topics: [topics.appointment], handlers: appointmentEventHandlers, handleBatch: applyAppointmentEvents },
+    consumer: { topics: [topics.appointment], ...appointmentEvents },
   });
   return app;
 }

@@ -163,7 +163,7 @@ describe('recording sends', () => {
   it('retries a failed write, so a database hiccup does not leave a sent message to be sent again', async () => {
     const claimed = await claimQueued(2);
     const { db, calls } = counted(2);
-    const record = batchedSentRecorder(db, quiet, 1);
+    const record = batchedSentRecorder(db, quiet, { initialDelayMs: 1 });
     await Promise.all(claimed.map((row) => record(row.id, { notificationId: row.id })));
     expect(calls.statements).toBeGreaterThanOrEqual(3);
     expect((await statusOf(claimed.map((row) => row.id))).map((row) => row.status)).toEqual(['SENT', 'SENT']);

@@ -2,7 +2,7 @@ import { patientGrpc, topics } from '@pms/contracts';
 import { apiServiceOptions, createService, runAlongside, type Alongside, type DatabaseHandle, type ServiceInstance } from '@pms/platform';
 import type { Kafka } from 'kafkajs';
 import type { PatientConfig } from './config.js';
-import { applyBillingEvents, billingEventHandlers } from './events/billing-events.js';
+import { billingEvents } from './events/billing-events.js';
 import { billingAccountsOver, type BillingClient } from './peers/billing-accounts.js';
 import { patientService } from './grpc/patient-service.js';
 import type { PatientContext } from './domain/context.js';
@@ -48,7 +48,7 @@ export async function buildApp(deps: AppDeps): Promise<PatientApp> {
     kafka,
     grpc: [{ definition: patientGrpc.PatientServiceService, implementation: patientService(database.db) }],
     outbox: true,
-    consumer: { topics: [topics.billing], handlers: billingEventHandlers, handleBatch: applyBillingEvents },
+    consumer: { topics: [topics.billing], ...billingEvents },
   });
   app.decorate('runtime', runtime);
   return app as PatientApp;

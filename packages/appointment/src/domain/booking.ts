@@ -10,7 +10,7 @@ import { assertTypeSuitsDoctor, resolveVisit, type Visit } from './appointment-t
 import type { AppointmentsContext } from './context.js';
 import { checkParties, type Parties } from './parties.js';
 import { assertMayBook, assertMayReschedule, policyFor } from './policy.js';
-import { illegalTransition } from './transitions.js';
+import { illegalTransition, whyRefused } from './transitions.js';
 import { snapshotOf, toAppointment } from './views.js';
 
 export type BookInput = z.infer<typeof BookAppointmentBody>;
@@ -111,9 +111,7 @@ export async function rescheduleAppointment(
   const moved = await rescheduleAnnounced(ctx.db, id, { ...range, ...snapshotColumns(parties) }, actor.requestId);
   if (!moved) {
     // Cancelled (or moved on in the lifecycle) meanwhile: one more read, only to name its status.
-    const now = await findAppointment(ctx.db, id);
-    if (!now) throw notFound(`Appointment ${id} not found`, 'APPOINTMENT_NOT_FOUND');
-    throw illegalTransition(now.status, 'reschedule');
+    throw await whyRefused(ctx, id, 'reschedule');
   }
   return toAppointment(moved);
 }

@@ -1,13 +1,13 @@
 import type { Appointment, AppointmentStatus, CancelAppointmentBody, Role } from '@pms/contracts';
-import { conflict, isStaff, notFound, requireRole, type Actor } from '@pms/platform/domain';
+import { conflict, notFound, requireRole, type Actor } from '@pms/platform/domain';
 import type { z } from 'zod';
 import { updateStatusAnnounced, type StatusEvent } from '../db/announced.js';
 import { findAppointment } from '../db/appointments.js';
 import type { AppointmentRow } from '../db/schema.js';
 import type { SchedulingPolicy } from '@pms/contracts';
-import { authorizeAppointment, rolesFor } from './access.js';
+import { authorizeAppointment, authorizedWithoutRow, rolesFor } from './access.js';
 import type { AppointmentsContext } from './context.js';
-import { assertMayCancel, policyFor } from './policy.js';
+import { assertMayCancel, boundByPolicy, policyFor } from './policy.js';
 import { toAppointment } from './views.js';
 
 export type CancelInput = z.infer<typeof CancelAppointmentBody>;
@@ -68,9 +68,10 @@ async function transition(
   changes: Partial<AppointmentRow> = {},
 ): Promise<Appointment> {
   requireRole(actor.principal, ...step.roles);
-  // Staff may change any appointment and no policy binds them: the guarded statement is their
-  // only round trip, and only a refusal reads the row, to say why.
-  if (isStaff(actor.principal)) return toAppointment(await changeStatus(ctx, actor, id, step, changes));
+  // Whoever needs nothing of the row to be allowed (staff), and whom the step's policy does not
+  // bind, has the guarded statement as the only round trip; only a refusal reads the row, to say why.
+  const needsRow = !authorizedWithoutRow(actor.principal) || (step.policyCheck !== undefined && boundByPolicy(actor.principal));
+  if (!needsRow) return toAppointment(await changeStatus(ctx, actor, id, step, changes));
   const current = await findAppointment(ctx.db, id);
   if (!current) throw notFound(`Appointment ${id} not found`, 'APPOINTMENT_NOT_FOUND');
   // The policy (only patients' cancellations read it) is read while patient says who owns the record.
@@ -88,9 +89,13 @@ async function changeStatus(ctx: AppointmentsContext, actor: Actor, id: string, 
   const event = step.event && { type: step.event, requestId: actor.requestId };
   const changed = await updateStatusAnnounced(ctx.db, id, step.from, { ...changes, status: step.to }, event);
   if (changed) return changed;
+  throw await whyRefused(ctx, id, step.verb);
+}
+
+/** A guarded change matched nothing: one read says whether the appointment is missing or in which status it is. */
+export async function whyRefused(ctx: AppointmentsContext, id: string, verb: string) {
   const now = await findAppointment(ctx.db, id);
-  if (!now) throw notFound(`Appointment ${id} not found`, 'APPOINTMENT_NOT_FOUND');
-  throw illegalTransition(now.status, step.verb);
+  return now ? illegalTransition(now.status, verb) : notFound(`Appointment ${id} not found`, 'APPOINTMENT_NOT_FOUND');
 }
 
 export const checkInAppointment = (ctx: AppointmentsContext, actor: Actor, id: string) =>

@@ -86,7 +86,7 @@ export function withService() {
     service = await startService({ patientUrl: peers.patientUrl, doctorUrl: peers.doctorUrl, issuer });
   });
   afterAll(async () => {
-    await service?.app.close();
+    await service?.close();
     await peers.stop();
   });
   const started = () => {

@@ -1,42 +1,38 @@
-import { applyInRuns, runEffect, type EventHandlers, type EventLogger } from '@pms/platform';
+import { consumeInRuns, runEffect, type EventLogger, type EventsInRuns } from '@pms/platform';
 import { ensureAccount, followPatientContact } from '../domain/accounts.js';
 import type { BillingContext } from '../domain/context.js';
-import { generateInvoice, generateInvoices, rescheduleInvoice, voidInvoiceOfCancelled } from '../domain/invoice-lifecycle.js';
+import { generateInvoices, rescheduleInvoice, voidInvoiceOfCancelled } from '../domain/invoice-lifecycle.js';
 
 /**
  * patient-events and appointment-events, as group KAFKA_GROUP_ID. Each handler runs in the
- * consumer's transaction (with the processed_events row), so a redelivery has no second effect.
+ * consumer's transaction (with the processed_events rows), so a redelivery has no second effect.
+ * Each unbroken run of bookings in a batch is one statement; every other event is applied by its
+ * handler in its place in the order, so a cancellation or a reschedule never overtakes the
+ * booking before it.
  */
-export function billingEventHandlers(ctx: BillingContext, logger: EventLogger): EventHandlers {
-  return {
-    // The same function as CreateBillingAccount: whichever comes second creates nothing.
-    PatientCreated: ({ data, requestId }, tx) =>
-      ensureAccount(tx, { patientId: data.patientId, name: data.name, email: data.email }, requestId),
-    PatientUpdated: ({ data }, tx) => followPatientContact(tx, { patientId: data.patientId, name: data.name, email: data.email }),
-    AppointmentBooked: ({ data, requestId }, tx) => generateInvoice(ctx, tx, data, requestId),
-    AppointmentRescheduled: ({ data, requestId }, tx) => rescheduleInvoice(ctx, tx, data, requestId),
-    AppointmentCancelled: async ({ id, data, requestId }, tx) => {
-      const outcome = await voidInvoiceOfCancelled(ctx, tx, data, requestId);
-      const context = { eventId: id, appointmentId: data.appointmentId, invoiceId: outcome.invoice.id };
-      if (outcome.kind === 'paid') {
-        logger.warn(context, 'cancelled appointment has a PAID invoice: left PAID, a refund is up to staff');
-      } else if (outcome.kind === 'voided-before-generated') {
-        logger.info(context, 'appointment cancelled before its booking reached billing: recorded a VOID invoice');
-      }
+export function billingEvents(ctx: BillingContext, logger: EventLogger): EventsInRuns {
+  return consumeInRuns(
+    {
+      // The same function as CreateBillingAccount: whichever comes second creates nothing.
+      PatientCreated: ({ data, requestId }, tx) =>
+        ensureAccount(tx, { patientId: data.patientId, name: data.name, email: data.email }, requestId),
+      PatientUpdated: ({ data }, tx) => followPatientContact(tx, { patientId: data.patientId, name: data.name, email: data.email }),
+      AppointmentRescheduled: ({ data, requestId }, tx) => rescheduleInvoice(ctx, tx, data, requestId),
+      AppointmentCancelled: async ({ id, data, requestId }, tx) => {
+        const outcome = await voidInvoiceOfCancelled(ctx, tx, data, requestId);
+        const context = { eventId: id, appointmentId: data.appointmentId, invoiceId: outcome.invoice.id };
+        if (outcome.kind === 'paid') {
+          logger.warn(context, 'cancelled appointment has a PAID invoice: left PAID, a refund is up to staff');
+        } else if (outcome.kind === 'voided-before-generated') {
+          logger.info(context, 'appointment cancelled before its booking reached billing: recorded a VOID invoice');
+        }
+      },
     },
-  };
+    [
+      runEffect({
+        types: ['AppointmentBooked'],
+        apply: (run, tx) => generateInvoices(ctx, tx, run.map(({ data, requestId }) => ({ appointment: data, requestId }))),
+      }),
+    ],
+  );
 }
-
-/**
- * A batch at once (the consumer's handleBatch): each unbroken run of bookings is one statement;
- * every other event is applied by its handler in its place in the order, so a cancellation or a
- * reschedule never overtakes the booking before it. A failed batch is retried event by event
- * through `handlers`.
- */
-export const billingEventBatches = (ctx: BillingContext, handlers: EventHandlers) =>
-  applyInRuns(handlers, [
-    runEffect({
-      types: ['AppointmentBooked'],
-      apply: (run, tx) => generateInvoices(ctx, tx, run.map(({ data, requestId }) => ({ appointment: data, requestId }))),
-    }),
-  ]);

@@ -28,7 +28,8 @@ export interface DeliveryWorker {
 export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const { handle, channels, policy, logger } = options;
   const inFlight = new Set<Promise<void>>();
-  const recordSent = batchedSentRecorder(handle.db, logger);
+  const stopping = new AbortController();
+  const recordSent = batchedSentRecorder(handle.db, logger, { initialDelayMs: 500, signal: stopping.signal });
 
   const start = (row: NotificationRow) => {
     const sending = deliverMessage(handle.db, channels, policy, logger, recordSent, row)
@@ -63,6 +64,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     wake: loop.wake,
     async stop() {
       await loop.stop();
+      stopping.abort();
       await Promise.all(inFlight);
     },
   };

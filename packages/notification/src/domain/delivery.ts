@@ -1,4 +1,4 @@
-import { backoff } from '@pms/platform/domain';
+import { backoff, delay } from '@pms/platform/domain';
 import { claimDue, markFailed, markSent, type Executor } from '../db/notifications.js';
 import type { NotificationRow } from '../db/schema.js';
 import type { Channels } from './channels.js';
@@ -66,7 +66,7 @@ function send(channels: Channels, row: NotificationRow): Promise<void> {
  * quiet worker waits for nothing. The message is out: if recording fails, its lease would expire
  * and send it again, so a short database hiccup is retried here before giving up.
  */
-export function batchedSentRecorder(db: Executor, logger: DeliveryLogger, retryDelayMs = 500): SentRecorder {
+export function batchedSentRecorder(db: Executor, logger: DeliveryLogger, retry: { initialDelayMs: number; signal?: AbortSignal } = { initialDelayMs: 500 }): SentRecorder {
   let waiting: Array<{ id: string; context: object; done: () => void }> = [];
   let writing = false;
 
@@ -81,7 +81,8 @@ export function batchedSentRecorder(db: Executor, logger: DeliveryLogger, retryD
           for (const sent of batch) logger.error({ ...sent.context, err: error }, 'notification sent but not recorded; it may be sent again');
           return;
         }
-        await new Promise((resolve) => setTimeout(resolve, attempt * retryDelayMs));
+        // Stopping cuts the waits short: the attempts left go at once.
+        await delay(backoff(attempt, retry.initialDelayMs, 10 * retry.initialDelayMs), retry.signal);
       }
     }
   };

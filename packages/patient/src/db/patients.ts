@@ -86,14 +86,10 @@ export async function setPatientOwner(db: Executor, id: string, userId: string |
   return row;
 }
 
-export async function markBillingActive(db: Executor, id: string): Promise<PatientRow | undefined> {
-  const [row] = await db.update(patients).set({ billingStatus: 'ACTIVE' }).where(eq(patients.id, id)).returning();
-  return row;
-}
-
 /**
- * The patients still PENDING become ACTIVE, in one statement. The create request usually did it
- * already (after billing's gRPC answer): those rows are left alone, not rewritten.
+ * The patients still PENDING become ACTIVE, in one statement. The create request (after billing's
+ * gRPC answer) and the BillingAccountCreated consumer both do it; whichever comes second finds the
+ * row ACTIVE and leaves it alone, not rewritten.
  */
 export async function activatePending(db: Executor, ids: string[]): Promise<void> {
   await db.execute(sql`update patients set billing_status = 'ACTIVE' where id = any(${sql.param(ids)}::uuid[]) and billing_status <> 'ACTIVE'`);

@@ -91,7 +91,8 @@ async function registerSelf(db: Database, actor: Actor, input: PatientInput): Pr
 async function openBillingAccount(ctx: PatientContext, actor: Actor, row: PatientRow): Promise<PatientRow> {
   try {
     await ctx.billing.open({ patientId: row.id, name: row.name, email: row.email }, actor.requestId);
-    return (await repo.markBillingActive(ctx.db, row.id)) ?? { ...row, billingStatus: 'ACTIVE' };
+    await repo.activatePending(ctx.db, [row.id]);
+    return { ...row, billingStatus: 'ACTIVE' };
   } catch (error) {
     ctx.log.warn({ err: error, patientId: row.id }, 'billing account not opened now; billing catches up from PatientCreated');
     return row;

@@ -1,5 +1,5 @@
-export { applyInRuns, runEffect, type RunEffect } from './runs.js';
-export { consumerJoined, startConsumer, type ConsumerOptions, type EventConsumer, type EventHandler, type EventHandlers } from './consumer.js';
+export { consumeInRuns, runEffect, type EventsInRuns, type RunEffect } from './runs.js';
+export { startConsumer, type ConsumerOptions, type EventConsumer, type EventHandler, type EventHandlers } from './consumer.js';
 export { createKafka, type KafkaLogLevel, type KafkaOptions } from './kafka.js';
 export { deferredLogger, type EventLogger } from './logger.js';
 export { ensureTopics } from './topics.js';
@@ -7,5 +7,4 @@ export { eventMigrationsFolder, migrateEventTables } from './migrate.js';
 export { newOutboxEntry, newOutboxEnvelope, outboxInsertFrom, writeEvent, type NewEvent } from './outbox.js';
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './relay.js';
 export { outbox, processedEvents } from './tables.js';
-export { createKafkaProbe, type KafkaProbe } from './kafka-probe.js';
 export { createRevocationFeed, type RevocationFeed, type RevocationFeedStart } from './revocation-feed.js';

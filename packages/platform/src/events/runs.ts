@@ -11,15 +11,25 @@ export interface RunEffect<T extends EventType = EventType> {
 /** Keeps the effect's event type for its `apply` while the list of effects mixes types. */
 export const runEffect = <T extends EventType>(effect: RunEffect<T>): RunEffect => effect as unknown as RunEffect;
 
+/** What a consumer takes (ConsumerOptions' `handlers` and `handleBatch`). */
+export interface EventsInRuns {
+  handlers: EventHandlers;
+  handleBatch: (events: TypedEvent[], tx: Transaction) => Promise<void>;
+}
+
 /**
- * A consumer's `handleBatch` from its per-event handlers and its run effects: each unbroken run of
- * events one effect takes is applied in one call; every other event goes to its handler in its
- * place in the order, so a cancellation never overtakes the booking before it. The per-event
- * handlers stay what a failed batch is retried with, one event at a time.
+ * A consumer's handlers from its per-event handlers and its run effects. `handleBatch` applies each
+ * unbroken run of events one effect takes in one call, and every other event by its handler in its
+ * place in the order, so a cancellation never overtakes the booking before it. `handlers` gains,
+ * for every type an effect takes, that effect applied to one event: the consumer hands a batch only
+ * events that have a handler, and retries a failed batch one event at a time through them.
  */
-export function applyInRuns(handlers: EventHandlers, effects: RunEffect[]) {
+export function consumeInRuns(handlers: EventHandlers, effects: RunEffect[]): EventsInRuns {
   const effectOf = new Map<EventType, RunEffect>(effects.flatMap((effect) => effect.types.map((type) => [type, effect] as const)));
-  return async (events: TypedEvent[], tx: Transaction): Promise<void> => {
+  const oneAtATime = Object.fromEntries(
+    [...effectOf].map(([type, effect]) => [type, (event: TypedEvent, tx: Transaction) => effect.apply([event], tx)]),
+  ) as EventHandlers;
+  const handleBatch = async (events: TypedEvent[], tx: Transaction): Promise<void> => {
     let run: { effect: RunEffect; events: TypedEvent[] } | undefined;
     const flush = async () => {
       if (run) await run.effect.apply(run.events, tx);
@@ -37,4 +47,5 @@ export function applyInRuns(handlers: EventHandlers, effects: RunEffect[]) {
     }
     await flush();
   };
+  return { handlers: { ...handlers, ...oneAtATime }, handleBatch };
 }
