@@ -17,12 +17,8 @@ export function freePort(): Promise<number> {
 }
 
 /** Fails early with a readable message instead of a bind error deep in a child's log. */
-export function assertPortFree(port: number, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', () => reject(new Error(`${what}: port ${port} on 127.0.0.1 is already in use`)));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve()));
-  });
+export async function assertPortFree(port: number, what: string): Promise<void> {
+  if (!(await isFree(port))) throw new Error(`${what}: port ${port} on 127.0.0.1 is already in use`);
 }
 
 /** Below Linux's ephemeral range (32768-60999): no outgoing connection and no bind(0) takes these. */
@@ -70,6 +66,7 @@ function tryClaim(claim: string): boolean {
   }
 }
 
+/** Nobody listens on `port` of 127.0.0.1 right now. */
 function isFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const srv = createServer();

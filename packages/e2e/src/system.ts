@@ -1,5 +1,5 @@
 import { startSystem, type RunningSystem } from '@pms/devstack';
-import type {} from '../../devstack/src/vitest-provided.js';
+import { kafkaBrokers, smtpSettings } from '@pms/devstack/testing';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,8 +22,8 @@ export async function startTestSystem(name: string, env: Record<string, string> 
   const system = await startSystem({
     stack: {
       databaseUrl: inject('databaseUrl'),
-      kafkaBrokers: inject('kafkaBrokers').split(','),
-      smtp: { host: inject('smtpHost'), port: inject('smtpPort'), apiUrl: inject('smtpApiUrl') },
+      kafkaBrokers: kafkaBrokers(),
+      smtp: smtpSettings(),
     },
     dataDir: mkdtempSync(join(tmpdir(), `pms-${name}-`)),
     databasePrefix: `${name}_${Date.now().toString(36)}_`,

@@ -1,7 +1,7 @@
 import type { AppointmentStatus } from '@pms/contracts';
 import { conflict, pgConstraint, pgErrorCode, pgErrorCodes } from '@pms/platform/domain';
 import { and, asc, count, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
-import { outboxInsertFrom, type newOutboxEntry } from '@pms/platform/db';
+import { outboxInsertFrom, type OutboxRow } from '@pms/platform/db';
 import type { Executor } from './database.js';
 import { appointments, overlapConstraints, type AppointmentRow, type NewAppointmentRow } from './schema.js';
 
@@ -13,7 +13,7 @@ import { appointments, overlapConstraints, type AppointmentRow, type NewAppointm
 export async function insertAppointmentWithEvent(
   db: Executor,
   values: NewAppointmentRow,
-  event: ReturnType<typeof newOutboxEntry>['row'],
+  event: OutboxRow,
 ): Promise<AppointmentRow> {
   const inserted = db.$with('inserted').as(db.insert(appointments).values(values).returning());
   const announced = db.$with('announced').as(outboxInsertFrom('inserted', event) as never);
@@ -30,7 +30,7 @@ export async function insertAppointmentWithEvent(
 export async function insertAppointmentsWithEvents(
   db: Executor,
   values: NewAppointmentRow[],
-  events: ReturnType<typeof newOutboxEntry>['row'][],
+  events: OutboxRow[],
 ): Promise<AppointmentRow[]> {
   const inserted = db.$with('inserted').as(db.insert(appointments).values(values).returning());
   const announced = db.$with('announced').as(

@@ -1,6 +1,6 @@
 import { eq, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from './database.js';
-import { eventsOfInserted, type OutboxEntry } from './outbox.js';
+import { eventsOfInserted, type OutboxRow } from './outbox.js';
 import { billingAccounts, type AccountRow } from './schema.js';
 
 export interface NewAccount {
@@ -12,7 +12,7 @@ export interface NewAccount {
 /** An account to open if the patient has none, with its id chosen and its BillingAccountCreated built. */
 export interface WantedAccount extends NewAccount {
   id: string;
-  event: OutboxEntry;
+  event: OutboxRow;
 }
 
 /**

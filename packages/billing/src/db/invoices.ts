@@ -2,7 +2,7 @@ import { and, count, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { InvoiceStatus, PayInvoiceBody } from '@pms/contracts';
 import { accountCtes, type WantedAccount } from './accounts.js';
 import type { Executor } from './database.js';
-import { eventsOfInserted, type OutboxEntry } from './outbox.js';
+import { eventsOfInserted, type OutboxRow } from './outbox.js';
 import { invoices, type InvoiceRow } from './schema.js';
 
 /** New invoices are PENDING, or VOID when the cancellation came first. */
@@ -21,7 +21,7 @@ export async function insertInvoiceIfAbsent(db: Executor, invoice: NewInvoice): 
 /** A PENDING invoice to insert if its appointment has none (its account is the patient's), with its InvoiceGenerated. */
 export interface WantedInvoice {
   invoice: Omit<InvoiceRow, 'accountId'>;
-  event: OutboxEntry;
+  event: OutboxRow;
 }
 
 const asRecord = ({ invoice: i, event }: WantedInvoice) => ({

@@ -1,11 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { outbox } from '@pms/platform/db';
 
 // The outbox writes the domain needs, behind ../db like every other table it touches.
-export { newOutboxEntry, writeEvent } from '@pms/platform/db';
-
-/** An outbox row built (and validated) before the statement that writes it: see newOutboxEntry. */
-export type OutboxEntry = typeof outbox.$inferInsert;
+export { newOutboxEntry, writeEvent, type OutboxRow } from '@pms/platform/db';
 
 /**
  * The outbox insert of a multi-row statement (a CTE of it): one event per row each CTE `inserted`

@@ -18,7 +18,8 @@ export interface NewEvent<T extends EventType> {
   topic?: string;
 }
 
-type OutboxRow = typeof outbox.$inferInsert;
+/** An outbox row as newOutboxEntry builds it, for a statement that writes it with its change. */
+export type OutboxRow = typeof outbox.$inferInsert;
 
 /**
  * The envelope of a new event and its outbox row, validated, without writing it: for a
