@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { ApiError, describeError } from '../api/errors.js';
 import { useSession } from '../api/session.js';
 import { useZodForm } from '../forms/useZodForm.js';
-import { query } from '../lib/queries.js';
+import { query, refreshAfterWrite } from '../lib/queries.js';
 import { FormAlert } from './FormAlert.js';
 
 const FindAccount = UserListQuery.required({ email: true });
@@ -36,7 +36,7 @@ export function AccountLink({ patient }: { patient: Patient }) {
       const saved = await api.put<Patient>(`/api/patients/${patient.id}/owner`, PatientOwnerBody.parse({ userId }));
       queries.setQueryData(['patient', patient.id], saved);
       // The link is audited: the admin's trail on the same page shows it.
-      await queries.invalidateQueries({ queryKey: ['audit', patient.id] });
+      await refreshAfterWrite(queries, ['audit', patient.id]);
       setFound(undefined);
       form.reset({ email: '' });
     } catch (failure) {

@@ -4,7 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { describeError } from '../api/errors.js';
 import { useSession } from '../api/session.js';
-import { usePatient } from '../lib/queries.js';
+import { usePatient, refreshAfterWrite } from '../lib/queries.js';
 import { dateTimeIn, timeIn } from '../lib/time.js';
 import { FormAlert } from './FormAlert.js';
 import { StatusBadge } from './StatusBadge.js';
@@ -31,9 +31,7 @@ export function AppointmentCard({ appointment, timeZone, freeSlots }: { appointm
     setError(undefined);
     try {
       await action();
-      await queries.invalidateQueries({ queryKey: ['appointments'] });
-      await queries.invalidateQueries({ queryKey: ['availability'] });
-      await queries.invalidateQueries({ queryKey: ['invoices'] });
+      await refreshAfterWrite(queries, ['appointments'], ['availability'], ['invoices']);
       setRescheduling(false);
     } catch (failure) {
       setError(describeError(failure));

@@ -7,6 +7,7 @@ import { describeError } from '../api/errors.js';
 import { useApi } from '../api/session.js';
 import { fieldErrorsOf, serverFieldErrors, type FieldErrors } from '../forms/errors.js';
 import { FormAlert } from './FormAlert.js';
+import { refreshAfterWrite } from '../lib/queries.js';
 
 type Schedule = z.infer<typeof ScheduleInput>;
 interface Row {
@@ -59,8 +60,7 @@ function ScheduleForm({ doctorId, editable, initial }: { doctorId: string; edita
     setSaving(true);
     try {
       queries.setQueryData(['schedule', doctorId], await api.put<Schedule>(`/api/doctors/${doctorId}/schedule`, parsed.data));
-      await queries.invalidateQueries({ queryKey: ['availability', doctorId] });
-      await queries.invalidateQueries({ queryKey: ['doctor', doctorId] });
+      await refreshAfterWrite(queries, ['availability', doctorId], ['doctor', doctorId]);
       setSaved(true);
     } catch (error) {
       setErrors(serverFieldErrors(error));

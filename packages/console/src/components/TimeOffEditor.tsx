@@ -5,6 +5,7 @@ import { useApi } from '../api/session.js';
 import { orUndefined, useZodForm } from '../forms/useZodForm.js';
 import { dateTimeIn, instantFor } from '../lib/time.js';
 import { FormAlert } from './FormAlert.js';
+import { refreshAfterWrite } from '../lib/queries.js';
 
 interface TimeOff {
   id: string;
@@ -19,8 +20,7 @@ export function TimeOffEditor({ doctorId, timeZone, editable }: { doctorId: stri
   const queries = useQueryClient();
   const list = useQuery({ queryKey: ['time-off', doctorId], queryFn: () => api.get<{ items: TimeOff[] }>(`/api/doctors/${doctorId}/time-off`) });
   const refresh = async () => {
-    await queries.invalidateQueries({ queryKey: ['time-off', doctorId] });
-    await queries.invalidateQueries({ queryKey: ['availability', doctorId] });
+    await refreshAfterWrite(queries, ['time-off', doctorId], ['availability', doctorId]);
   };
   const form = useZodForm({
     schema: TimeOffInput,

@@ -1,5 +1,5 @@
 import type { Appointment, Doctor, Invoice, Patient } from '@pms/contracts/http';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, type QueryClient, type QueryKey } from '@tanstack/react-query';
 import { useApi } from '../api/session.js';
 
 export interface Page<T> {
@@ -70,4 +70,18 @@ export function usePage<T>(
     enabled: options.enabled ?? true,
     refetchInterval: options.live ? LIVE_REFRESH_MS : false,
   });
+}
+
+/**
+ * After a write, ask again for what it changed. An answer still on its way was asked before the
+ * write: TanStack Query would keep it as fresh (it reuses a first load in flight rather than asking
+ * again), and the new row would be missing until the query goes stale. So drop it first.
+ */
+export async function refreshAfterWrite(queries: QueryClient, ...keys: QueryKey[]): Promise<void> {
+  await Promise.all(
+    keys.map(async (queryKey) => {
+      await queries.cancelQueries({ queryKey });
+      await queries.invalidateQueries({ queryKey });
+    }),
+  );
 }

@@ -11,6 +11,7 @@ import { orNull, orNumber, useZodForm } from '../forms/useZodForm.js';
 import { specialtyLabel } from '../lib/labels.js';
 import { useAppointmentTypes } from '../lib/scheduling.js';
 import { money } from '../lib/time.js';
+import { refreshAfterWrite } from '../lib/queries.js';
 
 /** Euros as typed ("120", "89.50") to cents; '' bills by specialty. */
 const cents = (euros: string) => (euros.trim() ? Math.round(Number(euros.replace(',', '.')) * 100) : null);
@@ -81,13 +82,13 @@ export default function AppointmentTypes() {
   const [error, setError] = useState<string>();
   const saved = async () => {
     setEditing(undefined);
-    await queries.invalidateQueries({ queryKey: ['appointment-types'] });
+    await refreshAfterWrite(queries, ['appointment-types']);
   };
   const remove = async (type: AppointmentType) => {
     setError(undefined);
     try {
       await api.delete(`/api/appointment-types/${type.id}`);
-      await queries.invalidateQueries({ queryKey: ['appointment-types'] });
+      await refreshAfterWrite(queries, ['appointment-types']);
     } catch (failure) {
       setError(describeError(failure));
     }

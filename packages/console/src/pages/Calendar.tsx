@@ -9,7 +9,7 @@ import { AppointmentCard } from '../components/AppointmentCard.js';
 import { BookSlot, type Slot } from '../components/BookSlot.js';
 import { PageTitle } from '../components/PageTitle.js';
 import { PatientPicker } from '../components/PatientPicker.js';
-import { useAppointments, useAvailability, useDoctor, useDoctors } from '../lib/queries.js';
+import { useAppointments, useAvailability, useDoctor, useDoctors, refreshAfterWrite } from '../lib/queries.js';
 import { addDays, dateTimeIn, dayIn, dayLabel, dayStart, freeSlots, timeIn, weekStart } from '../lib/time.js';
 
 /** Day or week of one doctor: appointments and free slots; a free slot books in two clicks. */
@@ -124,8 +124,7 @@ export default function Calendar() {
           onClose={() => setBooking(undefined)}
           onBooked={async () => {
             setBooking(undefined);
-            await queries.invalidateQueries({ queryKey: ['appointments'] });
-            await queries.invalidateQueries({ queryKey: ['availability'] });
+            await refreshAfterWrite(queries, ['appointments'], ['availability']);
           }}
           book={(body) => api.post('/api/appointments', body)}
         />

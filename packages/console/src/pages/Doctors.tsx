@@ -9,7 +9,7 @@ import { FormAlert, SubmitRow } from '../components/FormAlert.js';
 import { PageTitle } from '../components/PageTitle.js';
 import { orNull, useZodForm } from '../forms/useZodForm.js';
 import { specialtyLabel } from '../lib/labels.js';
-import { useDoctors } from '../lib/queries.js';
+import { useDoctors, refreshAfterWrite } from '../lib/queries.js';
 
 function DoctorForm({ onCreated }: { onCreated: (doctor: Doctor) => void }) {
   const { api } = useSession();
@@ -64,7 +64,7 @@ export default function Doctors() {
       <Modal opened={creating} onClose={() => setCreating(false)} title="New doctor">
         <DoctorForm
           onCreated={(doctor) => {
-            void queries.invalidateQueries({ queryKey: ['doctors'] });
+            void refreshAfterWrite(queries, ['doctors']);
             setCreating(false);
             void navigate(`/doctors/${doctor.id}`);
           }}

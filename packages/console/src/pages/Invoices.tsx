@@ -10,7 +10,7 @@ import { InvoiceTable } from '../components/InvoiceTable.js';
 import { PageTitle } from '../components/PageTitle.js';
 import { PatientLink } from '../components/PatientLink.js';
 import { PatientPicker } from '../components/PatientPicker.js';
-import { useInvoices } from '../lib/queries.js';
+import { useInvoices, refreshAfterWrite } from '../lib/queries.js';
 import { money } from '../lib/time.js';
 
 const PAGE_SIZE = 20;
@@ -36,7 +36,7 @@ export default function Invoices() {
     setError(undefined);
     try {
       await api.post(`/api/billing/invoices/${paying.id}/pay`, { method: PaymentMethod.parse(method) });
-      await queries.invalidateQueries({ queryKey: ['invoices'] });
+      await refreshAfterWrite(queries, ['invoices']);
       setPaying(undefined);
     } catch (failure) {
       setError(describeError(failure));

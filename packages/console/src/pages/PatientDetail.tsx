@@ -11,7 +11,7 @@ import { DataTable, type Column } from '../components/DataTable.js';
 import { InvoiceTable } from '../components/InvoiceTable.js';
 import { PageTitle } from '../components/PageTitle.js';
 import { PatientForm } from '../components/PatientForm.js';
-import { useAppointments, useInvoices, usePatient, type Page } from '../lib/queries.js';
+import { useAppointments, useInvoices, usePatient, type Page, refreshAfterWrite } from '../lib/queries.js';
 import { dateTimeIn } from '../lib/time.js';
 
 const auditColumns: Column<AuditEntry>[] = [
@@ -49,7 +49,7 @@ export default function PatientDetail() {
   const save = async (input: PatientInput) => {
     const saved = await api.put<Patient>(`/api/patients/${record.id}`, input);
     queries.setQueryData(['patient', record.id], saved);
-    await queries.invalidateQueries({ queryKey: ['patients'] });
+    await refreshAfterWrite(queries, ['patients']);
     setEditing(false);
   };
 

@@ -8,7 +8,7 @@ import { isStaff, useSession } from '../api/session.js';
 import { DataTable, RowLink, type Column } from '../components/DataTable.js';
 import { PageTitle } from '../components/PageTitle.js';
 import { PatientForm } from '../components/PatientForm.js';
-import { usePage } from '../lib/queries.js';
+import { usePage, refreshAfterWrite } from '../lib/queries.js';
 
 const PAGE_SIZE = 20;
 
@@ -31,7 +31,7 @@ export default function Patients() {
 
   const create = async (input: PatientInput) => {
     const created = await api.post<Patient>('/api/patients', input);
-    await queries.invalidateQueries({ queryKey: ['patients'] });
+    await refreshAfterWrite(queries, ['patients']);
     setCreating(false);
     void navigate(`/patients/${created.id}`);
   };

@@ -9,7 +9,7 @@ import { BookSlot, type Slot } from '../components/BookSlot.js';
 import { InvoiceTable } from '../components/InvoiceTable.js';
 import { PageTitle } from '../components/PageTitle.js';
 import { PatientForm } from '../components/PatientForm.js';
-import { useAppointments, useAvailability, useDoctors, useInvoices, type Page } from '../lib/queries.js';
+import { useAppointments, useAvailability, useDoctors, useInvoices, type Page, refreshAfterWrite } from '../lib/queries.js';
 import { addDays, dayIn, dayStart, freeSlots, timeIn } from '../lib/time.js';
 import { specialtyLabel } from '../lib/labels.js';
 
@@ -86,8 +86,7 @@ function BookFromFreeSlots({ patient, booked }: { patient: Patient; booked: Appo
           onClose={() => setBooking(undefined)}
           onBooked={async () => {
             setBooking(undefined);
-            await queries.invalidateQueries({ queryKey: ['appointments'] });
-            await queries.invalidateQueries({ queryKey: ['availability'] });
+            await refreshAfterWrite(queries, ['appointments'], ['availability']);
           }}
           book={(body) => api.post('/api/appointments', body)}
         />
@@ -106,9 +105,7 @@ function MyRecord({ patient }: { patient: Patient }) {
     setError(undefined);
     try {
       await api.post(`/api/appointments/${id}/cancel`, {});
-      await queries.invalidateQueries({ queryKey: ['appointments'] });
-      await queries.invalidateQueries({ queryKey: ['availability'] });
-      await queries.invalidateQueries({ queryKey: ['invoices'] });
+      await refreshAfterWrite(queries, ['appointments'], ['availability'], ['invoices']);
     } catch (failure) {
       setError(describeError(failure));
     }
@@ -178,7 +175,7 @@ export default function Portal() {
               submitLabel="Save my details"
               onSubmit={async (input) => {
                 await api.post('/api/patients', input);
-                await queries.invalidateQueries({ queryKey: ['my-record'] });
+                await refreshAfterWrite(queries, ['my-record']);
               }}
             />
           </section>

@@ -10,7 +10,7 @@ import { PageTitle } from '../components/PageTitle.js';
 import { PatientPicker } from '../components/PatientPicker.js';
 import { DoctorSelect, TypeSelect } from '../components/SchedulingPickers.js';
 import { orNumber, orUndefined, useZodForm } from '../forms/useZodForm.js';
-import { useAppointments, useDoctors } from '../lib/queries.js';
+import { useAppointments, useDoctors, refreshAfterWrite } from '../lib/queries.js';
 import { dateTimeIn, instantFor } from '../lib/time.js';
 
 const frequencyLabels: Record<string, string> = { DAILY: 'Every day', WEEKLY: 'Every week', MONTHLY: 'Every month' };
@@ -91,8 +91,7 @@ function PatientSeries({ patientId }: { patientId: string }) {
     setError(undefined);
     try {
       await api.post(`/api/appointments/series/${seriesId}/cancel`, {});
-      await queries.invalidateQueries({ queryKey: ['appointments'] });
-      await queries.invalidateQueries({ queryKey: ['availability'] });
+      await refreshAfterWrite(queries, ['appointments'], ['availability']);
     } catch (failure) {
       setError(describeError(failure));
     }
@@ -133,7 +132,7 @@ export default function Series() {
         onBooked={(series) => {
           setBooked(`Booked ${series.appointments.length} visits.`);
           setPatientId(series.appointments[0]?.patientId ?? '');
-          void queries.invalidateQueries({ queryKey: ['appointments'] });
+          void refreshAfterWrite(queries, ['appointments']);
         }}
       />
       {booked && (

@@ -12,7 +12,7 @@ import { PatientPicker } from '../components/PatientPicker.js';
 import { DoctorSelect, TypeSelect } from '../components/SchedulingPickers.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { orUndefined, useZodForm } from '../forms/useZodForm.js';
-import { useDoctors, usePage } from '../lib/queries.js';
+import { useDoctors, usePage, refreshAfterWrite } from '../lib/queries.js';
 import { dateTimeIn, instantFor } from '../lib/time.js';
 
 const PAGE_SIZE = 20;
@@ -65,7 +65,7 @@ export default function Waitlist() {
     setError(undefined);
     try {
       await api.delete(`/api/waitlist/${entry.id}`);
-      await queries.invalidateQueries({ queryKey: ['waitlist'] });
+      await refreshAfterWrite(queries, ['waitlist']);
     } catch (failure) {
       setError(describeError(failure));
     }
@@ -111,7 +111,7 @@ export default function Waitlist() {
           <JoinForm
             onJoined={() => {
               setJoining(false);
-              void queries.invalidateQueries({ queryKey: ['waitlist'] });
+              void refreshAfterWrite(queries, ['waitlist']);
             }}
           />
         )}
