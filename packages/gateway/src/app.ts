@@ -1,7 +1,7 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import { authenticationPlugin, createService, tokenSourceFrom, type ServiceInstance } from '@pms/platform';
+import { authenticationPlugin, createService, tokenSourceFrom, type ServiceInstance } from '@pms/platform/http';
 import { AppError } from '@pms/platform/errors';
 import type { GatewayConfig } from './config.js';
 import { registerConsole } from './routes/console.js';

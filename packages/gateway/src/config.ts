@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { envFragments, parseConfig } from '@pms/platform';
+import { envFragments, parseConfig } from '@pms/platform/http';
 import { z } from 'zod';
 
 const url = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);

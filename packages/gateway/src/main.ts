@@ -1,4 +1,4 @@
-import { runMain, serve } from '@pms/platform';
+import { runMain, serve } from '@pms/platform/http';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 

@@ -1,11 +1,9 @@
-import type { FastifyInstance } from 'fastify';
 import type { Kafka } from 'kafkajs';
 import { connectDatabase, type DatabaseHandle } from './db/database.js';
 import { createKafka } from './events/kafka.js';
 import { deferredLogger } from './events/logger.js';
-import { closeOnSignals } from './lifecycle.js';
 
-// The boot steps every main.ts takes; main.ts stays the only reader of process.env and passes its config.
+// The boot steps every main.ts with a database or Kafka takes (serve is in lifecycle.ts); main.ts stays the only reader of process.env and passes its config.
 
 /** envFragments.database, parsed. */
 interface DatabaseSettings {
@@ -41,21 +39,4 @@ export function createServiceKafka(
 ): { kafka: Kafka; log: ReturnType<typeof deferredLogger> } {
   const log = deferredLogger();
   return { kafka: createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? name, logger: log }), log };
-}
-
-/** Something main.ts opened and closes after the app: a database, a gRPC client, a transport. */
-export interface Opened {
-  close(): unknown;
-}
-
-/**
- * Listens on HOST:PORT and, on SIGINT/SIGTERM (closeOnSignals), closes the app first, then what
- * main.ts opened, in the order given: whoever opened a dependency closes it.
- */
-export async function serve(app: FastifyInstance, config: { HOST: string; PORT: number }, ...opened: Opened[]): Promise<void> {
-  closeOnSignals(async () => {
-    await app.close();
-    for (const dependency of opened) await dependency.close();
-  }, app.log);
-  await app.listen({ host: config.HOST, port: config.PORT });
 }

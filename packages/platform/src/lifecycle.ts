@@ -1,4 +1,5 @@
 import closeWithGrace from 'close-with-grace';
+import type { FastifyInstance } from 'fastify';
 
 /**
  * For main.ts: runs `close` once on SIGINT/SIGTERM (or a fatal error), then exits (close-with-grace).
@@ -30,4 +31,21 @@ export function runMain(main: () => Promise<void>): void {
     if (!(error instanceof Error && error.name === 'ConfigError')) console.error(error);
     process.exit(1);
   });
+}
+
+/** Something main.ts opened and closes after the app: a database, a gRPC client, a transport. */
+export interface Opened {
+  close(): unknown;
+}
+
+/**
+ * Listens on HOST:PORT and, on SIGINT/SIGTERM (closeOnSignals), closes the app first, then what
+ * main.ts opened, in the order given: whoever opened a dependency closes it.
+ */
+export async function serve(app: FastifyInstance, config: { HOST: string; PORT: number }, ...opened: Opened[]): Promise<void> {
+  closeOnSignals(async () => {
+    await app.close();
+    for (const dependency of opened) await dependency.close();
+  }, app.log);
+  await app.listen({ host: config.HOST, port: config.PORT });
 }

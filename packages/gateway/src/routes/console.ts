@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { ServiceInstance } from '@pms/platform';
+import type { ServiceInstance } from '@pms/platform/http';
 import { notFound } from '@pms/platform/errors';
 
 /** Vite names every asset after its content hash: a changed file is a new URL. */

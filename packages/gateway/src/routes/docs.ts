@@ -1,5 +1,5 @@
 import swaggerUi from '@fastify/swagger-ui';
-import type { ServiceInstance } from '@pms/platform';
+import type { ServiceInstance } from '@pms/platform/http';
 import { notFound, unavailable } from '@pms/platform/errors';
 import { z } from 'zod';
 import type { Upstream } from '../upstreams.js';

@@ -1,5 +1,5 @@
 import proxy from '@fastify/http-proxy';
-import type { ServiceInstance } from '@pms/platform';
+import type { ServiceInstance } from '@pms/platform/http';
 import { unavailable, type AppError } from '@pms/platform/errors';
 import type { Upstream } from '../upstreams.js';
 

@@ -1,4 +1,4 @@
-import type { ReadinessCheck } from '@pms/platform';
+import type { ReadinessCheck } from '@pms/platform/http';
 import type { Upstream } from '../upstreams.js';
 
 /** The gateway is ready when every service it routes to is alive. */

@@ -1,4 +1,4 @@
-import type { Role } from '@pms/contracts';
+import type { Role } from '@pms/contracts/http';
 import { forbidden } from '../errors.js';
 
 /** Who is calling, from a verified access token. Passed into domain functions. */

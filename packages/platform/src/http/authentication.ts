@@ -1,5 +1,5 @@
 import fastifyJwt, { type TokenOrHeader } from '@fastify/jwt';
-import { AccessTokenClaims } from '@pms/contracts';
+import { AccessTokenClaims } from '@pms/contracts/http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { PublicKeyStore, type TokenKeySource } from '../auth/keys.js';

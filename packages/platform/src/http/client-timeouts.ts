@@ -1,4 +1,4 @@
-import type { ErrorResponse } from '@pms/contracts';
+import type { ErrorResponse } from '@pms/contracts/http';
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type ServerOptions } from 'node:http';

@@ -1,4 +1,4 @@
-import type { ErrorResponse } from '@pms/contracts';
+import type { ErrorResponse } from '@pms/contracts/http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { STATUS_CODES } from 'node:http';

@@ -1,6 +1,6 @@
 import fastifySwagger from '@fastify/swagger';
 import underPressure from '@fastify/under-pressure';
-import { ErrorResponse } from '@pms/contracts';
+import { ErrorResponse } from '@pms/contracts/http';
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
@@ -21,7 +21,6 @@ import { randomUUID } from 'node:crypto';
 import type { RevocationList } from '../auth/revocations.js';
 import { tokenSourceFrom } from '../config.js';
 import { unavailable } from '../errors.js';
-import { createRevocationFeed } from '../events/revocation-feed.js';
 import { authenticationPlugin, type AuthenticationOptions } from './authentication.js';
 import { clientTimeoutServerOptions, defaultClientTimeouts, installBodyDeadline, type ClientTimeouts } from './client-timeouts.js';
 import { frameworkErrors, installErrorHandler } from './error-handler.js';
@@ -112,7 +111,9 @@ function documentErrorResponses(route: RouteOptions) {
  * returned instance.
  */
 export async function createService(options: ServiceOptions): Promise<ServiceInstance> {
-  const revocationFeed = options.revocations && createRevocationFeed(options.revocations.list);
+  // Loaded only where revocations are followed: the gateway does not follow them, and so keeps
+  // kafkajs and the event catalog out of its memory.
+  const revocationFeed = options.revocations && (await import('../events/revocation-feed.js')).createRevocationFeed(options.revocations.list);
   const clientTimeouts = { ...defaultClientTimeouts, ...options.clientTimeouts };
   const bodyLimit = options.bodyLimit ?? 1_048_576;
   const app = Fastify({
