@@ -75,6 +75,11 @@ export interface RunningSystem {
   processes: Record<ServiceName, SupervisedProcess>;
   /** The second processes asked for with `replicas`; their Kafka client id and PGAPPNAME end in "-replica". */
   replicas: Partial<Record<ServiceName, ServiceReplica>>;
+  /**
+   * Resolves once every process answers /health/ready with 200: its database reached, every
+   * consumer joined its group, every relay connected. startSystem waits only for live.
+   */
+  ready(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -156,12 +161,17 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     replicas[name] = { url: `http://127.0.0.1:${own.http}`, ports: own, process: spawnService(name, own, env, `${name}-replica`)() };
   }
 
+  const instances = [
+    ...serviceNames.map((name) => [name, urls[name], processes[name]] as const),
+    ...Object.entries(replicas).map(([name, replica]) => [`${name}-replica`, replica.url, replica.process] as const),
+  ];
   const system: RunningSystem = {
     gatewayUrl: urls.gateway,
     urls,
     ports,
     processes,
     replicas,
+    ready: (timeoutMs = 120_000) => waitUntilReady(instances.map(([name, url]) => [name, url] as const), timeoutMs),
     // The gateway first, so no request reaches a service that is already gone.
     stop: async () => {
       await processes.gateway.stop(10_000);
@@ -172,10 +182,6 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
       releasePorts(claimed.flatMap(({ http, grpc }) => (grpc ? [http, grpc] : [http])));
     },
   };
-  const instances = [
-    ...serviceNames.map((name) => [name, urls[name], processes[name]] as const),
-    ...Object.entries(replicas).map(([name, replica]) => [`${name}-replica`, replica.url, replica.process] as const),
-  ];
   try {
     await Promise.all(instances.map(([name, url, child]) => waitUntilLive(name, url, child, options.readyTimeoutMs ?? 180_000)));
   } catch (error) {
@@ -183,6 +189,21 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     throw error;
   }
   return system;
+}
+
+/** Polls every /health/ready together; a timeout names who was not ready and what they last said. */
+async function waitUntilReady(instances: (readonly [string, string])[], timeoutMs: number): Promise<void> {
+  await retryUntil('the system', timeoutMs, async () => {
+    const answers = await Promise.all(
+      instances.map(async ([name, url]) => {
+        const response = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) }).catch((error: Error) => error);
+        if (response instanceof Error) return `${name}: ${response.message}`;
+        return response.ok ? undefined : `${name}: ${response.status} ${await response.text()}`;
+      }),
+    );
+    const waiting = answers.filter(Boolean);
+    if (waiting.length > 0) throw new Error(waiting.join('; '));
+  }, 500);
 }
 
 function mainOf(name: ServiceName): string {

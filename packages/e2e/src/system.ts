@@ -15,7 +15,8 @@ export interface TestSystem {
 
 /**
  * The whole system as `npm start` runs it (one process per service, from dist), on the stack of
- * vitest's global setup, with a data folder and databases of its own. `name` tells them apart.
+ * vitest's global setup, with a data folder and databases of its own, every service ready.
+ * `name` tells them apart.
  */
 export async function startTestSystem(name: string, env: Record<string, string> = {}): Promise<TestSystem> {
   const serviceLog: string[] = [];
@@ -31,6 +32,12 @@ export async function startTestSystem(name: string, env: Record<string, string> 
     runFrom: 'dist',
     env: { LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false', ...env },
     onLine: (service, line) => serviceLog.push(`${service} | ${line}`),
+  });
+  // Live is not ready: a service still connecting to PostgreSQL or Kafka answers 503, and an
+  // event published before its consumer joined is read only after the group settles.
+  await system.ready().catch(async (error: unknown) => {
+    await system.stop();
+    throw error;
   });
   return {
     system,

@@ -41,16 +41,7 @@ beforeAll(async () => {
     launchChromium(),
   ]);
   // Live is not ready: a service still connecting to PostgreSQL or Kafka answers 503.
-  await vi.waitFor(
-    async () => {
-      const answers = await Promise.all(
-        Object.entries(system.urls).map(async ([name, url]) => [name, (await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) })).status] as const),
-      );
-      const waiting = answers.filter(([, status]) => status !== 200).map(([name]) => name);
-      if (waiting.length > 0) throw new Error(`not ready yet: ${waiting.join(', ')}`);
-    },
-    { timeout: 120_000, interval: 500 },
-  );
+  await system.ready();
 });
 
 // A failed walk leaves a picture of every tab, so the log says what the browser showed.
