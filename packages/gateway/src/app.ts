@@ -1,5 +1,4 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { authenticationPlugin, createService, tokenSourceFrom, type ServiceInstance } from '@pms/platform/http';
 import { AppError } from '@pms/platform/errors';
@@ -8,6 +7,7 @@ import { registerConsole } from './routes/console.js';
 import { registerDocs } from './routes/docs.js';
 import { registerProxy } from './routes/proxy.js';
 import { upstreamChecks } from './routes/readiness.js';
+import { installSecurityHeaders } from './security-headers.js';
 import { upstreamsOf } from './upstreams.js';
 
 export interface AppDeps {
@@ -33,7 +33,7 @@ export async function buildApp({ config }: AppDeps): Promise<ServiceInstance> {
 
   // Root hooks run in this order, before the token check of the /api scope below: a preflight
   // is answered without a token, and a flood is cut off before any signature is verified.
-  await app.register(helmet, {
+  installSecurityHeaders(app, {
     // Served over plain HTTP in development; upgrading Swagger UI's assets to https would break /docs.
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
   });

@@ -169,11 +169,22 @@ describe('edge protections', () => {
     expect(patients.seen.length).toBe(before);
   });
 
-  it('sets security headers', async () => {
-    const response = await get('/api/patients/whoami', bearer());
-    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
-    expect(response.headers.get('strict-transport-security')).toMatch(/max-age=/);
+  it('sets security headers on proxied answers, refusals and its own routes', async () => {
+    const answers = {
+      proxied: await get('/api/patients/whoami', bearer()),
+      refused: await get('/api/patients/whoami'),
+      unknown: await get('/api/no-such-route', bearer()),
+      own: await get('/health/live'),
+    };
+    for (const [which, response] of Object.entries(answers)) {
+      expect(response.headers.get('x-content-type-options'), which).toBe('nosniff');
+      expect(response.headers.get('x-frame-options'), which).toBe('SAMEORIGIN');
+      expect(response.headers.get('strict-transport-security'), which).toMatch(/max-age=/);
+      expect(response.headers.get('content-security-policy'), which).toMatch(/^default-src 'self';.*script-src 'self'/);
+      expect(response.headers.get('content-security-policy'), which).not.toMatch(/upgrade-insecure-requests/);
+    }
+    expect(answers.refused.status).toBe(401);
+    expect(answers.unknown.status).toBe(404);
   });
 
   it('answers a CORS preflight from an allowed origin without a token', async () => {
