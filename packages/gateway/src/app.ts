@@ -49,11 +49,13 @@ export async function buildApp({ config }: AppDeps): Promise<ServiceInstance> {
     });
     app.addHook('onRequest', app.rateLimit());
   }
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     // Proxied bodies stream through unparsed, so Fastify's bodyLimit does not see them.
     if (Number(request.headers['content-length'] ?? 0) > config.BODY_LIMIT_BYTES) {
-      throw new AppError('PAYLOAD_TOO_LARGE', 'Request body is too large', 'PAYLOAD_TOO_LARGE');
+      done(new AppError('PAYLOAD_TOO_LARGE', 'Request body is too large', 'PAYLOAD_TOO_LARGE'));
+      return;
     }
+    done();
   });
 
   await registerDocs(app, everyUpstream, config.UPSTREAM_TIMEOUT_MS);

@@ -52,21 +52,27 @@ async function authentication(app: FastifyInstance, options: AuthenticationOptio
 
   const prefixes = [options.protectedPrefix ?? '/api'].flat();
   app.decorateRequest('principal', undefined);
-  app.addHook('onRequest', async (request) => {
-    // CORS preflights carry no credentials by design.
-    if (request.method === 'OPTIONS' || !prefixes.some((prefix) => request.url.startsWith(prefix))) return;
-    const authorization = request.headers.authorization;
-    if (!authorization?.startsWith('Bearer ')) throw unauthenticated();
-    const token = authorization.slice('Bearer '.length);
-    let known = verified.get(token);
-    if (known === undefined) {
-      known = await verify(request);
-      verified.set(token, known);
-    }
+  /** Lets the request in as the token's principal, unless the token was revoked since. */
+  const admit = (request: FastifyRequest, known: VerifiedToken): Error | undefined => {
     if (options.revocations?.isRevoked(known.principal.userId, known.issuedAt)) {
-      throw unauthenticated('Access token was revoked (logout or account change)', 'TOKEN_REVOKED');
+      return unauthenticated('Access token was revoked (logout or account change)', 'TOKEN_REVOKED');
     }
     request.principal = known.principal;
+    return undefined;
+  };
+  // The callback form, so a token seen before is admitted without a promise or a microtask.
+  app.addHook('onRequest', (request, _reply, done) => {
+    // CORS preflights carry no credentials by design.
+    if (request.method === 'OPTIONS' || !prefixes.some((prefix) => request.url.startsWith(prefix))) return done();
+    const authorization = request.headers.authorization;
+    if (!authorization?.startsWith('Bearer ')) return done(unauthenticated());
+    const token = authorization.slice('Bearer '.length);
+    const known = verified.get(token);
+    if (known !== undefined) return done(admit(request, known));
+    verify(request).then((checked) => {
+      verified.set(token, checked);
+      done(admit(request, checked));
+    }, done);
   });
 }
 

@@ -59,17 +59,21 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
  * further in (at the gateway: no upstream connection, which is only taken once the body is here).
  */
 export function installBodyDeadline(app: FastifyInstance, timeouts: ClientTimeouts, limitBytes: number): void {
-  app.addHook('preParsing', async (request, reply, payload) => {
+  // The callback form: most requests have no body and pass straight through, without a promise.
+  app.addHook('preParsing', (request, reply, payload, done) => {
     const headers = request.headers;
-    if (!headers['transfer-encoding'] && (headers['content-length'] === undefined || headers['content-length'] === '0')) return payload;
-    try {
-      const body = await readWithin(payload, timeouts.bodyMs, limitBytes);
-      return Readable.from([body], { objectMode: false });
-    } catch (error) {
-      // The rest of the body may still be on its way: do not read it, close after the answer.
-      reply.header('connection', 'close');
-      throw error;
+    if (!headers['transfer-encoding'] && (headers['content-length'] === undefined || headers['content-length'] === '0')) {
+      done(null, payload);
+      return;
     }
+    readWithin(payload, timeouts.bodyMs, limitBytes).then(
+      (body) => done(null, Readable.from([body], { objectMode: false })),
+      (error: Error) => {
+        // The rest of the body may still be on its way: do not read it, close after the answer.
+        reply.header('connection', 'close');
+        done(error);
+      },
+    );
   });
 }
 

@@ -21,7 +21,7 @@ export function installMetrics(app: FastifyInstance, service: string, token?: st
   // One labelled child per method, route and status, looked up by a string key: observing with
   // a label object makes prom-client sort and hash the labels on every request.
   const children = new Map<string, ReturnType<typeof duration.labels>>();
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const key = `${request.method} ${route} ${reply.statusCode}`;
     let child = children.get(key);
@@ -30,6 +30,7 @@ export function installMetrics(app: FastifyInstance, service: string, token?: st
       children.set(key, child);
     }
     child.observe(reply.elapsedTime / 1000);
+    done();
   });
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     if (token !== undefined && !sameSecret(request.headers.authorization ?? '', `Bearer ${token}`)) {
