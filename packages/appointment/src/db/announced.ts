@@ -1,5 +1,5 @@
 import type { AppointmentStatus } from '@pms/contracts';
-import { outboxInsertFrom } from '@pms/platform/db';
+import { isoInstantSql, outboxInsertFrom } from '@pms/platform/db';
 import { and, eq, gte, inArray, sql } from 'drizzle-orm';
 import { rethrowOverlap } from './appointments.js';
 import type { Executor } from './database.js';
@@ -19,13 +19,10 @@ import { appointments, type AppointmentRow, type NewAppointmentRow } from './sch
 // validate this data before the write, as newOutboxEntry does; test/transition-events.test.ts
 // holds the SQL to snapshotOf and to the contract, and consumers validate every event they read.
 
-/** A timestamptz column as JS's toISOString() writes it (UTC, milliseconds). */
-export const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
 /** snapshotOf (domain/views.ts) in SQL, over the columns of `source`; the two must build the same object. */
 const snapshotSql = (source: string) => `jsonb_build_object(
   'appointmentId', ${source}.id, 'patientId', ${source}.patient_id, 'doctorId', ${source}.doctor_id,
-  'startsAt', ${iso(`${source}.starts_at`)}, 'endsAt', ${iso(`${source}.ends_at`)},
+  'startsAt', ${isoInstantSql(`${source}.starts_at`)}, 'endsAt', ${isoInstantSql(`${source}.ends_at`)},
   'durationMinutes', ${source}.duration_minutes, 'reason', ${source}.reason,
   'patient', jsonb_build_object('name', ${source}.patient_name, 'email', ${source}.patient_email),
   'doctor', jsonb_build_object('name', ${source}.doctor_name, 'specialty', ${source}.doctor_specialty, 'timeZone', ${source}.doctor_time_zone),
@@ -95,7 +92,7 @@ export async function rescheduleAnnounced(
   const moved = db.$with('moved').as(
     sql`select u.*, prev.starts_at as previous_starts_at, prev.ends_at as previous_ends_at from u join prev on prev.id = u.id` as never,
   );
-  const data = `${snapshotSql('moved')} || jsonb_build_object('previousStartsAt', ${iso('moved.previous_starts_at')}, 'previousEndsAt', ${iso('moved.previous_ends_at')})`;
+  const data = `${snapshotSql('moved')} || jsonb_build_object('previousStartsAt', ${isoInstantSql('moved.previous_starts_at')}, 'previousEndsAt', ${isoInstantSql('moved.previous_ends_at')})`;
   const o = db.$with('o').as(outboxInsertFrom('moved', newEnvelope('AppointmentRescheduled', id, requestId), sql.raw(data)) as never);
   return first(db.with(prev, u, moved, o).select().from(u));
 }

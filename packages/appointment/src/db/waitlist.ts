@@ -1,7 +1,6 @@
 import type { WaitlistStatus } from '@pms/contracts';
-import { outboxInsertFrom } from '@pms/platform/db';
+import { isoInstantSql, outboxInsertFrom } from '@pms/platform/db';
 import { and, asc, count, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import { iso } from './announced.js';
 import type { Executor } from './database.js';
 import { newEnvelope, outboxInsertEach } from './outbox.js';
 import { waitlistEntries, type WaitlistRow } from './schema.js';
@@ -21,11 +20,11 @@ export async function findWaitlistEntry(db: Executor, id: string): Promise<Waitl
 
 /** The slot a WaitlistOfferExpired (and, extended, a WaitlistSlotOffered) event carries, from the entry `source`: the offered times, or the window's. */
 const slotSql = (source: string) => `jsonb_build_object('entryId', ${source}.id, 'patientId', ${source}.patient_id, 'doctorId', ${source}.doctor_id,
-  'startsAt', ${iso(`coalesce(${source}.offered_starts_at, ${source}.window_from)`)}, 'endsAt', ${iso(`coalesce(${source}.offered_ends_at, ${source}.window_to)`)},
+  'startsAt', ${isoInstantSql(`coalesce(${source}.offered_starts_at, ${source}.window_from)`)}, 'endsAt', ${isoInstantSql(`coalesce(${source}.offered_ends_at, ${source}.window_to)`)},
   'doctor', jsonb_build_object('name', ${source}.doctor_name, 'specialty', ${source}.doctor_specialty, 'timeZone', ${source}.doctor_time_zone))`;
 
 const slotOfferedSql = (source: string) =>
-  `${slotSql(source)} || jsonb_build_object('expiresAt', ${iso(`${source}.offer_expires_at`)},
+  `${slotSql(source)} || jsonb_build_object('expiresAt', ${isoInstantSql(`${source}.offer_expires_at`)},
     'patient', jsonb_build_object('name', ${source}.patient_name, 'email', ${source}.patient_email))`;
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defaultContactPreferences, type AuditAction, type PatientInput } from '@pms/contracts';
-import { newOutboxEntry, newOutboxEnvelope, outboxInsertFrom } from '@pms/platform/db';
+import { isoInstantSql, newOutboxEntry, newOutboxEnvelope, outboxInsertFrom } from '@pms/platform/db';
 import { sql, type SQL } from 'drizzle-orm';
 import type { NewAuditEntry } from './audit.js';
 import { rethrowAsConflict } from './conflicts.js';
@@ -130,7 +130,7 @@ const snapshotSql = (source: string): SQL => sql`jsonb_build_object(
   'patientId', ${sql.raw(source)}.id, 'name', ${sql.raw(source)}.name, 'email', ${sql.raw(source)}.email,
   'phone', ${sql.raw(source)}.phone, 'address', ${sql.raw(source)}.address,
   'dateOfBirth', to_char(${sql.raw(source)}.date_of_birth, 'YYYY-MM-DD'), 'ownerUserId', ${sql.raw(source)}.owner_user_id,
-  'registeredAt', to_char(${sql.raw(source)}.registered_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+  'registeredAt', ${sql.raw(isoInstantSql(`${source}.registered_at`))},
   'contactPreferences', jsonb_build_object('email', ${sql.raw(source)}.contact_by_email, 'sms', ${sql.raw(source)}.contact_by_sms))`;
 
 /**

@@ -3,3 +3,4 @@
 export * from './database.js';
 export { newOutboxEntry, newOutboxEnvelope, outboxInsertFrom, writeEvent, type NewEvent, type OutboxRow } from '../events/outbox.js';
 export { outbox, processedEvents } from '../events/tables.js';
+export { isoInstantSql } from './sql-text.js';
