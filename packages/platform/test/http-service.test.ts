@@ -209,7 +209,7 @@ describe('access tokens', () => {
   });
 });
 
-describe('load shedding (@fastify/under-pressure)', () => {
+describe('load shedding', () => {
   it('answers 503 in the error shape while overloaded, and keeps the health probes answering', async () => {
     const loaded = await createService({ name: 'loaded', logLevel: 'silent', maxEventLoopDelayMs: 1 });
     loaded.get('/api/anything', async () => ({ ok: true }));
@@ -227,6 +227,7 @@ describe('load shedding (@fastify/under-pressure)', () => {
         { timeout: 15_000, interval: 100 },
       );
       expect(response.json()).toMatchObject({ statusCode: 503, code: 'DEPENDENCY_UNAVAILABLE' });
+      expect(response.headers['retry-after']).toBe('5');
       expect((await loaded.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
     } finally {
       await loaded.close();

@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type KafkaConfig, type logCreator, type RetryOptions } from 'kafkajs';
+import { fixKafkajsIdleLoop } from './kafkajs-idle-fix.js';
 import type { EventLogger } from './logger.js';
 
 // relay.ts and consumer.ts still import these from here.
@@ -58,6 +59,7 @@ const routeTo =
  * bounded retry budget. The relay and consumers retry on their own schedule above it.
  */
 export function createKafka(options: KafkaOptions): Kafka {
+  fixKafkajsIdleLoop();
   const brokers = typeof options.brokers === 'string' ? options.brokers.split(',') : options.brokers;
   const config: KafkaConfig = {
     clientId: options.clientId,

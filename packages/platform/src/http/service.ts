@@ -1,5 +1,4 @@
 import fastifySwagger from '@fastify/swagger';
-import underPressure from '@fastify/under-pressure';
 import { ErrorResponse } from '@pms/contracts/http';
 import Fastify, {
   LogController,
@@ -20,12 +19,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { RevocationList } from '../auth/revocations.js';
 import { tokenSourceFrom } from '../config.js';
-import { unavailable } from '../errors.js';
 import { authenticationPlugin, type AuthenticationOptions } from './authentication.js';
 import { clientTimeoutServerOptions, defaultClientTimeouts, installBodyDeadline, type ClientTimeouts } from './client-timeouts.js';
 import { frameworkErrors, installErrorHandler } from './error-handler.js';
 import { installHealth, type ReadinessCheck } from './health.js';
 import { installMetrics } from './metrics.js';
+import { installOverloadGuard } from './overload.js';
 
 export type ServiceInstance = FastifyInstance<
   RawServerDefault,
@@ -149,16 +148,7 @@ export async function createService(options: ServiceOptions): Promise<ServiceIns
     done(null, payload);
   });
   installErrorHandler(app);
-  // An overloaded service answers 503 at once instead of queueing requests until they time
-  // out; health probes still get through (readiness reports the dependencies, not the load).
-  await app.register(underPressure, {
-    maxEventLoopDelay: options.maxEventLoopDelayMs ?? 1_000,
-    retryAfter: 5,
-    pressureHandler: (request, _reply, type) => {
-      if (request.url.startsWith('/health')) return;
-      throw unavailable(`Service overloaded (${type}), retry later`);
-    },
-  });
+  installOverloadGuard(app, { maxEventLoopDelayMs: options.maxEventLoopDelayMs ?? 1_000 });
   installBodyDeadline(app, clientTimeouts, bodyLimit);
 
   await app.register(fastifySwagger, {
