@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { dirname } from 'node:path';
 
 export interface SpawnOptions {
@@ -13,6 +14,8 @@ export interface SpawnOptions {
   stopSignal?: NodeJS.Signals;
   /** Called with every complete line the process prints (the launcher prefixes and echoes them). */
   onLine?: (line: string) => void;
+  /** A nice value (0-19): a process whose work can wait yields the cores to the request path. */
+  niceness?: number;
 }
 
 export interface ManagedProcess {
@@ -49,6 +52,13 @@ export function spawnManaged(name: string, command: string, args: string[], opti
   });
   const entry = { child, signal };
   live.add(entry);
+  if (options.niceness && child.pid) {
+    try {
+      setPriority(child.pid, options.niceness);
+    } catch {
+      // Not permitted here: the process runs at the launcher's priority, which only costs latency.
+    }
+  }
 
   const tail: string[] = [];
   let log: ReturnType<typeof createWriteStream> | undefined;

@@ -15,12 +15,14 @@ export const serviceSpecs = {
   auth: { http: 4005, db: 'auth' },
   patient: { http: 8080, grpc: 9080, db: 'patient' },
   billing: { http: 8081, grpc: 9081, db: 'billing' },
-  analytics: { http: 8082, db: 'analytics' },
+  // The two whose work is the event chain (their HTTP answers staff's reports) yield the cores
+  // to the request path: a user's next click must not queue behind the last one's emails.
+  analytics: { http: 8082, db: 'analytics', niceness: 5 },
   doctor: { http: 8083, grpc: 9083, db: 'doctor' },
   appointment: { http: 8084, db: 'appointment' },
-  notification: { http: 8086, db: 'notification' },
+  notification: { http: 8086, db: 'notification', niceness: 5 },
   gateway: { http: 4004 },
-} as const satisfies Record<string, { http: number; grpc?: number; db?: string }>;
+} as const satisfies Record<string, { http: number; grpc?: number; db?: string; niceness?: number }>;
 export type ServiceName = keyof typeof serviceSpecs;
 export const serviceNames = Object.keys(serviceSpecs) as ServiceName[];
 
@@ -146,6 +148,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
         cwd: REPO_ROOT,
         env,
         stopSignal: 'SIGTERM',
+        niceness: (serviceSpecs[name] as { niceness?: number }).niceness,
         onLine: (line) => echo(name, line),
       });
   };

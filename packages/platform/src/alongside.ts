@@ -3,6 +3,8 @@ import type { Kafka } from 'kafkajs';
 import type { DatabaseHandle } from './db/database.js';
 import { consumerJoined, startConsumer, type ConsumerOptions, type EventConsumer } from './events/consumer.js';
 import { createKafkaProbe } from './events/kafka-probe.js';
+import { newEventFlowStats, registerEventFlowMetrics } from './events/stats.js';
+import { createForeground } from './foreground.js';
 import { startOutboxRelay, type OutboxRelay } from './events/relay.js';
 import { startGrpcServer, type GrpcServerHandle, type GrpcServiceRegistration } from './grpc/server.js';
 
@@ -55,6 +57,16 @@ export function runAlongside(app: FastifyInstance, config: AlongsideSettings, pa
   let relay: OutboxRelay | undefined;
   let consumer: EventConsumer | undefined;
   const workers: Stoppable[] = [];
+  // Requests and gRPC calls in flight; the relay and the consumer let them go first.
+  const foreground = createForeground();
+  const stats = newEventFlowStats();
+  if (app.metricsRegistry) registerEventFlowMetrics(app.metricsRegistry, stats);
+  app.addHook('onRequest', (_request, reply, done) => {
+    foreground.enter();
+    // 'close' comes for every answer, sent or aborted, so the count never leaks.
+    reply.raw.once('close', foreground.leave);
+    done();
+  });
 
   app.addReadinessCheck('database', () => database.ping());
   app.addReadinessCheck('kafka', () => probe.check());
@@ -62,12 +74,12 @@ export function runAlongside(app: FastifyInstance, config: AlongsideSettings, pa
 
   app.addHook('onReady', async () => {
     if (parts.grpc && grpcPort !== undefined) {
-      grpc = await startGrpcServer({ host: config.GRPC_HOST, port: grpcPort, services: parts.grpc, logger: app.log });
+      grpc = await startGrpcServer({ host: config.GRPC_HOST, port: grpcPort, services: parts.grpc, logger: app.log, foreground });
     }
-    if (parts.outbox) relay = startOutboxRelay({ handle: database, kafka, logger: app.log });
+    if (parts.outbox) relay = startOutboxRelay({ handle: database, kafka, logger: app.log, foreground, stats });
     if (parts.consumer && groupId) {
       const logger = app.log.child({ component: 'consumer' });
-      consumer = startConsumer({ ...parts.consumer, groupId, kafka, handle: database, logger });
+      consumer = startConsumer({ ...parts.consumer, groupId, kafka, handle: database, logger, foreground, stats });
     }
     for (const start of parts.workers ?? []) workers.push(start(app.log));
   });

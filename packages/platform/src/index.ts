@@ -15,3 +15,4 @@ export * from './events/index.js';
 export * from './grpc/index.js';
 export * from './boot.js';
 export * from './alongside.js';
+export * from './foreground.js';

@@ -17,6 +17,7 @@ import {
   type EventLogger,
   type OutboxRelay,
 } from '../src/events/index.js';
+import { newEventFlowStats } from '../src/events/stats.js';
 
 const print = (level: string) => (obj: object, msg?: string) => {
   if (process.env.DEBUG_EVENTS) console.log(level, msg, obj);
@@ -323,6 +324,32 @@ describe('events', () => {
     const [transactions] = await handle.sql<{ count: number }[]>`
       select count(distinct processed_at)::int as count from processed_events where consumer_group = ${groupId}`;
     expect(transactions!.count).toBeLessThan(burst.length);
+  });
+  it('applies the partitions of one fetch in one transaction, each in its own order', async () => {
+    const { topic, groupId } = names();
+    const stats = newEventFlowStats();
+    const byPartition = [0, 1, 2].map(() => {
+      const subject = randomUUID();
+      return { subject, events: Array.from({ length: 5 }, () => envelope(subject)) };
+    });
+    await consume({ groupId, topics: [topic], stats, handlers: { PatientDeleted: (event, tx) => record(event, tx, groupId) } });
+    // One produce request onto all three partitions: the broker answers the pending fetch with all of them.
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: byPartition.flatMap(({ subject, events }, partition) =>
+        events.map((event) => ({ key: subject, partition, value: JSON.stringify(event) })),
+      ),
+    });
+
+    await expect.poll(async () => (await effects(groupId)).length, { timeout: 20_000, interval: 20, message: 'every effect' }).toBe(15);
+    const applied = await effects(groupId);
+    for (const { subject, events } of byPartition) {
+      expect(applied.filter((effect) => effect.subject === subject).map((effect) => effect.event_id)).toEqual(events.map((event) => event.id));
+    }
+    expect(stats.consumer.events).toBe(15);
+    expect(stats.consumer.partitionBatches).toBeGreaterThan(1);
+    expect(stats.consumer.transactions).toBeLessThan(stats.consumer.partitionBatches);
   });
 });
 

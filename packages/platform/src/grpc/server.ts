@@ -9,6 +9,7 @@ import {
 } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { randomUUID } from 'node:crypto';
+import type { Foreground } from '../foreground.js';
 import { normalizeError, toGrpcStatus } from './status.js';
 
 /** What the gRPC helpers log through; a pino or Fastify logger fits. */
@@ -37,6 +38,8 @@ export interface GrpcServerOptions {
   /** How long stop() lets in-flight calls finish before cutting them. Default 5000 ms. */
   shutdownTimeoutMs?: number;
   options?: ChannelOptions;
+  /** Counts calls in flight as the process's request path. */
+  foreground?: Foreground;
 }
 
 export interface GrpcServerHandle {
@@ -58,7 +61,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   const serviceNames = options.services.map((service) => serviceNameOf(service.definition));
   const health = new HealthImplementation(Object.fromEntries(['', ...serviceNames].map((name) => [name, 'SERVING'])));
   for (const { definition, implementation } of options.services) {
-    server.addService(definition, withLogger(definition, implementation, logger));
+    server.addService(definition, withLogger(definition, implementation, logger, options.foreground));
   }
   health.addToServer(server);
 
@@ -127,17 +130,27 @@ const fallbackLogger: GrpcLogger = {
 /**
  * unary() is created where no logger is at hand (the service's grpc module), so the server
  * hands its logger to every call as an argument after grpc-js' own; unary() puts it in the context.
+ * With a foreground, each unary call counts as in flight until its callback answers.
  */
 function withLogger(
   definition: ServiceDefinition,
   implementation: UntypedServiceImplementation,
   logger: GrpcLogger,
+  foreground?: Foreground,
 ): UntypedServiceImplementation {
   const wrapped: UntypedServiceImplementation = {};
-  for (const name of Object.keys(definition)) {
+  for (const [name, method] of Object.entries(definition)) {
     const handler = implementation[name] as ((...args: unknown[]) => void) | undefined;
     if (!handler) continue; // grpc-js answers UNIMPLEMENTED
-    wrapped[name] = ((...args: unknown[]) => handler.call(implementation, ...args, logger)) as UntypedServiceImplementation[string];
+    const unaryCall = !method.requestStream && !method.responseStream;
+    wrapped[name] = ((call: unknown, callback: (...answer: unknown[]) => void) => {
+      if (!foreground || !unaryCall) return handler.call(implementation, call, callback, logger);
+      foreground.enter();
+      handler.call(implementation, call, (...answer: unknown[]) => {
+        foreground.leave();
+        callback(...answer);
+      }, logger);
+    }) as UntypedServiceImplementation[string];
   }
   return wrapped;
 }

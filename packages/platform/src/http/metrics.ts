@@ -7,8 +7,16 @@ import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
  * One registry per app (no global state), so several apps can live in one test process.
  * With a token, /metrics answers only `Authorization: Bearer <token>` (Prometheus' `authorization`).
  */
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The app's Prometheus registry, for what runs beside HTTP to add its own metrics. */
+    metricsRegistry?: Registry;
+  }
+}
+
 export function installMetrics(app: FastifyInstance, service: string, token?: string): void {
   const registry = new Registry();
+  app.decorate('metricsRegistry', registry);
   registry.setDefaultLabels({ service });
   // Event-loop lag sampled every 100 ms, not prom-client's default 10 ms: the finer histogram wakes
   // an idle service a hundred times a second.
