@@ -8,6 +8,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { cpuBetween, cpuSnapshot, type CpuSnapshot } from './cpu.js';
+import { flowBetween, flowSnapshot, type FlowCounts, type FlowPerService } from './flow.js';
+import { latencyAtRest, type RestLatency } from './latency.js';
+import { bookedAppointments, cancellations, reschedules } from './lifecycle.js';
 import { connectStatementCounter, statementsPerRequest, type StatementCounts } from './statements.js';
 import { printProfiles, startProfiledSystem, type ProfiledSystem } from './profile.js';
 import { waitForQuiet } from './quiet.js';
@@ -41,14 +44,17 @@ interface CpuUse {
   perRequestUs: Record<string, number>;
   totalPerRequestUs: number;
   statementsPerRequest?: Record<string, number>;
+  /** Events per fetch batch, per consumer transaction and per relay round, by service. */
+  flow?: Record<string, FlowPerService>;
 }
 const cpuUse: CpuUse[] = [];
 
 interface Mark {
   cpu: CpuSnapshot;
   statements?: StatementCounts;
+  flow: FlowCounts;
 }
-const mark = async (): Promise<Mark> => ({ cpu: cpuSnapshot(), statements: await statementCounter?.snapshot() });
+const mark = async (): Promise<Mark> => ({ cpu: cpuSnapshot(), statements: await statementCounter?.snapshot(), flow: await flowSnapshot(servicePorts) });
 
 async function recordUse(scenario: string, requests: number, since: Mark): Promise<void> {
   const now = await mark();
@@ -56,7 +62,7 @@ async function recordUse(scenario: string, requests: number, since: Mark): Promi
   const perRequestUs = Object.fromEntries(Object.entries(cpuMs).map(([group, ms]) => [group, Math.round((ms * 1000) / requests)]));
   const totalPerRequestUs = Object.values(perRequestUs).reduce((sum, us) => sum + us, 0);
   const statements = since.statements && now.statements ? statementsPerRequest(since.statements, now.statements, requests) : undefined;
-  cpuUse.push({ scenario, requests, cpuMs, perRequestUs, totalPerRequestUs, statementsPerRequest: statements });
+  cpuUse.push({ scenario, requests, cpuMs, perRequestUs, totalPerRequestUs, statementsPerRequest: statements, flow: flowBetween(since.flow, now.flow) });
 }
 
 async function load(scenario: string, fixture: BenchFixture, options: Partial<autocannon.Options>, target: { rps: number; p99: number }): Promise<Row> {
@@ -198,8 +204,9 @@ const fixture = await createFixture(gatewayUrl, admin, { doctors: Number(process
 const someone = fixture.patients[0]!.id;
 const rows: Row[] = [];
 await quiet(fixture);
-// BENCH_SCENARIOS=read,list,create,booking,email runs some of them (all by default).
-const chosen = new Set((process.env.BENCH_SCENARIOS ?? 'read,list,create,booking,email').split(','));
+// BENCH_SCENARIOS=read,list,create,booking,reschedule,cancel,email,rest,import runs some of them
+// (all by default; reschedule and cancel need booking).
+const chosen = new Set((process.env.BENCH_SCENARIOS ?? 'read,list,create,booking,reschedule,cancel,email,rest,import').split(','));
 if (chosen.has('read')) rows.push(await load('read one patient', fixture, { url: `${gatewayUrl}/api/patients/${someone}` }, { rps: 6000, p99: 20 }));
 if (chosen.has('list')) rows.push(await load('list patients', fixture, { url: `${gatewayUrl}/api/patients?page=1&pageSize=20` }, { rps: 3000, p99: 100 }));
 if (chosen.has('create')) {
@@ -217,8 +224,37 @@ if (chosen.has('booking')) {
   const drainMs = await quiet(fixture);
   await recordUse('booking with its whole event chain (load + drain)', booking.requests ?? 0, bookingStarted);
   rows.push({ scenario: 'event chain drained after booking (ms)', requestsPerSecond: NaN, p50: NaN, p97_5: NaN, p99: drainMs, errors: 0, non2xx: 0, target: '≤ 10000 ms', met: drainMs <= 10_000 });
+  // Half of what was booked is moved, the other half cancelled: each with its chain.
+  const booked = await bookedAppointments(fixture);
+  const half = Math.floor(booked.length / 2);
+  for (const [name, options] of [['reschedule', reschedules(booked.slice(0, half))], ['cancel', cancellations(booked.slice(half))]] as const) {
+    if (!chosen.has(name)) continue;
+    const started = await mark();
+    const row = await load(`${name} appointments`, fixture, options, { rps: 1500, p99: 50 });
+    rows.push(row);
+    await quiet(fixture);
+    await recordUse(`${name} with its whole event chain (load + drain)`, row.requests ?? 0, started);
+  }
 }
 if (chosen.has('email')) rows.push(await bookingToEmail(fixture, 2_000_000));
+if (chosen.has('import')) {
+  // A clinic moving in: BENCH_IMPORT_PATIENTS (20,000) patients through the API, then every
+  // chain (billing accounts, welcome emails, analytics) drained.
+  const count = Number(process.env.BENCH_IMPORT_PATIENTS ?? 20_000);
+  const started = await mark();
+  const startedAt = Date.now();
+  const imported = await load('import patients (bulk)', fixture, { ...patientCreations(), amount: count }, { rps: 1000, p99: 100 });
+  rows.push(imported);
+  const drainMs = await quiet(fixture);
+  const totalMs = Date.now() - startedAt;
+  await recordUse('import with every chain drained', imported.requests ?? 0, started);
+  rows.push({ scenario: `${count} patients imported, chains drained (ms)`, requestsPerSecond: NaN, p50: NaN, p97_5: drainMs, p99: totalMs, errors: 0, non2xx: 0, target: '≤ 60000 ms', met: totalMs <= 60_000 });
+}
+let atRest: RestLatency[] | undefined;
+if (chosen.has('rest')) {
+  // One user, one request at a time: spaced 1 s apart (the chain drained), then back to back.
+  atRest = await latencyAtRest(fixture, { samples: Number(process.env.BENCH_REST_SAMPLES ?? 50), spacedMs: 1_000, firstSlot: 2_001_000 });
+}
 
 console.table(rows.map((row) => ({ ...row, p97_5: row.p97_5 })));
 console.log('idle RSS (MB), target ≤ 100 each:', memory);
@@ -229,10 +265,19 @@ if (statementCounter) {
   console.table(Object.fromEntries(cpuUse.map((use) => [use.scenario, use.statementsPerRequest ?? {}])));
   await statementCounter.close();
 }
+console.log('events per fetch batch, per consumer transaction and per relay round, by service:');
+for (const use of cpuUse.filter((entry) => entry.flow && Object.keys(entry.flow).length > 0)) {
+  console.log(`  ${use.scenario}`);
+  console.table(use.flow);
+}
+if (atRest) {
+  console.log('latency at rest, one request at a time (ms):');
+  console.table(atRest);
+}
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
 const file = join(import.meta.dirname, 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
-writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, connections, durationSeconds: duration, rows, idleRssMb: memory, cpuUse }, null, 2));
+writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, connections, durationSeconds: duration, rows, idleRssMb: memory, cpuUse, atRest }, null, 2));
 console.log(`written ${file}`);
 if (profiled) {
   console.log('stopping the system so every service writes its profile…');

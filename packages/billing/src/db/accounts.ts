@@ -67,21 +67,26 @@ export async function openAccountRow(db: Executor, account: WantedAccount): Prom
   return undefined;
 }
 
+/** The accounts these patients lack, opened and announced in one statement (a consumer's run of PatientCreated). */
+export async function openAccountRows(db: Executor, accounts: WantedAccount[]): Promise<void> {
+  if (accounts.length === 0) return;
+  await db.execute(sql`
+    with ${accountCtes(accounts)}, events as (${eventsOfInserted(['new_account', 'wanted_account'])})
+    select 1`);
+}
+
+/** Contact details of many accounts in one statement; each patient appears at most once. */
+export async function updateAccountContacts(db: Executor, contacts: NewAccount[]): Promise<void> {
+  if (contacts.length === 0) return;
+  await db.execute(sql`
+    update billing_accounts b set name = c.name, email = c.email, updated_at = now()
+    from jsonb_to_recordset(${JSON.stringify(contacts.map(({ patientId, name, email }) => ({ patient_id: patientId, name, email })))}::jsonb)
+      as c(patient_id uuid, name text, email text)
+    where b.patient_id = c.patient_id`);
+}
+
 export async function findAccountByPatient(db: Executor, patientId: string): Promise<AccountRow | undefined> {
   const [row] = await db.select().from(billingAccounts).where(eq(billingAccounts.patientId, patientId)).limit(1);
   return row;
 }
 
-/** Keeps the account's contact details in step with the patient record; undefined when there is no account. */
-export async function updateAccountContact(
-  db: Executor,
-  patientId: string,
-  contact: Pick<NewAccount, 'name' | 'email'>,
-): Promise<AccountRow | undefined> {
-  const [row] = await db
-    .update(billingAccounts)
-    .set({ ...contact, updatedAt: sql`now()` })
-    .where(eq(billingAccounts.patientId, patientId))
-    .returning();
-  return row;
-}

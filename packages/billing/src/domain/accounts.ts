@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { BillingAccount } from '@pms/contracts';
 import { AppError, notFound, type Actor } from '@pms/platform/domain';
-import { findAccountByPatient, openAccountRow, updateAccountContact, type NewAccount, type WantedAccount } from '../db/accounts.js';
+import {
+  findAccountByPatient,
+  openAccountRow,
+  openAccountRows,
+  updateAccountContacts,
+  type NewAccount,
+  type WantedAccount,
+} from '../db/accounts.js';
 import type { Executor } from '../db/database.js';
 import { newOutboxEntry } from '../db/outbox.js';
 import type { AccountRow } from '../db/schema.js';
@@ -40,6 +47,17 @@ export async function ensureAccount(db: Executor, input: NewAccount, requestId: 
   return { account: outcome.row, created: outcome.created };
 }
 
+/** PatientCreated, a run at a time: the accounts still missing (CreateBillingAccount usually came first), one statement. */
+export async function ensureAccounts(db: Executor, inputs: { account: NewAccount; requestId: string | null }[]): Promise<void> {
+  await openAccountRows(db, inputs.map(({ account, requestId }) => accountToOpen(account, requestId)));
+}
+
+/** PatientUpdated, a run at a time: the latest contact details of each patient, one statement. */
+export async function followPatientContacts(tx: Executor, inputs: NewAccount[]): Promise<void> {
+  const latest = new Map(inputs.map((input) => [input.patientId, input]));
+  await updateAccountContacts(tx, [...latest.values()]);
+}
+
 /** CreateBillingAccount: idempotent per patient, one round trip. */
 export async function openAccount(ctx: BillingContext, input: NewAccount, requestId: string): Promise<{ account: BillingAccount; created: boolean }> {
   const outcome = await ensureAccount(ctx.db, input, requestId);
@@ -59,7 +77,3 @@ export async function readAccount(ctx: BillingContext, actor: Actor, patientId: 
   return getAccount(ctx, patientId);
 }
 
-/** PatientUpdated: the account follows the record's name and email; no account, nothing to do. */
-export async function followPatientContact(tx: Executor, input: NewAccount): Promise<boolean> {
-  return (await updateAccountContact(tx, input.patientId, { name: input.name, email: input.email })) !== undefined;
-}

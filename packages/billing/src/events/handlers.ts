@@ -1,22 +1,18 @@
 import { consumeInRuns, runEffect, type EventLogger, type EventsInRuns } from '@pms/platform';
-import { ensureAccount, followPatientContact } from '../domain/accounts.js';
+import { ensureAccounts, followPatientContacts } from '../domain/accounts.js';
 import type { BillingContext } from '../domain/context.js';
 import { generateInvoices, rescheduleInvoice, voidInvoiceOfCancelled } from '../domain/invoice-lifecycle.js';
 
 /**
  * patient-events and appointment-events, as group KAFKA_GROUP_ID. Each handler runs in the
  * consumer's transaction (with the processed_events rows), so a redelivery has no second effect.
- * Each unbroken run of bookings in a batch is one statement; every other event is applied by its
+ * Each unbroken run of patients created, patients updated or bookings in a batch is one statement; every other event is applied by its
  * handler in its place in the order, so a cancellation or a reschedule never overtakes the
  * booking before it.
  */
 export function billingEvents(ctx: BillingContext, logger: EventLogger): EventsInRuns {
   return consumeInRuns(
     {
-      // The same function as CreateBillingAccount: whichever comes second creates nothing.
-      PatientCreated: ({ data, requestId }, tx) =>
-        ensureAccount(tx, { patientId: data.patientId, name: data.name, email: data.email }, requestId),
-      PatientUpdated: ({ data }, tx) => followPatientContact(tx, { patientId: data.patientId, name: data.name, email: data.email }),
       AppointmentRescheduled: ({ data, requestId }, tx) => rescheduleInvoice(ctx, tx, data, requestId),
       AppointmentCancelled: async ({ id, data, requestId }, tx) => {
         const outcome = await voidInvoiceOfCancelled(ctx, tx, data, requestId);
@@ -29,6 +25,16 @@ export function billingEvents(ctx: BillingContext, logger: EventLogger): EventsI
       },
     },
     [
+      // The same statement as CreateBillingAccount: whichever comes second creates nothing.
+      runEffect({
+        types: ['PatientCreated'],
+        apply: (run, tx) =>
+          ensureAccounts(tx, run.map(({ data, requestId }) => ({ account: { patientId: data.patientId, name: data.name, email: data.email }, requestId }))),
+      }),
+      runEffect({
+        types: ['PatientUpdated'],
+        apply: (run, tx) => followPatientContacts(tx, run.map(({ data }) => ({ patientId: data.patientId, name: data.name, email: data.email }))),
+      }),
       runEffect({
         types: ['AppointmentBooked'],
         apply: (run, tx) => generateInvoices(ctx, tx, run.map(({ data, requestId }) => ({ appointment: data, requestId }))),

@@ -24,6 +24,9 @@ export function createSmtpSender(options: SmtpOptions): SmtpEmailSender {
   const transport = nodemailer.createTransport({
     pool: true,
     maxConnections: options.maxConnections ?? 4,
+    // nodemailer closes a pooled connection after 100 messages by default, paying the TCP and
+    // EHLO handshake again; a connection stays until it has been idle for socketTimeout instead.
+    maxMessages: Infinity,
     host: options.host,
     port: options.port,
     secure: options.secure,
