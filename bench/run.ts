@@ -253,7 +253,7 @@ if (chosen.has('import')) {
 let atRest: RestLatency[] | undefined;
 if (chosen.has('rest')) {
   // One user, one request at a time: spaced 1 s apart (the chain drained), then back to back.
-  atRest = await latencyAtRest(fixture, { samples: Number(process.env.BENCH_REST_SAMPLES ?? 50), spacedMs: 1_000, firstSlot: 2_001_000 });
+  atRest = await latencyAtRest(fixture, { samples: Number(process.env.BENCH_REST_SAMPLES ?? 30), spacedMs: 1_000, firstSlot: 2_001_000 });
 }
 
 console.table(rows.map((row) => ({ ...row, p97_5: row.p97_5 })));
