@@ -34,6 +34,8 @@ export interface AlongsideSettings {
   GRPC_HOST?: string;
   GRPC_PORT?: number;
   KAFKA_GROUP_ID?: string;
+  KAFKA_FETCH_MIN_BYTES?: number;
+  KAFKA_FETCH_MAX_WAIT_MS?: number;
 }
 
 /** What runAlongside started, for tests and for services that report it. */
@@ -79,7 +81,8 @@ export function runAlongside(app: FastifyInstance, config: AlongsideSettings, pa
     if (parts.outbox) relay = startOutboxRelay({ handle: database, kafka, logger: app.log, foreground, stats });
     if (parts.consumer && groupId) {
       const logger = app.log.child({ component: 'consumer' });
-      consumer = startConsumer({ ...parts.consumer, groupId, kafka, handle: database, logger, foreground, stats });
+      const fetch = { minBytes: config.KAFKA_FETCH_MIN_BYTES, maxWaitTimeInMs: config.KAFKA_FETCH_MAX_WAIT_MS };
+      consumer = startConsumer({ ...parts.consumer, groupId, kafka, handle: database, logger, foreground, stats, fetch });
     }
     for (const start of parts.workers ?? []) workers.push(start(app.log));
   });

@@ -41,7 +41,13 @@ export const envFragments = {
     /** statement_timeout and lock_timeout; a stuck database answers 503 a little after this. */
     DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(1_500),
   },
-  kafka: { KAFKA_BROKERS: list, KAFKA_CLIENT_ID: z.string().optional() },
+  kafka: {
+    KAFKA_BROKERS: list,
+    KAFKA_CLIENT_ID: z.string().optional(),
+    // How full the broker lets a consumer's fetch get before answering, and for how long at most.
+    KAFKA_FETCH_MIN_BYTES: z.coerce.number().int().min(1).max(52_428_800).default(65_536),
+    KAFKA_FETCH_MAX_WAIT_MS: z.coerce.number().int().min(1).max(30_000).default(100),
+  },
   /** Where access tokens' public keys come from: auth's JWKS URL, or an inline JWKS (tests). */
   tokens: {
     AUTH_JWKS_URL: z.url().optional(),
