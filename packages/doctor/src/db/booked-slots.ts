@@ -26,10 +26,12 @@ export async function upsertBookedSlots(db: Executor, slots: BookedSlot[]): Prom
 }
 
 /** Frees the slot; the row stays as a tombstone (see schema.ts). */
-export async function releaseBookedSlot(db: Executor, slot: BookedSlot): Promise<void> {
+/** Frees the slots for good (cancelled, no-show), many in one statement; each appointment at most once. */
+export async function releaseBookedSlots(db: Executor, slots: BookedSlot[]): Promise<void> {
+  if (slots.length === 0) return;
   await db
     .insert(bookedSlots)
-    .values({ ...slot, releasedAt: sql`now()` })
+    .values(slots.map((slot) => ({ ...slot, releasedAt: sql`now()` })))
     .onConflictDoUpdate({
       target: bookedSlots.appointmentId,
       set: { releasedAt: sql`coalesce(${bookedSlots.releasedAt}, now())`, updatedAt: sql`now()` },

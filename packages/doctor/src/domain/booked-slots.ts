@@ -1,6 +1,6 @@
 import type { events } from '@pms/contracts';
 import type { z } from 'zod';
-import { releaseBookedSlot, upsertBookedSlots, type BookedSlot } from '../db/booked-slots.js';
+import { releaseBookedSlots, upsertBookedSlots, type BookedSlot } from '../db/booked-slots.js';
 import type { Executor } from '../db/database.js';
 
 type AppointmentSnapshot = z.output<typeof events.AppointmentSnapshot>;
@@ -15,6 +15,9 @@ const slotOf = (appointment: AppointmentSnapshot): BookedSlot => ({
   endsAt: new Date(Date.parse(appointment.endsAt) + (appointment.bufferAfterMinutes ?? 0) * minuteMs),
 });
 
+/** One slot per appointment, the last of the run winning: a statement may not touch a row twice. */
+const lastSlotEach = (appointments: AppointmentSnapshot[]) => [...new Map(appointments.map((appointment) => [appointment.appointmentId, slotOf(appointment)])).values()];
+
 /**
  * The booked-slot view, kept from appointment events in the consumer's transaction. Booking
  * and rescheduling both set the appointment's current period (each snapshot is complete, so a
@@ -23,7 +26,7 @@ const slotOf = (appointment: AppointmentSnapshot): BookedSlot => ({
  */
 export const bookedSlotView = {
   /** Booked or rescheduled, many at once in their order: one statement. */
-  set: (tx: Executor, appointments: AppointmentSnapshot[]) =>
-    upsertBookedSlots(tx, [...new Map(appointments.map((appointment) => [appointment.appointmentId, slotOf(appointment)])).values()]),
-  released: (tx: Executor, appointment: AppointmentSnapshot) => releaseBookedSlot(tx, slotOf(appointment)),
+  set: (tx: Executor, appointments: AppointmentSnapshot[]) => upsertBookedSlots(tx, lastSlotEach(appointments)),
+  /** Cancelled or no-show, many at once: one statement. */
+  released: (tx: Executor, appointments: AppointmentSnapshot[]) => releaseBookedSlots(tx, lastSlotEach(appointments)),
 };

@@ -27,8 +27,9 @@ export async function scheduleReminders(db: Executor, requests: ReminderRequest[
 }
 
 /** Reminders not yet queued are dropped (cancel, complete, no-show, or before a reschedule). */
-export async function dropReminders(db: Executor, appointmentId: string): Promise<void> {
-  await db.delete(reminders).where(and(eq(reminders.appointmentId, appointmentId), eq(reminders.status, 'SCHEDULED')));
+export async function dropReminders(db: Executor, appointmentIds: string[]): Promise<void> {
+  if (appointmentIds.length === 0) return;
+  await db.delete(reminders).where(and(inArray(reminders.appointmentId, appointmentIds), eq(reminders.status, 'SCHEDULED')));
 }
 
 /**

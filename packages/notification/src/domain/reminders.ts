@@ -17,13 +17,17 @@ export function reminderSchedule(offsetsSeconds: number[]) {
     /** Bookings, each with when it happened; a whole run of them in one statement. */
     booked: (tx: Executor, bookings: TypedEvent<'AppointmentBooked'>[]) =>
       scheduleReminders(tx, bookings.map((event) => ({ appointment: event.data, since: new Date(event.occurredAt) })), offsetsSeconds),
-    /** The reminders move: the ones not yet sent for the old time go, the new time gets its own. */
-    rescheduled: async (tx: Executor, appointment: EventData<'AppointmentBooked'>, movedAt: Date) => {
-      await dropReminders(tx, appointment.appointmentId);
-      await scheduleReminders(tx, [{ appointment, since: movedAt }], offsetsSeconds);
+    /**
+     * The reminders move: the ones not yet sent for the old times go, each appointment's latest
+     * time gets its own; a whole run in two statements.
+     */
+    rescheduled: async (tx: Executor, moves: TypedEvent<'AppointmentRescheduled'>[]) => {
+      const latest = new Map(moves.map((event) => [event.data.appointmentId, { appointment: event.data, since: new Date(event.occurredAt) }]));
+      await dropReminders(tx, [...latest.keys()]);
+      await scheduleReminders(tx, [...latest.values()], offsetsSeconds);
     },
-    /** Cancelled, completed, no-show: nothing more to remind of. */
-    ended: (tx: Executor, appointment: EventData<'AppointmentBooked'>) => dropReminders(tx, appointment.appointmentId),
+    /** Cancelled, completed, no-show: nothing more to remind of; a whole run in one statement. */
+    ended: (tx: Executor, appointments: EventData<'AppointmentBooked'>[]) => dropReminders(tx, appointments.map((appointment) => appointment.appointmentId)),
   };
 }
 

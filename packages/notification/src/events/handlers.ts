@@ -8,22 +8,23 @@ import { forgetContact, recordContacts, reminderSchedule } from '../domain/remin
  * Per event type, everything it does here, in the consumer's transaction: notifying event types
  * log their messages; appointment events keep the reminder schedule; patient events keep the
  * contact copy reminders consult. The messages depend on nothing the other effects write, so a
- * batch logs them first; then each run of bookings schedules its reminders, and each run of
- * patient events records its contacts, in one statement. One event at a time (a failed batch
+ * batch logs them first; then each run of bookings, of reschedules and of endings keeps the
+ * reminder schedule, and each run of patient events records its contacts, in one or two statements. One event at a time (a failed batch
  * retried) goes the same way, as a batch of one.
  */
 export function notificationConsumer(reminderOffsetsSeconds: number[]): EventsInRuns {
   const schedule = reminderSchedule(reminderOffsetsSeconds);
   const effects = consumeInRuns(
     {
-      AppointmentRescheduled: (event, tx) => schedule.rescheduled(tx, event.data, new Date(event.occurredAt)),
-      AppointmentCancelled: (event, tx) => schedule.ended(tx, event.data),
-      AppointmentCompleted: (event, tx) => schedule.ended(tx, event.data),
-      AppointmentNoShow: (event, tx) => schedule.ended(tx, event.data),
       PatientDeleted: (event, tx) => forgetContact(tx, event),
     },
     [
       runEffect({ types: ['AppointmentBooked'], apply: (run, tx) => schedule.booked(tx, run) }),
+      runEffect({ types: ['AppointmentRescheduled'], apply: (run, tx) => schedule.rescheduled(tx, run) }),
+      runEffect({
+        types: ['AppointmentCancelled', 'AppointmentCompleted', 'AppointmentNoShow'],
+        apply: (run, tx) => schedule.ended(tx, run.map((event) => event.data)),
+      }),
       runEffect({ types: ['PatientCreated', 'PatientUpdated'], apply: (run, tx) => recordContacts(tx, run) }),
     ],
   );
