@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import { authenticationPlugin, createService, tokenSourceFrom, type ServiceInstance } from '@pms/platform/http';
 import { AppError } from '@pms/platform/errors';
 import type { GatewayConfig } from './config.js';
+import { registerFhirGateway } from './fhir/routes.js';
 import { registerConsole } from './routes/console.js';
 import { registerDocs } from './routes/docs.js';
 import { registerProxy } from './routes/proxy.js';
@@ -82,6 +83,7 @@ export async function buildApp({ config }: AppDeps): Promise<ServiceInstance> {
       throw new AppError('NOT_FOUND', `Route ${request.method} ${request.url} not found`, 'ROUTE_NOT_FOUND');
     });
   });
+  await registerFhirGateway(app, upstreams.api, config, tuning);
   return app;
 }
 
