@@ -1,6 +1,7 @@
-import type { Appointment, Bundle, OperationOutcome } from '@medplum/fhirtypes';
+import type { Appointment, Bundle, CapabilityStatement, OperationOutcome } from '@medplum/fhirtypes';
+import { expectValidFhir, sharedFhirValidator, type FhirValidator } from '@pms/devstack/testing';
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { at, eventsOf, withService } from './support/harness.js';
 
 // The policy is one per database (the last test sets one): this file has a service of its own.
@@ -11,6 +12,12 @@ const admin = users.admin();
 
 type Headers = Record<string, string>;
 
+let validator: FhirValidator;
+beforeAll(async () => {
+  validator = await sharedFhirValidator();
+});
+
+/** Every answer (Appointment, Bundle, OperationOutcome) is checked by HAPI's validator: 0 errors, and never a 5xx. */
 async function call<T = Appointment>(method: 'GET' | 'POST' | 'PUT', url: string, options: { headers?: Headers; body?: object; status: number }) {
   const response = await service.app.inject({
     method,
@@ -20,6 +27,7 @@ async function call<T = Appointment>(method: 'GET' | 'POST' | 'PUT', url: string
   });
   expect(response.statusCode, response.body).toBe(options.status);
   expect(response.headers['content-type']).toMatch(/^application\/fhir\+json/);
+  await expectValidFhir(validator, response.json(), `${method} ${url} (${response.statusCode})`);
   return { body: response.json() as T, headers: response.headers };
 }
 
@@ -55,6 +63,18 @@ async function book(options: { patientId?: string; doctorId?: string; minutes?: 
 
 const put = (appointment: Appointment, changes: Partial<Appointment>, status: number, headers: Headers = staff.headers) =>
   call('PUT', `Appointment/${appointment.id}`, { body: { ...appointment, ...changes }, headers, status });
+
+describe('metadata', () => {
+  it('is public and declares Appointment with every interaction and search parameter; the routes are in /openapi.json', async () => {
+    const { body } = await call<CapabilityStatement>('GET', 'metadata', { headers: {}, status: 200 });
+    const [declared] = body.rest?.[0]?.resource ?? [];
+    expect(declared?.type).toBe('Appointment');
+    expect(declared?.interaction?.map((interaction) => interaction.code)).toEqual(['read', 'search-type', 'create', 'update']);
+    expect(declared?.searchParam?.map((param) => param.name)).toEqual(['patient', 'practitioner', 'date', 'status']);
+    const openapi = (await service.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, unknown> };
+    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/fhir/R4/Appointment', '/fhir/R4/Appointment/{id}']));
+  });
+});
 
 describe('create (a booking)', () => {
   it('books with start/end: 201, Location, version 1, both participants; the same time again is 409', async () => {
@@ -206,6 +226,7 @@ describe('read and search', () => {
     expect(expressions(await outcome('GET', `Appointment?patient=${patient.id}&subject=x`, 400))).toEqual(['subject']);
     const lenient = await service.app.inject({ method: 'GET', url: `/fhir/R4/Appointment?patient=${patient.id}&subject=x`, headers: { ...staff.headers, prefer: 'handling=lenient' } });
     expect(lenient.json().total).toBe(3);
+    await expectValidFhir(validator, lenient.json());
   });
 });
 
