@@ -1,4 +1,4 @@
-import type { Bundle, CapabilityStatement, OperationOutcome, PractitionerRole, Schedule, Slot } from '@medplum/fhirtypes';
+import type { Bundle, CapabilityStatement, OperationOutcome, PractitionerRole, Resource, Schedule, Slot } from '@medplum/fhirtypes';
 import { expectValidFhir, sharedFhirValidator, type FhirValidator } from '@pms/devstack/testing';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
@@ -24,7 +24,7 @@ async function fhir<T = unknown>(url: string, options: { headers?: Record<string
   return response.json() as T;
 }
 
-const resourcesOf = <T>(bundle: Bundle<T & { resourceType: string }>) => (bundle.entry ?? []).map((entry) => entry.resource!);
+const resourcesOf = <T extends Resource>(bundle: Bundle<T>) => (bundle.entry ?? []).map((entry) => entry.resource!);
 
 async function createDoctor(overrides: Record<string, unknown> = {}, schedule?: object) {
   const body = doctorBody(overrides);
