@@ -132,4 +132,10 @@ describe('/fhir/R4 through the gateway', () => {
     expect(refused.status).toBe(400);
     expect(issueOf(refused.json).expression).toEqual(['start']);
   });
+
+  it('documents its own FHIR routes in /docs beside the services', async () => {
+    const document = (await (await fetch(`${gatewayUrl}/docs/openapi/gateway.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(document.paths).sort()).toEqual(['/fhir/R4/Patient/{id}/$everything', '/fhir/R4/metadata']);
+    expect(await (await fetch(`${gatewayUrl}/docs/static/swagger-initializer.js`)).text()).toContain('/docs/openapi/gateway.json');
+  });
 });
