@@ -38,7 +38,8 @@ export async function buildApp({ config }: AppDeps): Promise<ServiceInstance> {
     // Served over plain HTTP in development; upgrading Swagger UI's assets to https would break /docs.
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
   });
-  await app.register(cors, { origin: corsOrigin(config.CORS_ORIGINS), exposedHeaders: ['x-request-id'] });
+  // Browser FHIR clients read ETag (for If-Match), Location (after create) and Last-Modified.
+  await app.register(cors, { origin: corsOrigin(config.CORS_ORIGINS), exposedHeaders: ['x-request-id', 'etag', 'location', 'last-modified'] });
   if (config.RATE_LIMIT_MAX > 0) {
     await app.register(rateLimit, {
       global: false,

@@ -29,7 +29,7 @@ beforeAll(async () => {
   ]);
   stubs = [patientStub, appointments, billing];
   ({ app: gateway, url: gatewayUrl } = await startGateway(
-    { AUTH_JWKS: JSON.stringify(issuer.jwks), PATIENT_URL: patientStub.url, APPOINTMENT_URL: appointments.url, BILLING_URL: billing.url, UPSTREAM_TIMEOUT_MS: '2000' },
+    { AUTH_JWKS: JSON.stringify(issuer.jwks), PATIENT_URL: patientStub.url, APPOINTMENT_URL: appointments.url, BILLING_URL: billing.url, UPSTREAM_TIMEOUT_MS: '2000', CORS_ORIGINS: 'https://app.example.test' },
     await closedPortUrl(),
   ));
 });
@@ -83,10 +83,12 @@ describe('/fhir/R4 through the gateway', () => {
   });
 
   it('routes by resource type, path unchanged, with the gateway as the base of links', async () => {
-    const read = await fhir(`/fhir/R4/Patient/${ada.id}`, { token: staff() });
+    const read = await fhir(`/fhir/R4/Patient/${ada.id}`, { token: staff(), headers: { origin: 'https://app.example.test' } });
     expect(read.status).toBe(200);
     expect(read.json).toMatchObject({ resourceType: 'Patient', id: ada.id });
     expect(read.headers.get('etag')).toBe('W/"1"');
+    // A browser app may read the version it must send back in If-Match.
+    expect(read.headers.get('access-control-expose-headers')).toContain('etag');
     const search = await fhir(`/fhir/R4/Appointment?patient=Patient/${ada.id}`, { token: staff() });
     expect((search.json as Bundle).entry![0]!.fullUrl).toMatch(new RegExp(`^${gatewayUrl}/fhir/R4/Appointment/`));
   });
