@@ -30,7 +30,7 @@ export async function buildApp({ config, database, kafka }: AppDeps): Promise<Se
   const ctx: DoctorContext = { db: database.db, now: () => new Date() };
   registerDoctorRoutes(app, ctx);
   registerScheduleRoutes(app, ctx);
-  await registerDoctorFhir(app, ctx, '0.1.0');
+  await registerDoctorFhir(app, ctx);
 
   runAlongside(app, config, {
     database,

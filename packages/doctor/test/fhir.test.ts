@@ -1,26 +1,30 @@
-import type { Bundle, CapabilityStatement, OperationOutcome, PractitionerRole, Schedule, Slot } from '@medplum/fhirtypes';
+import type { Bundle, CapabilityStatement, OperationOutcome, PractitionerRole, Resource, Schedule, Slot } from '@medplum/fhirtypes';
+import { expectValidFhir, sharedFhirValidator, type FhirValidator } from '@pms/devstack/testing';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { as, doctorBody, startDoctor, uniqueTag, type DoctorHarness } from './support.js';
 
 let doctor: DoctorHarness;
+let validator: FhirValidator;
 beforeAll(async () => {
-  doctor = await startDoctor();
+  [doctor, validator] = await Promise.all([startDoctor(), sharedFhirValidator()]);
 });
 afterAll(() => doctor?.close());
 
 const admin = as('admin');
 const staff = as('staff');
 
+/** A FHIR read or search; every answer (resource, Bundle, OperationOutcome) is checked by HAPI's validator: 0 errors. */
 async function fhir<T = unknown>(url: string, options: { headers?: Record<string, string>; status?: number } = {}) {
   const response = await doctor.app.inject({ method: 'GET', url: `/fhir/R4/${url}`, headers: options.headers ?? staff });
   expect(response.statusCode, response.body).toBe(options.status ?? 200);
   expect(response.headers['content-type']).toMatch(/^application\/fhir\+json/);
+  await expectValidFhir(validator, response.json(), `GET ${url} (${response.statusCode})`);
   return response.json() as T;
 }
 
-const resourcesOf = <T>(bundle: Bundle<T & { resourceType: string }>) => (bundle.entry ?? []).map((entry) => entry.resource!);
+const resourcesOf = <T extends Resource>(bundle: Bundle<T>) => (bundle.entry ?? []).map((entry) => entry.resource!);
 
 async function createDoctor(overrides: Record<string, unknown> = {}, schedule?: object) {
   const body = doctorBody(overrides);
@@ -50,6 +54,8 @@ describe('FHIR metadata', () => {
     const slot = resources.find((resource) => resource.type === 'Slot');
     expect(slot?.interaction?.map((interaction) => interaction.code)).toEqual(['read', 'search-type']);
     expect(slot?.searchParam?.map((param) => param.name)).toEqual(['schedule', 'start', 'status']);
+    const openapi = (await doctor.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, unknown> };
+    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/fhir/R4/Slot', '/fhir/R4/Slot/{id}', '/fhir/R4/Practitioner', '/fhir/R4/metadata']));
   });
 });
 
@@ -99,6 +105,7 @@ describe('Practitioner and PractitionerRole', () => {
     });
     expect(response.statusCode).toBe(200);
     expect(response.json().total).toBe(2);
+    await expectValidFhir(validator, response.json());
   });
 
   it('gives each doctor one PractitionerRole with the specialty in SNOMED CT and ours, searchable by either', async () => {

@@ -1,5 +1,6 @@
 import type { Bundle, OperationOutcome, Patient } from '@medplum/fhirtypes';
 import { randomUUID } from 'node:crypto';
+import { expectValidFhir, sharedFhirValidator, type FhirValidator } from '@pms/devstack/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createService, notFound, preconditionFailed, type ServiceInstance } from '../src/index.js';
@@ -8,6 +9,7 @@ import { createTestTokenIssuer } from '../src/testing/index.js';
 
 const issuer = createTestTokenIssuer();
 let app: ServiceInstance;
+let validator: FhirValidator;
 
 /** An in-memory Patient store: exercises the plumbing, not a service's domain. */
 const store = new Map<string, { family: string; birthDate: string; version: number }>();
@@ -24,6 +26,7 @@ const PatientIn = z.object({
 });
 
 beforeAll(async () => {
+  validator = await sharedFhirValidator();
   app = await createService({
     name: 'sample',
     logLevel: 'silent',
@@ -71,19 +74,26 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
+/** Every FHIR answer (resource, Bundle, OperationOutcome) is checked by HAPI's validator: 0 errors. */
+async function fhirCall(options: { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; headers?: Record<string, string>; payload?: string }) {
+  const response = await app.inject(options);
+  if (response.body) await expectValidFhir(validator, response.json(), `${options.method} ${options.url} (${response.statusCode})`);
+  return response;
+}
+
 const auth = { authorization: `Bearer ${issuer.token({ role: 'staff' })}` };
 const fhirJson = { ...auth, 'content-type': 'application/fhir+json' };
 const outcomeOf = (body: string) => JSON.parse(body) as OperationOutcome;
 
 async function createOne(family = `Fam${randomUUID().slice(0, 8)}`) {
-  const response = await app.inject({ method: 'POST', url: '/fhir/R4/Patient', headers: fhirJson, payload: JSON.stringify({ resourceType: 'Patient', name: [{ family }], birthDate: '1990-05-01' }) });
+  const response = await fhirCall({ method: 'POST', url: '/fhir/R4/Patient', headers: fhirJson, payload: JSON.stringify({ resourceType: 'Patient', name: [{ family }], birthDate: '1990-05-01' }) });
   expect(response.statusCode).toBe(201);
   return response;
 }
 
 describe('FHIR plumbing', () => {
   it('serves a public CapabilityStatement derived from the routes', async () => {
-    const response = await app.inject({ method: 'GET', url: '/fhir/R4/metadata' });
+    const response = await fhirCall({ method: 'GET', url: '/fhir/R4/metadata' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('application/fhir+json; charset=utf-8');
     const patient = response.json().rest[0].resource[0];
@@ -97,14 +107,14 @@ describe('FHIR plumbing', () => {
     const id = created.json().id as string;
     expect(created.headers.location).toBe(`http://localhost:80/fhir/R4/Patient/${id}/_history/1`);
     expect(created.headers.etag).toBe('W/"1"');
-    const read = await app.inject({ method: 'GET', url: `/fhir/R4/Patient/${id}`, headers: { ...auth, accept: 'application/fhir+json' } });
+    const read = await fhirCall({ method: 'GET', url: `/fhir/R4/Patient/${id}`, headers: { ...auth, accept: 'application/fhir+json' } });
     expect(read.statusCode).toBe(200);
     expect(read.json()).toMatchObject({ resourceType: 'Patient', id, meta: { versionId: '1', lastUpdated: '2024-01-02T03:04:05.000Z' } });
     expect(read.headers['last-modified']).toBe('Tue, 02 Jan 2024 03:04:05 GMT');
   });
 
   it('answers 401 as an OperationOutcome without a token', async () => {
-    const response = await app.inject({ method: 'GET', url: `/fhir/R4/Patient/${randomUUID()}` });
+    const response = await fhirCall({ method: 'GET', url: `/fhir/R4/Patient/${randomUUID()}` });
     expect(response.statusCode).toBe(401);
     expect(response.headers['content-type']).toBe('application/fhir+json; charset=utf-8');
     expect(outcomeOf(response.body).issue[0]).toMatchObject({ severity: 'error', code: 'login' });
@@ -112,26 +122,26 @@ describe('FHIR plumbing', () => {
 
   it('answers unknown ids, non-UUID ids and unknown routes 404 as OperationOutcomes', async () => {
     for (const url of [`/fhir/R4/Patient/${randomUUID()}`, '/fhir/R4/Patient/not-a-uuid', '/fhir/R4/Nothing/1']) {
-      const response = await app.inject({ method: 'GET', url, headers: auth });
+      const response = await fhirCall({ method: 'GET', url, headers: auth });
       expect(response.statusCode, url).toBe(404);
       expect(outcomeOf(response.body).issue[0]!.code).toBe('not-found');
     }
   });
 
   it('names the element at fault in a 400: malformed JSON, wrong resourceType, bad field, bad id', async () => {
-    const malformed = await app.inject({ method: 'POST', url: '/fhir/R4/Patient', headers: fhirJson, payload: '{"resourceType": "Patient",' });
+    const malformed = await fhirCall({ method: 'POST', url: '/fhir/R4/Patient', headers: fhirJson, payload: '{"resourceType": "Patient",' });
     expect(malformed.statusCode).toBe(400);
     expect(outcomeOf(malformed.body).issue[0]).toMatchObject({ code: 'invalid', expression: ['body'] });
 
-    const wrongType = await app.inject({ method: 'POST', url: '/fhir/R4/Patient', headers: fhirJson, payload: JSON.stringify({ resourceType: 'Practitioner' }) });
+    const wrongType = await fhirCall({ method: 'POST', url: '/fhir/R4/Patient', headers: fhirJson, payload: JSON.stringify({ resourceType: 'Practitioner' }) });
     expect(wrongType.statusCode).toBe(400);
     expect(outcomeOf(wrongType.body).issue[0]!.expression).toEqual(['resourceType']);
 
-    const badField = await app.inject({ method: 'POST', url: '/fhir/R4/Patient', headers: fhirJson, payload: JSON.stringify({ resourceType: 'Patient', name: [{ family: '' }], birthDate: '1990-02-30' }) });
+    const badField = await fhirCall({ method: 'POST', url: '/fhir/R4/Patient', headers: fhirJson, payload: JSON.stringify({ resourceType: 'Patient', name: [{ family: '' }], birthDate: '1990-02-30' }) });
     expect(badField.statusCode).toBe(400);
     expect(outcomeOf(badField.body).issue.flatMap((issue) => issue.expression)).toEqual(['Patient.name[0].family', 'Patient.birthDate']);
 
-    const badId = await app.inject({ method: 'GET', url: `/fhir/R4/Patient/${'x'.repeat(65)}`, headers: auth });
+    const badId = await fhirCall({ method: 'GET', url: `/fhir/R4/Patient/${'x'.repeat(65)}`, headers: auth });
     expect(badId.statusCode).toBe(400);
     expect(outcomeOf(badId.body).issue[0]!.expression).toEqual(['id']);
   });
@@ -139,15 +149,15 @@ describe('FHIR plumbing', () => {
   it('updates with If-Match: the current version passes, a stale one is 412, a malformed one 400', async () => {
     const id = (await createOne()).json().id as string;
     const body = JSON.stringify({ resourceType: 'Patient', id, name: [{ family: 'Changed' }], birthDate: '1990-05-01' });
-    const fresh = await app.inject({ method: 'PUT', url: `/fhir/R4/Patient/${id}`, headers: { ...fhirJson, 'if-match': 'W/"1"' }, payload: body });
+    const fresh = await fhirCall({ method: 'PUT', url: `/fhir/R4/Patient/${id}`, headers: { ...fhirJson, 'if-match': 'W/"1"' }, payload: body });
     expect(fresh.statusCode).toBe(200);
     expect(fresh.headers.etag).toBe('W/"2"');
-    const stale = await app.inject({ method: 'PUT', url: `/fhir/R4/Patient/${id}`, headers: { ...fhirJson, 'if-match': 'W/"1"' }, payload: body });
+    const stale = await fhirCall({ method: 'PUT', url: `/fhir/R4/Patient/${id}`, headers: { ...fhirJson, 'if-match': 'W/"1"' }, payload: body });
     expect(stale.statusCode).toBe(412);
     expect(outcomeOf(stale.body).issue[0]!.code).toBe('conflict');
-    const malformed = await app.inject({ method: 'PUT', url: `/fhir/R4/Patient/${id}`, headers: { ...fhirJson, 'if-match': 'yesterday' }, payload: body });
+    const malformed = await fhirCall({ method: 'PUT', url: `/fhir/R4/Patient/${id}`, headers: { ...fhirJson, 'if-match': 'yesterday' }, payload: body });
     expect(malformed.statusCode).toBe(400);
-    const otherId = await app.inject({ method: 'PUT', url: `/fhir/R4/Patient/${id}`, headers: fhirJson, payload: body.replace(id, randomUUID()) });
+    const otherId = await fhirCall({ method: 'PUT', url: `/fhir/R4/Patient/${id}`, headers: fhirJson, payload: body.replace(id, randomUUID()) });
     expect(otherId.statusCode).toBe(400);
     expect(outcomeOf(otherId.body).issue[0]!.expression).toEqual(['Patient.id']);
   });
@@ -155,28 +165,28 @@ describe('FHIR plumbing', () => {
   it('pages a searchset with total, self and next links', async () => {
     const family = `Page${randomUUID().slice(0, 8)}`;
     for (let i = 0; i < 3; i++) await createOne(family);
-    const first = await app.inject({ method: 'GET', url: `/fhir/R4/Patient?family=${family}&_count=2`, headers: auth });
+    const first = await fhirCall({ method: 'GET', url: `/fhir/R4/Patient?family=${family}&_count=2`, headers: auth });
     const bundle = first.json() as Bundle<Patient>;
     expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'searchset', total: 3 });
     expect(bundle.entry).toHaveLength(2);
     expect(bundle.entry![0]!.fullUrl).toBe(`http://localhost:80/fhir/R4/Patient/${bundle.entry![0]!.resource!.id}`);
     const next = bundle.link!.find((link) => link.relation === 'next')!.url!;
     expect(bundle.link![0]).toEqual({ relation: 'self', url: `http://localhost:80/fhir/R4/Patient?family=${family}&_count=2` });
-    const second = (await app.inject({ method: 'GET', url: next.replace('http://localhost:80', ''), headers: auth })).json() as Bundle<Patient>;
+    const second = (await fhirCall({ method: 'GET', url: next.replace('http://localhost:80', ''), headers: auth })).json() as Bundle<Patient>;
     expect(second.entry).toHaveLength(1);
     expect(second.link!.some((link) => link.relation === 'next')).toBe(false);
   });
 
   it('refuses unknown parameters unless Prefer: handling=lenient, and huge or NUL-laden values always', async () => {
-    const strict = await app.inject({ method: 'GET', url: '/fhir/R4/Patient?colour=red', headers: auth });
+    const strict = await fhirCall({ method: 'GET', url: '/fhir/R4/Patient?colour=red', headers: auth });
     expect(strict.statusCode).toBe(400);
     expect(outcomeOf(strict.body).issue[0]!.expression).toEqual(['colour']);
-    const lenient = await app.inject({ method: 'GET', url: '/fhir/R4/Patient?colour=red&_count=1', headers: { ...auth, prefer: 'handling=lenient' } });
+    const lenient = await fhirCall({ method: 'GET', url: '/fhir/R4/Patient?colour=red&_count=1', headers: { ...auth, prefer: 'handling=lenient' } });
     expect(lenient.statusCode).toBe(200);
     expect(lenient.json().link[0].url).not.toContain('colour');
     for (const value of ['a%00b', 'x'.repeat(300), 'ne2020', '2020-13-01']) {
       const param = value.startsWith('ne') || value.startsWith('2020') ? 'birthdate' : 'family';
-      const response = await app.inject({ method: 'GET', url: `/fhir/R4/Patient?${param}=${value}`, headers: auth });
+      const response = await fhirCall({ method: 'GET', url: `/fhir/R4/Patient?${param}=${value}`, headers: auth });
       expect(response.statusCode, value).toBe(400);
       expect(outcomeOf(response.body).issue[0]!.expression).toEqual([param]);
     }
@@ -184,17 +194,17 @@ describe('FHIR plumbing', () => {
 
   it('negotiates JSON only: _format=json and Accept: application/json pass, XML is 406', async () => {
     const id = (await createOne()).json().id as string;
-    expect((await app.inject({ method: 'GET', url: `/fhir/R4/Patient/${id}?_format=json`, headers: auth })).statusCode).toBe(200);
-    expect((await app.inject({ method: 'GET', url: `/fhir/R4/Patient/${id}`, headers: { ...auth, accept: 'application/json' } })).statusCode).toBe(200);
-    const xml = await app.inject({ method: 'GET', url: `/fhir/R4/Patient/${id}?_format=xml`, headers: auth });
+    expect((await fhirCall({ method: 'GET', url: `/fhir/R4/Patient/${id}?_format=json`, headers: auth })).statusCode).toBe(200);
+    expect((await fhirCall({ method: 'GET', url: `/fhir/R4/Patient/${id}`, headers: { ...auth, accept: 'application/json' } })).statusCode).toBe(200);
+    const xml = await fhirCall({ method: 'GET', url: `/fhir/R4/Patient/${id}?_format=xml`, headers: auth });
     expect(xml.statusCode).toBe(406);
     expect(outcomeOf(xml.body).issue[0]!.code).toBe('not-supported');
   });
 
   it('deletes: 204, then 404', async () => {
     const id = (await createOne()).json().id as string;
-    expect((await app.inject({ method: 'DELETE', url: `/fhir/R4/Patient/${id}`, headers: auth })).statusCode).toBe(204);
-    expect((await app.inject({ method: 'GET', url: `/fhir/R4/Patient/${id}`, headers: auth })).statusCode).toBe(404);
+    expect((await fhirCall({ method: 'DELETE', url: `/fhir/R4/Patient/${id}`, headers: auth })).statusCode).toBe(204);
+    expect((await fhirCall({ method: 'GET', url: `/fhir/R4/Patient/${id}`, headers: auth })).statusCode).toBe(404);
   });
 
   it('lists the FHIR routes in the OpenAPI document with OperationOutcome errors', async () => {

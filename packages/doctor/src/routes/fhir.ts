@@ -129,5 +129,5 @@ const missingSchedule = (): never => {
 };
 
 /** The FHIR API of the doctor service: /fhir/R4/{Practitioner,PractitionerRole,Schedule,Slot} and its /metadata. */
-export const registerDoctorFhir = (app: ServiceInstance, ctx: DoctorContext, version: string) =>
-  registerFhir(app, { name: 'doctor', version }, [practitioner(ctx), practitionerRole(ctx), schedule(ctx), slot(ctx)]);
+export const registerDoctorFhir = (app: ServiceInstance, ctx: DoctorContext) =>
+  registerFhir(app, { name: 'doctor', version: '0.1.0' }, [practitioner(ctx), practitionerRole(ctx), schedule(ctx), slot(ctx)]);

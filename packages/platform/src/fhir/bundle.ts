@@ -20,11 +20,7 @@ export function searchsetBundle<T extends Resource>(base: string, type: string, 
   const link: BundleLink[] = [{ relation: 'self', url: linkTo(search.offset) }];
   if (search.count > 0 && search.offset + search.count < page.total) link.push({ relation: 'next', url: linkTo(search.offset + search.count) });
   if (search.count > 0 && search.offset > 0) link.push({ relation: 'previous', url: linkTo(Math.max(0, search.offset - search.count)) });
-  return {
-    resourceType: 'Bundle',
-    type: 'searchset',
-    total: page.total,
-    link,
-    entry: page.resources.map((resource): BundleEntry<T> => ({ fullUrl: fullUrlOf(base, resource), resource, search: { mode: 'match' } })),
-  };
+  const entry = page.resources.map((resource): BundleEntry<T> => ({ fullUrl: fullUrlOf(base, resource), resource, search: { mode: 'match' } }));
+  // FHIR refuses empty arrays: no matches means no `entry` at all.
+  return { resourceType: 'Bundle', type: 'searchset', total: page.total, link, ...(entry.length > 0 && { entry }) };
 }
