@@ -31,12 +31,20 @@ export function describeFhirAdversarial(contextOf: () => FhirTestContext): void 
     let ctx: FhirTestContext;
     let patient: PatientUser;
     let otherId: string;
+    let doctorId: string;
+    /** A free slot of that doctor: a booking a patient user may make, but only for themself. */
+    let freeSlot: { startsAt: string; endsAt: string };
     const send = (method: string, path: string, options: Parameters<typeof rawFhir>[3] = {}) =>
       rawFhir(ctx.gatewayUrl, method, path, { token: ctx.admin, ...options });
     const asPatient = (method: string, path: string, body?: unknown) =>
       rawFhir(ctx.gatewayUrl, method, path, { token: patient.token, body: body === undefined ? undefined : JSON.stringify(body) });
     const json = (value: unknown) => JSON.stringify(value);
-    const aPatient = (family: string) => ({ resourceType: 'Patient', name: [{ family, given: ['Eve'] }], birthDate: '1970-01-01' });
+    const aPatient = (family: string) => ({
+      resourceType: 'Patient',
+      name: [{ family, given: ['Eve'] }],
+      telecom: [{ system: 'email', value: `eve-${Date.now()}@e2e.example` }],
+      birthDate: '1970-01-01',
+    });
 
     beforeAll(async () => {
       ctx = contextOf();
@@ -45,12 +53,14 @@ export function describeFhirAdversarial(contextOf: () => FhirTestContext): void 
       const other = await ctx.api.post('/api/patients', { name: 'Olga Other', email: `olga-${Date.now()}@e2e.example`, dateOfBirth: '1950-02-03' }, ctx.admin);
       otherId = other.body.id;
       const doctor = await ctx.api.post('/api/doctors', { name: 'Dr. Adversarial', email: `adv-${Date.now()}@e2e.example`, specialty: 'CARDIOLOGY' }, ctx.admin);
+      doctorId = doctor.body.id;
       const hours = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '08:00', end: '18:00' }));
-      await ctx.api.put(`/api/doctors/${doctor.body.id}/schedule`, { timeZone: 'Europe/Berlin', slotMinutes: 30, hours }, ctx.admin);
+      await ctx.api.put(`/api/doctors/${doctorId}/schedule`, { timeZone: 'Europe/Berlin', slotMinutes: 30, hours }, ctx.admin);
       const day = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
-      const { body } = await ctx.api.get(`/api/doctors/${doctor.body.id}/availability?from=${day}T00:00:00Z&to=${day}T23:59:59Z`, ctx.admin);
-      const booked = await ctx.api.post('/api/appointments', { patientId: otherId, doctorId: doctor.body.id, startsAt: body.slots[0].startsAt }, ctx.admin);
+      const { body } = await ctx.api.get(`/api/doctors/${doctorId}/availability?from=${day}T00:00:00Z&to=${day}T23:59:59Z`, ctx.admin);
+      const booked = await ctx.api.post('/api/appointments', { patientId: otherId, doctorId, startsAt: body.slots[0].startsAt }, ctx.admin);
       expect(booked.status).toBe(201);
+      freeSlot = body.slots[1];
     });
 
     const cases: Case[] = [
@@ -85,19 +95,32 @@ export function describeFhirAdversarial(contextOf: () => FhirTestContext): void 
       // A patient user and another patient's record: 404 as if it did not exist (issue 21).
       { name: "a patient reading another patient's record", send: () => asPatient('GET', `/Patient/${otherId}`), statuses: [404] },
       { name: "a patient exporting another patient's $everything", send: () => asPatient('GET', `/Patient/${otherId}/$everything`), statuses: [403, 404] },
-      { name: "a patient updating another patient's record", send: () => asPatient('PUT', `/Patient/${otherId}`, { ...aPatient('Hijack'), id: otherId }), statuses: [403, 404] },
+      {
+        // Her record as staff see it, renamed: a well-formed update that only the owner may not make.
+        name: "a patient updating another patient's record",
+        send: async () => {
+          const current = (await send('GET', `/Patient/${otherId}`)).body as Record<string, unknown>;
+          await expectValidFhir(ctx.validator, current, 'Patient (as staff)');
+          return asPatient('PUT', `/Patient/${otherId}`, { ...current, name: [{ family: 'Hijack', given: ['Olga'] }] });
+        },
+        statuses: [403, 404],
+      },
       { name: "a patient deleting another patient's record", send: () => asPatient('DELETE', `/Patient/${otherId}`), statuses: [403, 404] },
       {
+        // A booking that would be fine for their own record: only the patient is someone else's.
         name: 'a patient booking for another patient',
         send: () =>
           asPatient('POST', '/Appointment', {
             resourceType: 'Appointment',
             status: 'booked',
-            start: new Date(Date.now() + 3 * 86_400_000).toISOString(),
-            end: new Date(Date.now() + 3 * 86_400_000 + 1_800_000).toISOString(),
-            participant: [{ actor: { reference: `Patient/${otherId}` }, status: 'accepted' }],
+            start: freeSlot.startsAt,
+            end: freeSlot.endsAt,
+            participant: [
+              { actor: { reference: `Patient/${otherId}` }, status: 'accepted' },
+              { actor: { reference: `Practitioner/${doctorId}` }, status: 'accepted' },
+            ],
           }),
-        statuses: [403, 404, 422],
+        statuses: [403, 404],
       },
     ];
 
@@ -123,10 +146,25 @@ export function describeFhirAdversarial(contextOf: () => FhirTestContext): void 
       }
     });
 
-    it('answers the same requests when they are fair: own record, own $everything, lenient search', async () => {
+    it('answers the same requests when they are fair: own record, own booking, own $everything, lenient search', async () => {
       const own = await asPatient('GET', `/Patient/${patient.patientId}`);
       expect(own.status).toBe(200);
       await expectValidFhir(ctx.validator, own.body, 'own Patient');
+      const renamed = await asPatient('PUT', `/Patient/${patient.patientId}`, { ...(own.body as object), name: [{ family: 'Adversary', given: ['Patricia'] }] });
+      expect(renamed.status, renamed.text.slice(0, 300)).toBe(200);
+      await expectValidFhir(ctx.validator, renamed.body, 'own Patient updated');
+      const booking = await asPatient('POST', '/Appointment', {
+        resourceType: 'Appointment',
+        status: 'booked',
+        start: freeSlot.startsAt,
+        end: freeSlot.endsAt,
+        participant: [
+          { actor: { reference: `Patient/${patient.patientId}` }, status: 'accepted' },
+          { actor: { reference: `Practitioner/${doctorId}` }, status: 'accepted' },
+        ],
+      });
+      expect(booking.status, booking.text.slice(0, 300)).toBe(201);
+      await expectValidFhir(ctx.validator, booking.body, 'own booking');
       const everything = await asPatient('GET', `/Patient/${patient.patientId}/$everything`);
       expect(everything.status).toBe(200);
       await expectValidFhir(ctx.validator, everything.body, 'own $everything');
