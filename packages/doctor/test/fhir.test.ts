@@ -165,6 +165,25 @@ describe('Schedule and Slot', () => {
     for (const slot of all) expect(await fhir<Slot>(`Slot/${slot.id}`, { headers: as('patient') })).toEqual(slot);
   });
 
+  it('shows a patient only what the booking policy lets them book, and an inactive doctor’s slots as unavailable', async () => {
+    const created = await createDoctor({}, mondayNineToEleven);
+    const monday = nextMonday();
+    const day = `Slot?schedule=Schedule/${created.id}&start=ge${monday.toISODate()}&start=lt${monday.plus({ days: 1 }).toISODate()}`;
+    const states = async (headers: Record<string, string>) => resourcesOf(await fhir<Bundle<Slot>>(day, { headers })).map((slot) => slot.status);
+    // The policy as appointment announced it (this file's database only): a patient books at most 3 days ahead.
+    await doctor.database.sql`insert into scheduling_policy (id, minimum_notice_minutes, max_advance_days) values (1, 0, 3)
+      on conflict (id) do update set max_advance_days = 3`;
+    try {
+      expect(await states(as('patient'))).toEqual(Array(4).fill('busy-unavailable'));
+      expect(await states(staff)).toEqual(Array(4).fill('free'));
+    } finally {
+      await doctor.database.sql`delete from scheduling_policy`;
+    }
+    expect((await doctor.app.inject({ method: 'DELETE', url: `/api/doctors/${created.id}`, headers: admin })).statusCode).toBe(204);
+    expect(await states(staff)).toEqual(Array(4).fill('busy-unavailable'));
+    expect((await fhir<Schedule>(`Schedule/${created.id}`)).active).toBe(false);
+  });
+
   it('404s a slot id that names no slot of the grid, and refuses a search without a schedule or over 31 days', async () => {
     const created = await createDoctor({}, mondayNineToEleven);
     const monday = nextMonday();
