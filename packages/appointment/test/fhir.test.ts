@@ -224,6 +224,10 @@ describe('read and search', () => {
     expect(ids(await search(`patient=${patient.id}&status=booked,cancelled&date=ge${at(1300)}`))).toEqual([second!.id, third!.id]);
     expect(ids(await search(`patient=${patient.id}&date=ge${at(1200)}&date=lt${at(1300)}`))).toEqual([first!.id]);
     expect((await search(`patient=${patient.id}&status=proposed`)).total).toBe(0);
+    // Dates PostgreSQL cannot hold (year 0) or far out: an answer, never a 5xx.
+    expect((await search(`patient=${patient.id}&date=ge0000-01-01`)).total).toBe(3);
+    expect((await search(`patient=${patient.id}&date=lt0000-06-01`)).total).toBe(0);
+    expect((await search(`patient=${patient.id}&date=ge9999-12-31`)).total).toBe(0);
 
     const stranger = users.patient();
     expect((await search(`patient=${patient.id}`, stranger.headers)).total).toBe(0);
