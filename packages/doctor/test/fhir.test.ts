@@ -1,4 +1,5 @@
 import type { Bundle, CapabilityStatement, OperationOutcome, PractitionerRole, Resource, Schedule, Slot } from '@medplum/fhirtypes';
+import { topics } from '@pms/contracts';
 import { expectValidFhir, sharedFhirValidator, type FhirValidator } from '@pms/devstack/testing';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
@@ -163,6 +164,46 @@ describe('Schedule and Slot', () => {
     expect(exact.map((slot) => slot.id)).toEqual([all[3]!.id]);
 
     for (const slot of all) expect(await fhir<Slot>(`Slot/${slot.id}`, { headers: as('patient') })).toEqual(slot);
+  });
+
+  it('shows a slot busy once appointment announces the booking, and free again once it announces the cancellation', async () => {
+    const created = await createDoctor({}, mondayNineToEleven);
+    const nine = nextMonday().set({ hour: 9 });
+    const slotId = `${created.id}.${stamp(nine)}.30`;
+    const producer = doctor.kafka.producer();
+    await producer.connect();
+    try {
+      const data = {
+        appointmentId: randomUUID(),
+        patientId: randomUUID(),
+        doctorId: created.id,
+        startsAt: nine.toISO()!,
+        endsAt: nine.plus({ minutes: 30 }).toISO()!,
+        durationMinutes: 30,
+        reason: null,
+        patient: { name: 'Pat Test', email: 'pat.test@example.com' },
+        doctor: { name: created.name, specialty: 'CARDIOLOGY', timeZone: 'UTC' },
+      };
+      const announce = (type: string, extra: object = {}) =>
+        producer.send({
+          topic: topics.appointment,
+          acks: -1,
+          messages: [
+            {
+              key: data.appointmentId,
+              value: JSON.stringify({ id: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), source: 'appointment', subject: data.appointmentId, data: { ...data, ...extra }, requestId: randomUUID() }),
+            },
+          ],
+        });
+      const statusOf = async () => (await fhir<Slot>(`Slot/${slotId}`)).status;
+      expect(await statusOf()).toBe('free');
+      await announce('AppointmentBooked');
+      await expect.poll(statusOf, { timeout: 25_000, interval: 100 }).toBe('busy');
+      await announce('AppointmentCancelled', { cancellationReason: null, cancelledBy: randomUUID() });
+      await expect.poll(statusOf, { timeout: 25_000, interval: 100 }).toBe('free');
+    } finally {
+      await producer.disconnect();
+    }
   });
 
   it('shows a patient only what the booking policy lets them book, and an inactive doctor’s slots as unavailable', async () => {
