@@ -20,9 +20,8 @@ import { specialtyOfToken } from '../fhir/specialty.js';
 const byId = { type: 'token', description: 'Logical id(s), comma-separated' } as const;
 
 /** `_id` values that can be doctors (UUIDs); another id matches nothing, so it is not sent to the database. */
-const idsOf = (search: FhirSearch, name: string): string[] | undefined => search.anyOf(name)?.filter((id) => uuid.safeParse(id).success);
-
-const pageOf = (search: FhirSearch) => ({ offset: search.offset, limit: search.count });
+const idsOf = (search: FhirSearch, name: string): string[] | undefined =>
+  search.anyOf(name)?.flatMap((id) => (uuid.safeParse(id).success ? [id.toLowerCase()] : []));
 
 /** A reference parameter to a doctor (Practitioner/…, Schedule/…): its id, or [] when it cannot name one. */
 function doctorIdsOf(search: FhirSearch, name: string, type: string): string[] | undefined {
@@ -34,7 +33,8 @@ function doctorIdsOf(search: FhirSearch, name: string, type: string): string[] |
 /** Both given: only ids in both lists. */
 const bothIds = (a?: string[], b?: string[]) => (a && b ? a.filter((id) => b.includes(id)) : (a ?? b));
 
-const searchRows = (ctx: DoctorContext, search: FhirSearch, filter: DoctorFilter) => searchDoctors(ctx, filter, pageOf(search));
+const searchRows = (ctx: DoctorContext, search: FhirSearch, filter: DoctorFilter) =>
+  searchDoctors(ctx, filter, { offset: search.offset, limit: search.count });
 
 const practitioner = (ctx: DoctorContext) =>
   fhirResource({
