@@ -133,6 +133,8 @@ describe('create (a booking)', () => {
       [resource(patientId, doctorId, { slot: [{ reference: 'Slot/nonsense' }] }), 'Appointment.slot[0].reference'],
       [resource(patientId, doctorId), 'Appointment.start'],
       [{ ...resource(patientId, doctorId, startEnd(0)), reasonCode: [{ text: 'nul\u0000' }] }, 'Appointment.reasonCode[0].text'],
+      [{ ...resource(patientId, doctorId, startEnd(0)), reasonCode: [{ text: 'x'.repeat(100_000) }] }, 'Appointment.reasonCode[0].text'],
+      [{ ...resource(patientId, doctorId, startEnd(0)), participant: 'everyone' }, 'Appointment.participant'],
       [{ ...resource(patientId, doctorId, startEnd(0)), appointmentType: { coding: [{ system: 'http://example.org', code: 'x' }] } }, 'Appointment.appointmentType.coding'],
     ];
     for (const [body, element] of cases) {
@@ -201,6 +203,9 @@ describe('read and search', () => {
     expect((await outcome('GET', `Appointment/${other.id}`, 403, { headers: users.doctor(doctor.id).headers })).issue[0]?.code).toBe('forbidden');
     await outcome('GET', `Appointment/${randomUUID()}`, 404);
     await outcome('GET', `Appointment/${own.id}`, 401, { headers: {} });
+    // Booking for someone else's record is refused as in the JSON API.
+    const forOther = await outcome('POST', 'Appointment', 403, { headers: user.headers, body: resource(peers.addPatient().id, doctor.id, startEnd(960)) });
+    expect(forOther.issue[0]?.code).toBe('forbidden');
   });
 
   it('searches by patient, practitioner, date and status, with pages; a patient sees only their own', async () => {
@@ -219,6 +224,10 @@ describe('read and search', () => {
     expect(ids(await search(`patient=${patient.id}&status=booked,cancelled&date=ge${at(1300)}`))).toEqual([second!.id, third!.id]);
     expect(ids(await search(`patient=${patient.id}&date=ge${at(1200)}&date=lt${at(1300)}`))).toEqual([first!.id]);
     expect((await search(`patient=${patient.id}&status=proposed`)).total).toBe(0);
+    // Dates PostgreSQL cannot hold (year 0) or far out: an answer, never a 5xx.
+    expect((await search(`patient=${patient.id}&date=ge0000-01-01`)).total).toBe(3);
+    expect((await search(`patient=${patient.id}&date=lt0000-06-01`)).total).toBe(0);
+    expect((await search(`patient=${patient.id}&date=ge9999-12-31`)).total).toBe(0);
 
     const stranger = users.patient();
     expect((await search(`patient=${patient.id}`, stranger.headers)).total).toBe(0);

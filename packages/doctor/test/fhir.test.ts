@@ -1,4 +1,5 @@
 import type { Bundle, CapabilityStatement, OperationOutcome, PractitionerRole, Resource, Schedule, Slot } from '@medplum/fhirtypes';
+import { topics } from '@pms/contracts';
 import { expectValidFhir, sharedFhirValidator, type FhirValidator } from '@pms/devstack/testing';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
@@ -165,6 +166,65 @@ describe('Schedule and Slot', () => {
     for (const slot of all) expect(await fhir<Slot>(`Slot/${slot.id}`, { headers: as('patient') })).toEqual(slot);
   });
 
+  it('shows a slot busy once appointment announces the booking, and free again once it announces the cancellation', async () => {
+    const created = await createDoctor({}, mondayNineToEleven);
+    const nine = nextMonday().set({ hour: 9 });
+    const slotId = `${created.id}.${stamp(nine)}.30`;
+    const producer = doctor.kafka.producer();
+    await producer.connect();
+    try {
+      const data = {
+        appointmentId: randomUUID(),
+        patientId: randomUUID(),
+        doctorId: created.id,
+        startsAt: nine.toISO()!,
+        endsAt: nine.plus({ minutes: 30 }).toISO()!,
+        durationMinutes: 30,
+        reason: null,
+        patient: { name: 'Pat Test', email: 'pat.test@example.com' },
+        doctor: { name: created.name, specialty: 'CARDIOLOGY', timeZone: 'UTC' },
+      };
+      const announce = (type: string, extra: object = {}) =>
+        producer.send({
+          topic: topics.appointment,
+          acks: -1,
+          messages: [
+            {
+              key: data.appointmentId,
+              value: JSON.stringify({ id: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), source: 'appointment', subject: data.appointmentId, data: { ...data, ...extra }, requestId: randomUUID() }),
+            },
+          ],
+        });
+      const statusOf = async () => (await fhir<Slot>(`Slot/${slotId}`)).status;
+      expect(await statusOf()).toBe('free');
+      await announce('AppointmentBooked');
+      await expect.poll(statusOf, { timeout: 25_000, interval: 100 }).toBe('busy');
+      await announce('AppointmentCancelled', { cancellationReason: null, cancelledBy: randomUUID() });
+      await expect.poll(statusOf, { timeout: 25_000, interval: 100 }).toBe('free');
+    } finally {
+      await producer.disconnect();
+    }
+  });
+
+  it('shows a patient only what the booking policy lets them book, and an inactive doctor’s slots as unavailable', async () => {
+    const created = await createDoctor({}, mondayNineToEleven);
+    const monday = nextMonday();
+    const day = `Slot?schedule=Schedule/${created.id}&start=ge${monday.toISODate()}&start=lt${monday.plus({ days: 1 }).toISODate()}`;
+    const states = async (headers: Record<string, string>) => resourcesOf(await fhir<Bundle<Slot>>(day, { headers })).map((slot) => slot.status);
+    // The policy as appointment announced it (this file's database only): a patient books at most 3 days ahead.
+    await doctor.database.sql`insert into scheduling_policy (id, minimum_notice_minutes, max_advance_days) values (1, 0, 3)
+      on conflict (id) do update set max_advance_days = 3`;
+    try {
+      expect(await states(as('patient'))).toEqual(Array(4).fill('busy-unavailable'));
+      expect(await states(staff)).toEqual(Array(4).fill('free'));
+    } finally {
+      await doctor.database.sql`delete from scheduling_policy`;
+    }
+    expect((await doctor.app.inject({ method: 'DELETE', url: `/api/doctors/${created.id}`, headers: admin })).statusCode).toBe(204);
+    expect(await states(staff)).toEqual(Array(4).fill('busy-unavailable'));
+    expect((await fhir<Schedule>(`Schedule/${created.id}`)).active).toBe(false);
+  });
+
   it('404s a slot id that names no slot of the grid, and refuses a search without a schedule or over 31 days', async () => {
     const created = await createDoctor({}, mondayNineToEleven);
     const monday = nextMonday();
@@ -187,5 +247,9 @@ describe('Schedule and Slot', () => {
     const badDate = await fhir<OperationOutcome>(`Slot?schedule=${created.id}&start=ge2030-13-01`, { status: 400 });
     expect(badDate.issue[0]?.expression).toEqual(['start']);
     expect((await fhir<Bundle>(`Slot?schedule=Schedule/${randomUUID()}`)).total).toBe(0);
+    // Times PostgreSQL cannot hold (year 0) or bookings never have: an answer, never a 5xx.
+    for (const start of ['start=ge0000-01-03&start=lt0000-01-10', 'start=lt0000-06-01', 'start=ge9999-12-27']) {
+      expect((await fhir<Bundle>(`Slot?schedule=${created.id}&${start}&status=free`)).total, start).toBe(0);
+    }
   });
 });

@@ -1,6 +1,6 @@
-import { uuid } from '@pms/contracts';
+import { dateRange, uuid } from '@pms/contracts';
 import { actorOf, type ServiceInstance } from '@pms/platform';
-import { fhirResource, registerFhir, type FhirSearch } from '@pms/platform/fhir';
+import { fhirResource, registerFhir, type DateBounds, type FhirSearch } from '@pms/platform/fhir';
 import type { AppointmentFilter } from '../db/appointments.js';
 import { appointmentNotFound, inPatientCompartment } from '../domain/access.js';
 import { bookAppointment } from '../domain/booking.js';
@@ -19,21 +19,34 @@ function referenced(search: FhirSearch, name: string, type: string): string | nu
   return uuid.safeParse(id).success ? id.toLowerCase() : null;
 }
 
+/**
+ * Every `date` repetition ANDed, as [from, to) in epoch ms, within the years inputs allow
+ * (contracts' dateRange): no appointment starts outside them, and PostgreSQL never sees a bound
+ * it cannot hold (year 0, year 10000).
+ */
+function startRange(bounds: DateBounds[]): { from: number; to: number } {
+  const earliest = Date.UTC(dateRange.earliestYear, 0, 1);
+  const latest = Date.UTC(dateRange.latestYear + 1, 0, 1);
+  const clamp = (ms: number) => Math.min(Math.max(ms, earliest), latest);
+  return {
+    from: clamp(Math.max(earliest, ...bounds.map((bound) => bound.atLeast?.getTime() ?? earliest))),
+    to: clamp(Math.min(latest, ...bounds.map((bound) => bound.before?.getTime() ?? latest))),
+  };
+}
+
 /** The search as our filter; undefined when it can match nothing (an id that is no UUID, a status we never have, an empty date range). */
 function filterOf(search: FhirSearch): AppointmentFilter | undefined {
   const patientId = referenced(search, 'patient', 'Patient');
   const doctorId = referenced(search, 'practitioner', 'Practitioner');
   const statuses = search.anyOf('status')?.flatMap((status) => statusOfFhir(status) ?? []);
-  const bounds = search.dates('date');
-  const from = Math.max(...bounds.map((bound) => bound.atLeast?.getTime() ?? Number.NEGATIVE_INFINITY));
-  const to = Math.min(...bounds.map((bound) => bound.before?.getTime() ?? Number.POSITIVE_INFINITY));
+  const { from, to } = startRange(search.dates('date'));
   if (patientId === null || doctorId === null || statuses?.length === 0 || from >= to) return undefined;
   return {
     patientId,
     doctorId,
     statuses,
-    from: Number.isFinite(from) ? new Date(from) : undefined,
-    to: Number.isFinite(to) ? new Date(to) : undefined,
+    from: new Date(from),
+    to: new Date(to),
   };
 }
 

@@ -1,4 +1,4 @@
-import { uuid } from '@pms/contracts';
+import { dateRange, uuid } from '@pms/contracts';
 import { actorOf, type ServiceInstance } from '@pms/platform';
 import { badInput } from '@pms/platform/domain';
 import { fhirResource, registerFhir, type FhirSearch } from '@pms/platform/fhir';
@@ -20,9 +20,8 @@ import { specialtyOfToken } from '../fhir/specialty.js';
 const byId = { type: 'token', description: 'Logical id(s), comma-separated' } as const;
 
 /** `_id` values that can be doctors (UUIDs); another id matches nothing, so it is not sent to the database. */
-const idsOf = (search: FhirSearch, name: string): string[] | undefined => search.anyOf(name)?.filter((id) => uuid.safeParse(id).success);
-
-const pageOf = (search: FhirSearch) => ({ offset: search.offset, limit: search.count });
+const idsOf = (search: FhirSearch, name: string): string[] | undefined =>
+  search.anyOf(name)?.flatMap((id) => (uuid.safeParse(id).success ? [id.toLowerCase()] : []));
 
 /** A reference parameter to a doctor (Practitioner/…, Schedule/…): its id, or [] when it cannot name one. */
 function doctorIdsOf(search: FhirSearch, name: string, type: string): string[] | undefined {
@@ -34,7 +33,8 @@ function doctorIdsOf(search: FhirSearch, name: string, type: string): string[] |
 /** Both given: only ids in both lists. */
 const bothIds = (a?: string[], b?: string[]) => (a && b ? a.filter((id) => b.includes(id)) : (a ?? b));
 
-const searchRows = (ctx: DoctorContext, search: FhirSearch, filter: DoctorFilter) => searchDoctors(ctx, filter, pageOf(search));
+const searchRows = (ctx: DoctorContext, search: FhirSearch, filter: DoctorFilter) =>
+  searchDoctors(ctx, filter, { offset: search.offset, limit: search.count });
 
 const practitioner = (ctx: DoctorContext) =>
   fhirResource({
@@ -83,7 +83,11 @@ const dayMs = 86_400_000;
 const defaultSpanMs = 7 * dayMs;
 const maxSpanMs = 31 * dayMs;
 
-/** [from, to) the slots' starts must lie in: every `start` bound ANDed; from now and a week long where open. */
+/**
+ * [from, to) the slots' starts must lie in: every `start` bound ANDed; from now and a week long
+ * where open; never outside the years bookings allow (contracts' dateRange), so PostgreSQL never
+ * sees a time it cannot hold (year 0).
+ */
 function startWindow(search: FhirSearch, now: Date): { from: Date; to: Date } {
   const bounds = search.dates('start');
   const lower = Math.max(...bounds.map((bound) => bound.atLeast?.getTime() ?? Number.NEGATIVE_INFINITY));
@@ -91,7 +95,8 @@ function startWindow(search: FhirSearch, now: Date): { from: Date; to: Date } {
   const from = Number.isFinite(lower) ? lower : now.getTime();
   const to = Number.isFinite(upper) ? upper : from + defaultSpanMs;
   if (to - from > maxSpanMs) throw badInput('A Slot search covers at most 31 days of start times', [{ field: 'start', message: 'spans more than 31 days' }]);
-  return { from: new Date(from), to: new Date(Math.max(from, to)) };
+  const clamp = (ms: number) => Math.min(Math.max(ms, Date.UTC(dateRange.earliestYear, 0, 1)), Date.UTC(dateRange.latestYear + 1, 0, 1));
+  return { from: new Date(clamp(from)), to: new Date(clamp(Math.max(from, to))) };
 }
 
 /** `status` tokens as slot states; a status we never give a slot matches nothing. */
