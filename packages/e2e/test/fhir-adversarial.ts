@@ -132,6 +132,29 @@ export function describeFhirAdversarial(contextOf: () => FhirTestContext): void 
       await validOutcome(ctx.validator, name, answer.body);
     });
 
+    it('answers odd but well-formed values with a Bundle or an OperationOutcome, never a 5xx', async () => {
+      const paths = [
+        '/Appointment?date=ge0001-01-01',
+        '/Appointment?date=lt9999-12-31T23:59:59Z',
+        '/Patient?birthdate=eq0000',
+        `/Slot?schedule=Schedule/${doctorId}&start=ge9999-01-01`,
+        '/Patient?_count=100000',
+        '/Patient?_count=-1',
+        '/Patient?_offset=99999999999999999999',
+        '/Patient?name=%F0%9F%A9%BA%E2%80%AE',
+        '/Patient?email=%27%3B%20drop%20table%20patients%3B--',
+      ];
+      // Every path is tried and every failure reported, not only the first.
+      const problems: string[] = [];
+      for (const path of paths) {
+        const answer = await send('GET', path);
+        if (answer.status >= 500) problems.push(`${path}: ${answer.status} ${answer.text.slice(0, 300)}`);
+        else if (answer.status === 200) await expectValidFhir(ctx.validator, answer.body, path).catch((error: Error) => problems.push(error.message));
+        else await validOutcome(ctx.validator, path, answer.body).catch((error: Error) => problems.push(error.message));
+      }
+      expect(problems).toEqual([]);
+    });
+
     it("finds none of another patient's appointments, invoices or messages for a patient user", async () => {
       for (const path of [`/Appointment?patient=Patient/${otherId}`, `/Invoice?subject=Patient/${otherId}`, `/Communication?subject=Patient/${otherId}`]) {
         const answer = await asPatient('GET', path);
