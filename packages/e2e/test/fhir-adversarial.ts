@@ -132,25 +132,32 @@ export function describeFhirAdversarial(contextOf: () => FhirTestContext): void 
       await validOutcome(ctx.validator, name, answer.body);
     });
 
-    it('answers odd but well-formed values with a Bundle or an OperationOutcome, never a 5xx', async () => {
-      const paths = [
-        '/Appointment?date=ge0001-01-01',
-        '/Appointment?date=lt9999-12-31T23:59:59Z',
-        '/Patient?birthdate=eq0000',
-        `/Slot?schedule=Schedule/${doctorId}&start=ge9999-01-01`,
-        '/Patient?_count=100000',
-        '/Patient?_count=-1',
-        '/Patient?_offset=99999999999999999999',
-        '/Patient?name=%F0%9F%A9%BA%E2%80%AE',
-        '/Patient?email=%27%3B%20drop%20table%20patients%3B--',
+    it('answers odd but well-formed requests with a resource, a Bundle or an OperationOutcome, never a 5xx', async () => {
+      const deep = `${'['.repeat(5_000)}${']'.repeat(5_000)}`;
+      const patientJson = (extra: string) => `{"resourceType":"Patient","name":[{"family":"Odd"}],"telecom":[{"system":"email","value":"odd-${Date.now()}@e2e.example"}],"birthDate":"1970-01-01"${extra}}`;
+      const requests: [method: string, path: string, body?: string][] = [
+        ['GET', '/Appointment?date=ge0001-01-01'],
+        ['GET', '/Appointment?date=lt9999-12-31T23:59:59Z'],
+        ['GET', '/Patient?birthdate=eq0000'],
+        ['GET', `/Slot?schedule=Schedule/${doctorId}&start=ge9999-01-01`],
+        ['GET', '/Patient?_count=100000'],
+        ['GET', '/Patient?_count=-1'],
+        ['GET', '/Patient?_offset=99999999999999999999'],
+        ['GET', '/Patient?name=%F0%9F%A9%BA%E2%80%AE'],
+        ['GET', '/Patient?email=%27%3B%20drop%20table%20patients%3B--'],
+        // Bodies a JSON parser or a schema walker could choke on.
+        ['POST', '/Patient', patientJson(`,"extension":${deep}`)],
+        ['POST', '/Patient', patientJson(',"__proto__":{"isAdmin":true},"constructor":{"prototype":{"isAdmin":true}}')],
+        ['POST', '/Patient', patientJson('').replace('"Odd"', '"Odd\\ud800"')],
       ];
-      // Every path is tried and every failure reported, not only the first.
+      // Every request is tried and every failure reported, not only the first.
       const problems: string[] = [];
-      for (const path of paths) {
-        const answer = await send('GET', path);
-        if (answer.status >= 500) problems.push(`${path}: ${answer.status} ${answer.text.slice(0, 300)}`);
-        else if (answer.status === 200) await expectValidFhir(ctx.validator, answer.body, path).catch((error: Error) => problems.push(error.message));
-        else await validOutcome(ctx.validator, path, answer.body).catch((error: Error) => problems.push(error.message));
+      for (const [method, path, body] of requests) {
+        const what = `${method} ${path}${body ? ` ${body.slice(0, 80)}…` : ''}`;
+        const answer = await send(method, path, { body });
+        if (answer.status >= 500) problems.push(`${what}: ${answer.status} ${answer.text.slice(0, 300)}`);
+        else if (answer.status < 300) await expectValidFhir(ctx.validator, answer.body, what).catch((error: Error) => problems.push(error.message));
+        else await validOutcome(ctx.validator, what, answer.body).catch((error: Error) => problems.push(error.message));
       }
       expect(problems).toEqual([]);
     });
