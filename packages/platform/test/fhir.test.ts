@@ -4,7 +4,7 @@ import { expectValidFhir, sharedFhirValidator, type FhirValidator } from '@pms/d
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createService, notFound, preconditionFailed, type ServiceInstance } from '../src/index.js';
-import { fhirBasePath, fhirResource, metaOf, parseDate, registerFhir } from '../src/fhir/index.js';
+import { fhirBasePath, fhirResource, metaOf, parseDate, parseSearch, registerFhir } from '../src/fhir/index.js';
 import { createTestTokenIssuer } from '../src/testing/index.js';
 
 const issuer = createTestTokenIssuer();
@@ -222,5 +222,53 @@ describe('FHIR date search values', () => {
     expect(parseDate('d', 'le1990-05-01')).toEqual({ before: new Date('1990-05-02T00:00:00Z') });
     expect(parseDate('d', 'lt2024-01-31T09:00:00+02:00')).toEqual({ before: new Date('2024-01-31T07:00:00Z') });
     expect(() => parseDate('d', '2024-02-30')).toThrow(/not a valid date/);
+  });
+
+  it('refuses years outside 1900-2999 (the JSON API bound; PostgreSQL has no year 0) as a 400 naming the parameter', () => {
+    expect(parseDate('d', 'ge1900-01-01')).toEqual({ atLeast: new Date('1900-01-01T00:00:00Z') });
+    expect(parseDate('d', 'lt2999-12-31T23:59:59Z')).toEqual({ before: new Date('2999-12-31T23:59:59Z') });
+    for (const value of ['0000', 'ge0000-01-01', 'lt1899-12-31', 'eq3000', 'gt9999-12-31T00:00:00Z']) {
+      expect(() => parseDate('birthdate', value), value).toThrow(expect.objectContaining({
+        kind: 'BAD_INPUT',
+        details: [{ field: 'birthdate', message: 'must be in the years 1900 to 2999' }],
+      }));
+    }
+  });
+
+  it('answers an out-of-range date over HTTP with a 400 OperationOutcome naming it', async () => {
+    for (const value of ['0000-01-01', 'ge0000', 'lt10000-01-01', 'le3000-01-01']) {
+      const response = await fhirCall({ method: 'GET', url: `/fhir/R4/Patient?birthdate=${value}`, headers: auth });
+      expect(response.statusCode, value).toBe(400);
+      expect(outcomeOf(response.body).issue[0]!.expression).toEqual(['birthdate']);
+    }
+  });
+});
+
+describe('FHIR reference search values', () => {
+  const declared = { practitioner: { type: 'reference', description: 'The doctor', target: ['Practitioner'] }, _id: { type: 'token', description: 'Ids' } } as const;
+  const search = (query: Record<string, string>) => parseSearch(query, declared, { lenient: false });
+  const id = '0B7C3D4E-1F2A-4B5C-8D9E-0F1A2B3C4D5E';
+
+  it('takes Type/id, a bare id, or an absolute URL ending in Type/id', () => {
+    for (const value of [`Practitioner/${id}`, id, `https://clinic.example/fhir/R4/Practitioner/${id}`, `http://localhost:3000/Practitioner/${id}`]) {
+      expect(search({ practitioner: value }).referenceId('practitioner', 'Practitioner'), value).toBe(id);
+    }
+    expect(search({}).referenceId('practitioner', 'Practitioner')).toBeUndefined();
+  });
+
+  it('refuses a reference to another type, or anything that is no reference, with a 400 naming the parameter', () => {
+    for (const value of [`Patient/${id}`, `https://clinic.example/fhir/R4/Patient/${id}`, `Practitioner/${id}/_history/1`, 'Practitioner/', 'a b', `practitioner/${id}`]) {
+      expect(() => search({ practitioner: value }).referenceId('practitioner', 'Practitioner'), value).toThrow(expect.objectContaining({
+        kind: 'BAD_INPUT',
+        details: [{ field: 'practitioner', message: 'must reference a Practitioner (Practitioner/<id>)' }],
+      }));
+    }
+  });
+
+  it('resolves UUID keys lower-cased, and says when an id cannot be one (null) so the search matches nothing', () => {
+    expect(search({ practitioner: `Practitioner/${id}` }).referenceUuid('practitioner', 'Practitioner')).toBe(id.toLowerCase());
+    expect(search({ practitioner: 'Practitioner/not-ours' }).referenceUuid('practitioner', 'Practitioner')).toBeNull();
+    expect(() => search({ practitioner: 'Patient/not-ours' }).referenceUuid('practitioner', 'Practitioner')).toThrow(/must reference a Practitioner/);
+    expect(search({ _id: `${id},not-ours` }).uuids('_id')).toEqual([id.toLowerCase()]);
   });
 });

@@ -1,3 +1,4 @@
+import { dateRange, uuid } from '@pms/contracts';
 import { badInput, type FieldIssue } from '../errors.js';
 
 export type SearchParamType = 'string' | 'token' | 'date' | 'reference' | 'number' | 'uri';
@@ -81,13 +82,31 @@ export class FhirSearch {
     });
   }
 
-  /** The id a reference parameter points to (`Patient/1`, `1` or an absolute URL); other types are refused. */
+  /**
+   * The id a reference parameter points to: `<type>/<id>`, a bare `<id>`, or an absolute URL
+   * ending in `<type>/<id>`. A reference to another type is refused, never read as an id of `type`.
+   */
   referenceId(name: string, type: string): string | undefined {
     const value = this.one(name);
     if (value === undefined) return undefined;
-    const match = /^(?:.*\/)?(?:([A-Z][A-Za-z]+)\/)?([A-Za-z0-9\-.]{1,64})$/.exec(value);
-    if (!match || (match[1] !== undefined && match[1] !== type)) throw refused(name, `must reference a ${type} (${type}/<id>)`);
-    return match[2];
+    const id = referencedId(value, type);
+    if (id === undefined) throw refused(name, `must reference a ${type} (${type}/<id>)`);
+    return id;
+  }
+
+  /**
+   * A reference to one of our UUID-keyed resources: its id lower-cased, `null` when the id cannot
+   * be one of ours (the search then matches nothing), undefined when the parameter is not given.
+   */
+  referenceUuid(name: string, type: string): string | null | undefined {
+    const id = this.referenceId(name, type);
+    if (id === undefined) return undefined;
+    return uuid.safeParse(id).success ? id.toLowerCase() : null;
+  }
+
+  /** `_id`-style token values that can be UUID keys, lower-cased; other ids are dropped: they match nothing. */
+  uuids(name: string): string[] | undefined {
+    return this.anyOf(name)?.flatMap((id) => (uuid.safeParse(id).success ? [id.toLowerCase()] : []));
   }
 
   /** A token value: `code`, `system|code` or `|code`. */
@@ -168,6 +187,17 @@ function integerParam(query: Record<string, unknown>, name: string, fallback: nu
 /** Commas separate alternatives; `\,` is a literal comma. */
 const splitOr = (value: string) => value.split(/(?<!\\),/).map((part) => part.replaceAll('\\,', ','));
 
+const bareId = /^[A-Za-z0-9\-.]{1,64}$/;
+/** `Type/id`, optionally after an absolute base URL; the type is always explicit, never swallowed by the base. */
+const typedReference = /^(?:https?:\/\/\S+\/)?([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/;
+
+/** The id of a reference value if it points to `type` (or is a bare id); undefined for anything else. */
+export function referencedId(value: string, type: string): string | undefined {
+  if (bareId.test(value)) return value;
+  const match = typedReference.exec(value);
+  return match?.[1] === type ? match[2] : undefined;
+}
+
 const datePattern = /^(eq|ne|gt|lt|ge|le|sa|eb|ap)?(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
 
 /** Parses `[prefix]YYYY[-MM[-DD[Thh:mm[:ss[.fff]][zone]]]]` into the range its precision spans. */
@@ -181,6 +211,10 @@ export function parseDate(name: string, value: string): DateBounds {
   // `Date` rolls 2024-02-30 over into March: a value that does not round-trip is no date.
   const roundTrip = hour === undefined && !Number.isNaN(from.getTime()) ? from.toISOString().slice(0, 10) : undefined;
   if (Number.isNaN(from.getTime()) || (roundTrip !== undefined && roundTrip !== start.slice(0, 10))) throw refused(name, 'is not a valid date');
+  // The JSON API's bound (contracts' dateRange): PostgreSQL has no year 0, and no row lies outside it.
+  if (Number(year) < dateRange.earliestYear || Number(year) > dateRange.latestYear) {
+    throw refused(name, `must be in the years ${dateRange.earliestYear} to ${dateRange.latestYear}`);
+  }
   const to = endOfPrecision(from, { month, day, hour, second, fraction });
   switch (prefix as DatePrefix) {
     case 'eq':
