@@ -120,13 +120,9 @@ export function criteriaOf(search: FhirSearch): PatientCriteria {
   return criteria;
 }
 
-/** The dates PostgreSQL's `date` and a 4-digit ISO year both hold: `birthdate=eq0000` matches nothing instead of failing (500). */
-const firstDay = Date.parse('0001-01-01T00:00:00Z');
-const lastDay = Date.parse('9999-12-31T00:00:00Z');
-
 /** An instant range as dates of birth: whole days, the end rounded up to the next midnight. */
 function dateRangeOf(bounds: DateBounds): DateRange {
-  const day = (date: Date) => new Date(Math.min(Math.max(date.getTime(), firstDay), lastDay)).toISOString().slice(0, 10);
+  const day = (date: Date) => date.toISOString().slice(0, 10);
   const range: DateRange = {};
   if (bounds.atLeast) range.atLeast = day(bounds.atLeast);
   if (bounds.before) {
