@@ -6,6 +6,7 @@ import type { AppointmentsContext } from './domain/context.js';
 import { grpcPeers, type DoctorClient, type PatientClient } from './peers/grpc-peers.js';
 import { waitlistHandlers } from './events/handlers.js';
 import { appointmentRoutes } from './routes/appointments.js';
+import { registerAppointmentFhir } from './routes/fhir.js';
 import { schedulingRoutes } from './routes/scheduling.js';
 import { waitlistRoutes } from './routes/waitlist.js';
 import { startOfferExpiry } from './workers/offer-expiry.js';
@@ -52,6 +53,7 @@ export async function buildApp(deps: AppDeps): Promise<ServiceInstance> {
   appointmentRoutes(app, ctx);
   schedulingRoutes(app, ctx);
   waitlistRoutes(app, ctx);
+  await registerAppointmentFhir(app, ctx);
 
   runAlongside(app, config, {
     database,

@@ -7,6 +7,7 @@ import { billingEvents } from './events/handlers.js';
 import { billingService } from './grpc/billing-service.js';
 import { grpcPatientDirectory, type PatientClient } from './peers/patient-directory.js';
 import { registerBillingRoutes } from './routes/billing.js';
+import { registerBillingFhir } from './routes/fhir.js';
 
 export interface AppDeps {
   config: BillingConfig;
@@ -37,6 +38,7 @@ export async function buildApp({ config, database, kafka, patients }: AppDeps): 
     pricing: { fees: config.BILLING_FEES, currency: config.BILLING_CURRENCY, dueDays: config.INVOICE_DUE_DAYS },
   };
   registerBillingRoutes(app, ctx);
+  await registerBillingFhir(app, ctx);
 
   runAlongside(app, config, {
     database,

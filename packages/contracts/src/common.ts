@@ -9,8 +9,16 @@ import { z } from 'zod';
  */
 export const afterValid = { when: (payload: z.core.ParsePayload) => payload.issues.length === 0 };
 
-/** Free text. PostgreSQL text cannot hold a NUL character (U+0000): it is refused here. */
-export const text = () => z.string().refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
+/**
+ * Free text. PostgreSQL text cannot hold a NUL character (U+0000), and jsonb (event payloads in
+ * the outbox) refuses a lone UTF-16 surrogate (`"\ud800"`, valid JSON text): both are refused here.
+ */
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export const text = () =>
+  z
+    .string()
+    .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters')
+    .refine((value) => !loneSurrogate.test(value), { message: 'must be well-formed Unicode (no lone surrogate)', ...afterValid });
 
 /** An email address (its syntax allows no NUL); `normalizedEmail` also lower-cases it, for identities. */
 export const emailAddress = z.email().max(254);

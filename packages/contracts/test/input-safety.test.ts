@@ -65,6 +65,14 @@ describe('every input schema of @pms/contracts', () => {
     }
   });
 
+  it.each(leaves.map((leaf) => [leaf.path, leaf] as const))('%s refuses a lone UTF-16 surrogate (jsonb cannot hold it)', (_path, leaf) => {
+    for (const value of ['\ud800', 'Odd\ud800', 'a\udc00b', 'Fuzz Name\ud83d']) {
+      expect(leaf.schema.safeParse(value).success, JSON.stringify(value)).toBe(false);
+    }
+    // A surrogate pair is one character (an emoji): text keeps it.
+    if (leaf.path === 'PatientInput.name') expect(leaf.schema.safeParse('Ada \ud83e\ude7a').success).toBe(true);
+  });
+
   it.each(leaves.filter((leaf) => leaf.format === 'datetime' || leaf.format === 'date').map((leaf) => [leaf.path, leaf] as const))(
     '%s refuses years PostgreSQL or derived values cannot hold',
     (_path, leaf) => {

@@ -5,6 +5,8 @@ export { startPostgres, ensureDatabase, createTestDatabase, withDatabase } from 
 export type { StartPostgresOptions, PostgresServer } from './postgres.js';
 export { startKafka, stopKafka, waitForKafka, ensureKafkaLibs } from './kafka.js';
 export type { StartKafkaOptions, KafkaBroker } from './kafka.js';
+export { startFhirValidator, fhirValidatorAt, ensureFhirValidatorBuild, expectValidFhir, fhirErrors, formatFhirIssues } from './fhir-validator.js';
+export type { FhirIssue, FhirValidator } from './fhir-validator.js';
 export { startSmtpSink } from './smtp-sink.js';
 export type { SmtpSink, SmtpSinkOptions, StoredMessage } from './smtp-sink.js';
 export { startDevstack, DEFAULT_PORTS, DEFAULT_DATA_DIR } from './stack.js';

@@ -1,10 +1,11 @@
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
+import { ensureMavenLibs, javaBinary } from './jvm.js';
 import { freePort } from './ports.js';
 import { spawnManaged, type ManagedProcess } from './processes.js';
 import { Fatal, retryUntil } from './wait.js';
@@ -39,7 +40,7 @@ const NO_JAVA =
 const START_TIMEOUT_MS = 180_000;
 
 export async function startKafka(options: StartKafkaOptions): Promise<KafkaBroker> {
-  const java = javaBinary();
+  const java = javaBinary(NO_JAVA);
   const libs = await ensureKafkaLibs();
   const { dataDir, port } = options;
   const controllerPort = options.controllerPort ?? (await freePort());
@@ -148,44 +149,8 @@ export async function prepareTopics(brokers: string[], topics: string[], partiti
 }
 
 /** The broker's classpath, fetched from Maven Central once and cached next to the pom. */
-export async function ensureKafkaLibs(): Promise<string> {
-  const pomHash = createHash('sha256').update(readFileSync(POM)).digest('hex');
-  const marker = join(LIBS, '.complete');
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === pomHash) return LIBS;
-
-  try {
-    execFileSync('mvn', ['-v'], { stdio: 'ignore' });
-  } catch {
-    throw new Error(NO_JAVA);
-  }
-  // Download beside the cache and rename, so a concurrent or interrupted run never sees half a classpath.
-  const staging = `${LIBS}.tmp-${process.pid}`;
-  console.error('devstack: fetching the Kafka 3.9.1 jars from Maven Central (first run only)…');
-  rmSync(staging, { recursive: true, force: true });
-  try {
-    await promisify(execFile)('mvn', ['-B', '-q', '-f', POM, 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`], {
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    writeFileSync(join(staging, '.complete'), pomHash);
-    rmSync(LIBS, { recursive: true, force: true });
-    renameSync(staging, LIBS);
-  } catch (err) {
-    rmSync(staging, { recursive: true, force: true });
-    if (existsSync(marker) && readFileSync(marker, 'utf8') === pomHash) return LIBS; // another run won
-    const out = (err as { stdout?: string }).stdout ?? '';
-    throw new Error(`Fetching the Kafka jars with Maven failed: ${(err as Error).message}\n${out}`.trim());
-  }
-  return LIBS;
-}
-
-function javaBinary(): string {
-  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
-  // `java -version` prints its banner on stderr; a missing binary leaves both empty.
-  const { stderr = '', stdout = '' } = spawnSync(java, ['-version'], { encoding: 'utf8' });
-  const banner = stderr + stdout;
-  const major = Number(/version "(?:1\.)?(\d+)/.exec(banner)?.[1] ?? 0);
-  if (major < 17) throw new Error(NO_JAVA + (major ? ` (found Java ${major})` : ''));
-  return java;
+export function ensureKafkaLibs(): Promise<string> {
+  return ensureMavenLibs({ pom: POM, dir: LIBS, what: 'the Kafka 3.9.1 jars', missing: NO_JAVA });
 }
 
 function serverProperties(dataDir: string, port: number, controllerPort: number): string {

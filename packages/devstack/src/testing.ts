@@ -2,6 +2,7 @@
 import type {} from './vitest-provided.js';
 import { inject } from 'vitest';
 import { devstackControl } from './control.js';
+import { fhirValidatorAt, type FhirValidator } from './fhir-validator.js';
 import { createTestDatabase } from './postgres.js';
 
 /** Helpers for test files; only valid inside a vitest run whose globalSetup is vitest-global-setup.ts. */
@@ -23,4 +24,12 @@ export function smtpSettings(): { host: string; port: number; apiUrl: string } {
 export function control(): ReturnType<typeof devstackControl> {
   return devstackControl(inject('devstackControlUrl'));
 }
+/**
+ * The run's shared HAPI FHIR validator (started on the first call in the whole run, stopped when
+ * the run ends; close() on it is a no-op). Check with expectValidFhir(validator, resource).
+ */
+export async function sharedFhirValidator(): Promise<FhirValidator> {
+  return fhirValidatorAt(await control().fhirValidatorUrl());
+}
+export { startFhirValidator, expectValidFhir, fhirErrors, formatFhirIssues, type FhirIssue, type FhirValidator } from './fhir-validator.js';
 export { startServiceProcess, type ServiceProcess } from './service-process.js';

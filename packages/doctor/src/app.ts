@@ -6,6 +6,7 @@ import type { DoctorContext } from './domain/context.js';
 import { appointmentEvents } from './events/appointment-events.js';
 import { doctorService } from './grpc/doctor-service.js';
 import { registerDoctorRoutes } from './routes/doctors.js';
+import { registerDoctorFhir } from './routes/fhir.js';
 import { registerScheduleRoutes } from './routes/schedules.js';
 
 export interface AppDeps {
@@ -29,6 +30,7 @@ export async function buildApp({ config, database, kafka }: AppDeps): Promise<Se
   const ctx: DoctorContext = { db: database.db, now: () => new Date() };
   registerDoctorRoutes(app, ctx);
   registerScheduleRoutes(app, ctx);
+  await registerDoctorFhir(app, ctx);
 
   runAlongside(app, config, {
     database,

@@ -241,6 +241,15 @@ describe('service basics', () => {
       '/api/doctors/{id}/schedule',
       '/api/doctors/{id}/time-off',
       '/api/doctors/{id}/time-off/{timeOffId}',
+      '/fhir/R4/Practitioner',
+      '/fhir/R4/Practitioner/{id}',
+      '/fhir/R4/PractitionerRole',
+      '/fhir/R4/PractitionerRole/{id}',
+      '/fhir/R4/Schedule',
+      '/fhir/R4/Schedule/{id}',
+      '/fhir/R4/Slot',
+      '/fhir/R4/Slot/{id}',
+      '/fhir/R4/metadata',
     ]);
   });
 });

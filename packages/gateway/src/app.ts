@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import { authenticationPlugin, createService, tokenSourceFrom, type ServiceInstance } from '@pms/platform/http';
 import { AppError } from '@pms/platform/errors';
 import type { GatewayConfig } from './config.js';
+import { registerFhirGateway } from './fhir/routes.js';
 import { registerConsole } from './routes/console.js';
 import { registerDocs } from './routes/docs.js';
 import { registerProxy } from './routes/proxy.js';
@@ -37,7 +38,8 @@ export async function buildApp({ config }: AppDeps): Promise<ServiceInstance> {
     // Served over plain HTTP in development; upgrading Swagger UI's assets to https would break /docs.
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
   });
-  await app.register(cors, { origin: corsOrigin(config.CORS_ORIGINS), exposedHeaders: ['x-request-id'] });
+  // Browser FHIR clients read ETag (for If-Match), Location (after create) and Last-Modified.
+  await app.register(cors, { origin: corsOrigin(config.CORS_ORIGINS), exposedHeaders: ['x-request-id', 'etag', 'location', 'last-modified'] });
   if (config.RATE_LIMIT_MAX > 0) {
     await app.register(rateLimit, {
       global: false,
@@ -82,6 +84,7 @@ export async function buildApp({ config }: AppDeps): Promise<ServiceInstance> {
       throw new AppError('NOT_FOUND', `Route ${request.method} ${request.url} not found`, 'ROUTE_NOT_FOUND');
     });
   });
+  await registerFhirGateway(app, upstreams.api, config, tuning);
   return app;
 }
 

@@ -7,6 +7,7 @@ import { startDeliveryWorker, type DeliveryWorker } from './delivery/worker.js';
 import type { Channels } from './domain/channels.js';
 import type { DeliveryPolicy } from './domain/delivery.js';
 import { notificationConsumer } from './events/handlers.js';
+import { registerNotificationFhir } from './routes/fhir.js';
 import { notificationRoutes } from './routes/notifications.js';
 
 export interface AppDeps {
@@ -29,7 +30,9 @@ export async function buildApp({ config, database, kafka, channels }: AppDeps): 
     ...apiServiceOptions(config, kafka),
   });
 
-  notificationRoutes(app, { db: database.db, wakeDelivery: () => worker?.wake() });
+  const ctx = { db: database.db, wakeDelivery: () => worker?.wake() };
+  notificationRoutes(app, ctx);
+  await registerNotificationFhir(app, ctx);
 
   const policy: DeliveryPolicy = {
     maxAttempts: config.NOTIFICATION_MAX_ATTEMPTS,

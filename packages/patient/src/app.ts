@@ -6,7 +6,9 @@ import { billingEvents } from './events/billing-events.js';
 import { billingAccountsOver, type BillingClient } from './peers/billing-accounts.js';
 import { patientService } from './grpc/patient-service.js';
 import type { PatientContext } from './domain/context.js';
+import { registerFhir } from '@pms/platform/fhir';
 import { auditRoutes } from './routes/audit.js';
+import { patientFhir } from './routes/fhir.js';
 import { patientRoutes } from './routes/patients.js';
 
 export interface AppDeps {
@@ -42,6 +44,7 @@ export async function buildApp(deps: AppDeps): Promise<PatientApp> {
   const ctx: PatientContext = { db: database.db, billing, log: app.log };
   patientRoutes(app, ctx);
   auditRoutes(app, ctx);
+  await registerFhir(app, { name: 'patient', version: '0.1.0' }, [patientFhir(ctx)]);
 
   const runtime = runAlongside(app, config, {
     database,

@@ -380,7 +380,15 @@ describe('service endpoints', () => {
     expect(ready.json().checks.billing).toMatch(/billing/i);
     const openapi = await service.app.inject({ method: 'GET', url: '/openapi.json' });
     expect(openapi.statusCode).toBe(200);
-    expect(Object.keys(openapi.json().paths).sort()).toEqual(['/api/patients', '/api/patients/audit', '/api/patients/{id}', '/api/patients/{id}/owner']);
+    expect(Object.keys(openapi.json().paths).sort()).toEqual([
+      '/api/patients',
+      '/api/patients/audit',
+      '/api/patients/{id}',
+      '/api/patients/{id}/owner',
+      '/fhir/R4/Patient',
+      '/fhir/R4/Patient/{id}',
+      '/fhir/R4/metadata',
+    ]);
     expect(Object.keys(openapi.json().paths['/api/patients/{id}']).sort()).toEqual(['delete', 'get', 'put']);
   });
 });

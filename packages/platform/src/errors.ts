@@ -8,8 +8,12 @@ export const errorKinds = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  /** The client accepts no format we answer in (FHIR `Accept` / `_format`). */
+  NOT_ACCEPTABLE: 406,
   REQUEST_TIMEOUT: 408,
   CONFLICT: 409,
+  /** A conditional request's precondition (FHIR If-Match) no longer holds: a stale version. */
+  PRECONDITION_FAILED: 412,
   PAYLOAD_TOO_LARGE: 413,
   UNPROCESSABLE: 422,
   RATE_LIMITED: 429,
@@ -48,6 +52,7 @@ export const unauthenticated = (message = 'Missing or invalid access token', cod
 export const forbidden = (message = 'Not allowed', code = 'FORBIDDEN') => new AppError('FORBIDDEN', message, code);
 export const notFound = (message: string, code = 'NOT_FOUND') => new AppError('NOT_FOUND', message, code);
 export const conflict = (message: string, code = 'CONFLICT') => new AppError('CONFLICT', message, code);
+export const preconditionFailed = (message: string, code = 'PRECONDITION_FAILED') => new AppError('PRECONDITION_FAILED', message, code);
 export const unprocessable = (message: string, code = 'UNPROCESSABLE') => new AppError('UNPROCESSABLE', message, code);
 export const unavailable = (message: string, code = 'DEPENDENCY_UNAVAILABLE', cause?: unknown) =>
   new AppError('UNAVAILABLE', message, code, undefined, { cause });

@@ -41,10 +41,17 @@ const statusEvents = {
 } as const;
 export type StatusEvent = keyof typeof statusEvents;
 
+/** What every change of a row sets besides its own columns: the time and the next version (FHIR's versionId). */
+const changed = { updatedAt: sql`now()`, version: sql`${appointments.version} + 1` };
+
+/** The If-Match guard of a FHIR update: the row is changed only while it is still that version. */
+const versionIs = (expected: number | undefined) => (expected === undefined ? undefined : eq(appointments.version, expected));
+
 /**
- * Changes the row only if its status is still one of `from`, and writes `event` (if any) about the
- * changed row, in one statement: of two concurrent transitions the second finds the status
- * changed and neither updates nor announces anything. Undefined when nothing matched.
+ * Changes the row only if its status is still one of `from` (and, given one, its version is still
+ * `expectedVersion`), and writes `event` (if any) about the changed row, in one statement: of two
+ * concurrent transitions the second finds the status changed and neither updates nor announces
+ * anything. Undefined when nothing matched.
  */
 export async function updateStatusAnnounced(
   db: Executor,
@@ -52,11 +59,12 @@ export async function updateStatusAnnounced(
   from: readonly AppointmentStatus[],
   changes: Partial<NewAppointmentRow> & { status: AppointmentStatus },
   event: { type: StatusEvent; requestId: string } | undefined,
+  expectedVersion?: number,
 ): Promise<AppointmentRow | undefined> {
   const update = db
     .update(appointments)
-    .set({ ...changes, updatedAt: sql`now()` })
-    .where(and(eq(appointments.id, id), inArray(appointments.status, [...from])))
+    .set({ ...changes, ...changed })
+    .where(and(eq(appointments.id, id), inArray(appointments.status, [...from]), versionIs(expectedVersion)))
     .returning();
   const u = db.$with('u').as(update);
   if (!event) return first(db.with(u).select().from(u));
@@ -73,20 +81,24 @@ const first = async (rows: Promise<AppointmentRow[]>) => (await rows.catch(rethr
  * locks the row (FOR UPDATE, as the former transaction's first statement did) and the update
  * only touches the row `prev` returned, so `prev` runs first: if another change of the row
  * committed meanwhile, the lock waits for it and reads its result, so the previous times in the
- * event are the ones this update replaces. Undefined when the row is gone or no longer BOOKED.
+ * event are the ones this update replaces. Undefined when the row is gone, no longer BOOKED, or
+ * (given `expectedVersion`) changed since.
  */
 export async function rescheduleAnnounced(
   db: Executor,
   id: string,
   changes: Partial<NewAppointmentRow>,
   requestId: string,
+  expectedVersion?: number,
 ): Promise<AppointmentRow | undefined> {
   const prev = db.$with('prev').as(sql`select id, starts_at, ends_at from appointments where id = ${id} for update` as never);
   const u = db.$with('u').as(
     db
       .update(appointments)
-      .set({ ...changes, updatedAt: sql`now()` })
-      .where(and(eq(appointments.id, id), eq(appointments.status, 'BOOKED'), sql`${appointments.id} in (select id from prev)`))
+      .set({ ...changes, ...changed })
+      .where(
+        and(eq(appointments.id, id), eq(appointments.status, 'BOOKED'), versionIs(expectedVersion), sql`${appointments.id} in (select id from prev)`),
+      )
       .returning(),
   );
   const moved = db.$with('moved').as(
@@ -111,7 +123,7 @@ export async function cancelSeriesAnnounced(
   const u = db.$with('u').as(
     db
       .update(appointments)
-      .set({ ...changes, status: 'CANCELLED', updatedAt: sql`now()` })
+      .set({ ...changes, status: 'CANCELLED', ...changed })
       .where(and(eq(appointments.seriesId, seriesId), eq(appointments.status, 'BOOKED'), gte(appointments.startsAt, from)))
       .returning(),
   );

@@ -1,6 +1,6 @@
 import type { AppointmentStatus } from '@pms/contracts';
 import { conflict, pgConstraint, pgErrorCode, pgErrorCodes } from '@pms/platform/domain';
-import { and, asc, count, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { outboxInsertFrom, type OutboxRow } from '@pms/platform/db';
 import type { Executor } from './database.js';
 import { appointments, overlapConstraints, type AppointmentRow, type NewAppointmentRow } from './schema.js';
@@ -95,7 +95,8 @@ export interface AppointmentFilter {
   from?: Date;
   /** Appointments starting before. */
   to?: Date;
-  status?: AppointmentStatus;
+  /** Any of these. */
+  statuses?: readonly AppointmentStatus[];
 }
 
 export async function listAppointments(
@@ -123,7 +124,7 @@ function whereOf(filter: AppointmentFilter): SQL | undefined {
     filter.doctorId ? eq(appointments.doctorId, filter.doctorId) : undefined,
     filter.from ? gte(appointments.startsAt, filter.from) : undefined,
     filter.to ? lt(appointments.startsAt, filter.to) : undefined,
-    filter.status ? eq(appointments.status, filter.status) : undefined,
+    filter.statuses ? inArray(appointments.status, [...filter.statuses]) : undefined,
   );
 }
 

@@ -44,6 +44,8 @@ export const appointments = pgTable(
      */
     doctorBlockedFrom: timestamp('doctor_blocked_from', { withTimezone: true }).notNull(),
     doctorBlockedUntil: timestamp('doctor_blocked_until', { withTimezone: true }).notNull(),
+    /** Bumped by every change (db/announced.ts): FHIR's meta.versionId, which If-Match compares. */
+    version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,17 +1,18 @@
-import type { Appointment, BookAppointmentBody, RescheduleAppointmentBody } from '@pms/contracts';
+import type { BookAppointmentBody, RescheduleAppointmentBody } from '@pms/contracts';
 import { notFound, requireRole, type Actor } from '@pms/platform/domain';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { rescheduleAnnounced } from '../db/announced.js';
 import { findAppointment, insertAppointmentWithEvent } from '../db/appointments.js';
+import type { AppointmentRow } from '../db/schema.js';
 import { newEvent } from '../db/outbox.js';
 import { authorizeAppointment, rolesFor } from './access.js';
 import { assertTypeSuitsDoctor, resolveVisit, type Visit } from './appointment-types.js';
 import type { AppointmentsContext } from './context.js';
 import { checkParties, type Parties } from './parties.js';
 import { assertMayBook, assertMayReschedule, policyFor } from './policy.js';
-import { illegalTransition, whyRefused } from './transitions.js';
-import { snapshotOf, toAppointment } from './views.js';
+import { assertVersion, illegalTransition, whyRefused } from './transitions.js';
+import { snapshotOf } from './views.js';
 
 export type BookInput = z.infer<typeof BookAppointmentBody>;
 export type RescheduleInput = z.infer<typeof RescheduleAppointmentBody>;
@@ -51,7 +52,7 @@ export const visitColumns = (visit: Visit) => ({
  * calls, then one statement inserting the row and its AppointmentBooked event. Overlaps,
  * buffers included, are left to the database's exclusion constraints.
  */
-export async function bookAppointment(ctx: AppointmentsContext, actor: Actor, input: BookInput): Promise<Appointment> {
+export async function bookAppointment(ctx: AppointmentsContext, actor: Actor, input: BookInput): Promise<AppointmentRow> {
   requireRole(actor.principal, ...rolesFor.book);
   const startsAt = new Date(input.startsAt);
   const [visit, policy] = await Promise.all([resolveVisit(ctx, input), policyFor(ctx, actor.principal)]);
@@ -72,12 +73,12 @@ export async function bookAppointment(ctx: AppointmentsContext, actor: Actor, in
     ...snapshotColumns(parties),
   };
   // The row and its AppointmentBooked event: one statement, one round trip.
-  const row = await insertAppointmentWithEvent(ctx.db, values, newEvent('AppointmentBooked', snapshotOf(values), actor.requestId));
-  return toAppointment(row);
+  return insertAppointmentWithEvent(ctx.db, values, newEvent('AppointmentBooked', snapshotOf(values), actor.requestId));
 }
 
 /**
  * Moves a BOOKED appointment, with the same checks as booking; the type's buffers move with it.
+ * `expectedVersion` (a FHIR update's If-Match) makes a changed appointment a 412.
  * The database moves the range in place, so the old slot is free the moment this commits. Two
  * round trips besides the peers: the read authorization needs, and the move with its event.
  */
@@ -86,13 +87,15 @@ export async function rescheduleAppointment(
   actor: Actor,
   id: string,
   input: RescheduleInput,
-): Promise<Appointment> {
+  expectedVersion?: number,
+): Promise<AppointmentRow> {
   const current = await findAppointment(ctx.db, id);
   if (!current) throw notFound(`Appointment ${id} not found`, 'APPOINTMENT_NOT_FOUND');
   const [knownPatient, policy] = await Promise.all([
     authorizeAppointment(ctx, actor, current, rolesFor.manage),
     policyFor(ctx, actor.principal),
   ]);
+  assertVersion(current, expectedVersion);
   if (current.status !== 'BOOKED') throw illegalTransition(current.status, 'reschedule');
   const startsAt = new Date(input.startsAt);
   assertMayReschedule(policy, current.startsAt, ctx.now());
@@ -108,10 +111,10 @@ export async function rescheduleAppointment(
   });
 
   // The move and its event in one statement, which reads the times it replaces under a row lock.
-  const moved = await rescheduleAnnounced(ctx.db, id, { ...range, ...snapshotColumns(parties) }, actor.requestId);
+  const moved = await rescheduleAnnounced(ctx.db, id, { ...range, ...snapshotColumns(parties) }, actor.requestId, expectedVersion);
   if (!moved) {
-    // Cancelled (or moved on in the lifecycle) meanwhile: one more read, only to name its status.
-    throw await whyRefused(ctx, id, 'reschedule');
+    // Cancelled (or moved on in the lifecycle, or changed since the If-Match version) meanwhile: one more read, only to say which.
+    throw await whyRefused(ctx, id, 'reschedule', expectedVersion);
   }
-  return toAppointment(moved);
+  return moved;
 }

@@ -17,6 +17,7 @@ import type { AppointmentsContext } from '../domain/context.js';
 import { bookSeries, cancelSeries } from '../domain/series.js';
 import { getAppointment, listAppointments } from '../domain/queries.js';
 import { cancelAppointment, checkInAppointment, completeAppointment, markNoShow } from '../domain/transitions.js';
+import { toAppointment } from '../domain/views.js';
 
 const tags = ['appointments'];
 
@@ -32,7 +33,7 @@ export function appointmentRoutes(app: ServiceInstance, ctx: AppointmentsContext
       },
     },
     async (request, reply) => {
-      const appointment = await bookAppointment(ctx, actorOf(request), request.body);
+      const appointment = toAppointment(await bookAppointment(ctx, actorOf(request), request.body));
       return reply.code(201).header('location', `/api/appointments/${appointment.id}`).send(appointment);
     },
   );
@@ -87,7 +88,7 @@ export function appointmentRoutes(app: ServiceInstance, ctx: AppointmentsContext
         response: { 200: Appointment },
       },
     },
-    async (request) => getAppointment(ctx, actorOf(request), request.params.id),
+    async (request) => toAppointment(await getAppointment(ctx, actorOf(request), request.params.id)),
   );
 
   app.post(
@@ -102,7 +103,7 @@ export function appointmentRoutes(app: ServiceInstance, ctx: AppointmentsContext
         response: { 200: Appointment },
       },
     },
-    async (request) => cancelAppointment(ctx, actorOf(request), request.params.id, request.body ?? {}),
+    async (request) => toAppointment(await cancelAppointment(ctx, actorOf(request), request.params.id, request.body ?? {})),
   );
 
   app.post(
@@ -116,7 +117,7 @@ export function appointmentRoutes(app: ServiceInstance, ctx: AppointmentsContext
         response: { 200: Appointment },
       },
     },
-    async (request) => rescheduleAppointment(ctx, actorOf(request), request.params.id, request.body),
+    async (request) => toAppointment(await rescheduleAppointment(ctx, actorOf(request), request.params.id, request.body)),
   );
 
   const attendance = [
@@ -135,7 +136,7 @@ export function appointmentRoutes(app: ServiceInstance, ctx: AppointmentsContext
           response: { 200: Appointment },
         },
       },
-      async (request) => step(ctx, actorOf(request), request.params.id),
+      async (request) => toAppointment(await step(ctx, actorOf(request), request.params.id)),
     );
   }
 }

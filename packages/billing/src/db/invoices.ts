@@ -1,4 +1,4 @@
-import { and, count, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { InvoiceStatus, PayInvoiceBody } from '@pms/contracts';
 import { accountCtes, type WantedAccount } from './accounts.js';
 import type { Executor } from './database.js';
@@ -129,7 +129,8 @@ export async function repricePending(
 
 export interface InvoiceFilter {
   patientId?: string;
-  status?: InvoiceStatus;
+  /** Any of these. */
+  statuses?: readonly InvoiceStatus[];
   limit: number;
   offset: number;
 }
@@ -138,7 +139,7 @@ export interface InvoiceFilter {
 export async function listInvoices(db: Executor, filter: InvoiceFilter): Promise<{ rows: InvoiceRow[]; total: number }> {
   const conditions: SQL[] = [];
   if (filter.patientId) conditions.push(eq(invoices.patientId, filter.patientId));
-  if (filter.status) conditions.push(eq(invoices.status, filter.status));
+  if (filter.statuses) conditions.push(inArray(invoices.status, [...filter.statuses]));
   const where = conditions.length > 0 ? and(...conditions) : undefined;
   const [rows, [counted]] = await Promise.all([
     db

@@ -11,6 +11,7 @@ import { actorOf, type ServiceInstance } from '@pms/platform';
 import { readAccount } from '../domain/accounts.js';
 import type { BillingContext } from '../domain/context.js';
 import { getInvoice, listInvoices, payInvoice } from '../domain/invoices.js';
+import { toInvoice } from '../domain/mapping.js';
 
 const tags = ['billing'];
 
@@ -52,7 +53,7 @@ export function registerBillingRoutes(app: ServiceInstance, ctx: BillingContext)
         response: { 200: Invoice },
       },
     },
-    async (request) => getInvoice(ctx, actorOf(request), request.params.id),
+    async (request) => toInvoice(await getInvoice(ctx, actorOf(request), request.params.id)),
   );
 
   app.post(

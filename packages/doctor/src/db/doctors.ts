@@ -1,5 +1,5 @@
 import type { Specialty } from '@pms/contracts';
-import { and, asc, count, eq, exists, gt, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, exists, gt, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from './database.js';
 import { doctors, timeOff, type DoctorRow, type WorkingHoursRow } from './schema.js';
 
@@ -21,6 +21,10 @@ export interface DoctorFilter {
   specialty?: Specialty;
   active?: boolean;
   q?: string;
+  /** Part of the name (FHIR's `name` search), case-insensitive. */
+  name?: string;
+  /** Only these doctors (FHIR's `_id`, `actor`, `practitioner`). */
+  ids?: string[];
 }
 
 const lowerEmail = (email: string) => sql`lower(${doctors.email}) = ${email.toLowerCase()}`;
@@ -57,12 +61,18 @@ export async function updateDoctor(db: Executor, id: string, fields: Partial<Doc
 }
 
 /** `%`, `_` and `\` are LIKE wildcards; a search for "50%" means the text. */
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+const literal = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
+const likePattern = (text: string) => `%${literal(text)}%`;
+
+/** FHIR string search: some word of the name starts with the text (case-insensitive). */
+const wordStartsWith = (text: string) => or(ilike(doctors.name, `${literal(text)}%`), ilike(doctors.name, `% ${literal(text)}%`));
 
 function filterCondition(filter: DoctorFilter): SQL | undefined {
   const conditions: (SQL | undefined)[] = [];
   if (filter.specialty) conditions.push(eq(doctors.specialty, filter.specialty));
   if (filter.active !== undefined) conditions.push(eq(doctors.active, filter.active));
+  if (filter.name) conditions.push(wordStartsWith(filter.name));
+  if (filter.ids) conditions.push(inArray(doctors.id, filter.ids));
   if (filter.q) {
     const pattern = likePattern(filter.q);
     conditions.push(or(ilike(doctors.name, pattern), ilike(doctors.email, pattern)));

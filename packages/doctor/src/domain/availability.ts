@@ -19,7 +19,7 @@ export interface AvailabilityCheck {
   doctor?: Doctor;
 }
 
-const weeklySchedule = (row: DoctorRow): WeeklySchedule => ({
+export const weeklySchedule = (row: DoctorRow): WeeklySchedule => ({
   timeZone: row.timeZone,
   slotMinutes: row.slotMinutes,
   hours: row.workingHours,
@@ -34,7 +34,7 @@ export interface FreeSlotQuery {
 /** Longest buffer a type may have (contracts: 240 minutes), as the look-around for bookings. */
 const reach = 240 * 60_000;
 
-const toPeriod = (entry: { startsAt: Date; endsAt: Date }) => ({ start: entry.startsAt.getTime(), end: entry.endsAt.getTime() });
+export const toPeriod = (entry: { startsAt: Date; endsAt: Date }) => ({ start: entry.startsAt.getTime(), end: entry.endsAt.getTime() });
 const iso = (ms: number) => new Date(ms).toISOString();
 
 // Free slots for people choosing a time, and the check appointment makes before it books.

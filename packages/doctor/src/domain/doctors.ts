@@ -3,7 +3,15 @@ import { conflict, notFound, pgErrorCode, pgErrorCodes, requireRole, type Actor 
 import type { z } from 'zod';
 import type { Executor } from '../db/database.js';
 import { recordDoctorEvent } from '../db/outbox.js';
-import { findDoctor, insertDoctor, listDoctors as listDoctorRows, updateDoctor, type DoctorFields, type ScheduleFields } from '../db/doctors.js';
+import {
+  findDoctor,
+  insertDoctor,
+  listDoctors as listDoctorRows,
+  updateDoctor,
+  type DoctorFields,
+  type DoctorFilter,
+  type ScheduleFields,
+} from '../db/doctors.js';
 import type { DoctorRow } from '../db/schema.js';
 import type { DoctorContext } from './context.js';
 
@@ -64,10 +72,19 @@ export async function listDoctors(ctx: DoctorContext, query: ListQuery): Promise
 }
 
 export async function getDoctor(ctx: DoctorContext, id: string): Promise<Doctor> {
+  return toDoctor(await readDoctor(ctx, id));
+}
+
+/** The doctor's whole row (schedule included), for the FHIR views of a doctor; 404 when unknown. */
+export async function readDoctor(ctx: DoctorContext, id: string): Promise<DoctorRow> {
   const row = await findDoctor(ctx.db, id);
   if (!row) throw doctorNotFound(id);
-  return toDoctor(row);
+  return row;
 }
+
+/** One page of the directory as rows, by name, and the total (FHIR searches). */
+export const searchDoctors = (ctx: DoctorContext, filter: DoctorFilter, page: { offset: number; limit: number }) =>
+  listDoctorRows(ctx.db, filter, page);
 
 export async function createDoctor(ctx: DoctorContext, actor: Actor, input: NewDoctor): Promise<Doctor> {
   requireRole(actor.principal, 'admin');

@@ -119,3 +119,38 @@ export function fitsSchedule(schedule: WeeklySchedule, period: Period): boolean 
     (block) => block.start <= period.start && period.end <= block.end && (period.start - block.start) % length === 0,
   );
 }
+
+/** A slot as a FHIR client sees it: free, taken by an appointment, or not bookable for another reason. */
+export type SlotState = 'FREE' | 'BOOKED' | 'UNAVAILABLE';
+
+export interface StatedSlot extends Period {
+  doctorId: string;
+  state: SlotState;
+}
+
+/** The schedule's slots (slotMinutes long, cut from each block's start) whose start lies in [from, to). */
+export function gridSlots(schedule: WeeklySchedule, starts: Period): Period[] {
+  // A slot starting in the window lies in a block that overlaps the window.
+  return slotsOf(workingBlocks(schedule, starts), schedule.slotMinutes).filter((slot) => slot.start >= starts.start && slot.start < starts.end);
+}
+
+export interface SlotSurroundings {
+  /** Booked appointments of the doctor, buffers included. */
+  booked: Period[];
+  /** Time off. */
+  away: Period[];
+  /** What may be booked at all: from now (or the policy's notice) to the policy's horizon; undefined for an inactive doctor. */
+  bookable: Period | undefined;
+}
+
+/**
+ * The state of one slot, the same rules as freeSlots: taken by an appointment is BOOKED (also in
+ * the past: it was taken); otherwise outside what is bookable, or overlapping time off, is
+ * UNAVAILABLE; everything else is FREE.
+ */
+export function slotState(slot: Period, around: SlotSurroundings): SlotState {
+  if (around.booked.some((period) => overlaps(slot, period))) return 'BOOKED';
+  const { bookable } = around;
+  if (!bookable || slot.start < bookable.start || slot.end > bookable.end) return 'UNAVAILABLE';
+  return around.away.some((period) => overlaps(slot, period)) ? 'UNAVAILABLE' : 'FREE';
+}

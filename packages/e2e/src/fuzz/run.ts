@@ -59,13 +59,26 @@ interface Detail {
   field?: unknown;
 }
 
+/**
+ * The fields a 400 names, as the JSON API spells them (`name.0.family`): its `details[].field`,
+ * or on /fhir routes an OperationOutcome's `issue[].expression` (`Patient.name[0].family`), whose
+ * leading resource type names no field.
+ */
+function namedFields(body: unknown): Detail[] | undefined {
+  const answer = body as { details?: Detail[]; resourceType?: string; issue?: { expression?: string[] }[] } | undefined;
+  if (answer?.resourceType !== 'OperationOutcome') return answer?.details;
+  return answer.issue?.map((issue) => ({
+    field: issue.expression?.[0]?.replace(/^[A-Z][A-Za-z]+\./, '').replace(/\[(\d+)\]/g, '.$1'),
+  }));
+}
+
 /** What is wrong with one answer, or undefined when it is fine. */
 export function verdict(outcome: Outcome, baselineWas400: boolean): string | undefined {
   const { answer, fuzzCase } = outcome;
   if (answer.failure) return answer.failure;
   if (answer.status >= 500) return `status ${answer.status}`;
   if (answer.status !== 400) return undefined;
-  const details = (answer.body as { details?: Detail[] } | undefined)?.details;
+  const details = namedFields(answer.body);
   if (!Array.isArray(details) || details.length === 0) return '400 without details';
   if (details.some((d) => typeof d.field !== 'string' || d.field === '')) return '400 with a detail that names no field';
   const field = fuzzCase.field;

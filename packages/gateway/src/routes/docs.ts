@@ -9,6 +9,8 @@ import type { Upstream } from '../upstreams.js';
  * `/openapi.json` on each request (always current), and the UI lists them all.
  */
 export async function registerDocs(app: ServiceInstance, upstreams: Upstream[], timeoutMs: number): Promise<void> {
+  // The gateway's own routes (FHIR metadata and $everything): those with tags; the proxies have none.
+  app.get('/docs/openapi/gateway.json', { schema: { hide: true } }, async () => ownRoutesOf(app.swagger() as OpenApiDocument));
   app.get(
     '/docs/openapi/:service.json',
     { schema: { hide: true, params: z.object({ service: z.string() }) } },
@@ -29,8 +31,20 @@ export async function registerDocs(app: ServiceInstance, upstreams: Upstream[], 
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     uiConfig: {
-      urls: upstreams.map((upstream) => ({ name: upstream.name, url: `/docs/openapi/${upstream.name}.json` })),
+      urls: [...upstreams.map((upstream) => ({ name: upstream.name, url: `/docs/openapi/${upstream.name}.json` })), { name: 'gateway', url: '/docs/openapi/gateway.json' }],
       persistAuthorization: true,
     },
   });
+}
+
+interface OpenApiDocument {
+  paths?: Record<string, Record<string, { tags?: string[] } | unknown>>;
+}
+
+function ownRoutesOf(document: OpenApiDocument): OpenApiDocument {
+  const paths = Object.entries(document.paths ?? {}).flatMap(([path, operations]) => {
+    const tagged = Object.entries(operations).filter(([, operation]) => ((operation as { tags?: string[] }).tags?.length ?? 0) > 0);
+    return tagged.length > 0 ? [[path, Object.fromEntries(tagged)] as const] : [];
+  });
+  return { ...document, paths: Object.fromEntries(paths) };
 }

@@ -35,6 +35,9 @@ export async function registerProxy(scope: ServiceInstance, upstream: Upstream, 
         headers['x-request-id'] = String(request.id);
         // Overwritten, not appended: clients must not choose the address auth rate-limits on.
         headers['x-forwarded-for'] = request.ip;
+        // Where the client reached us: FHIR answers build their fullUrls and links from it.
+        headers['x-forwarded-host'] = request.host;
+        headers['x-forwarded-proto'] = request.protocol;
         return headers;
       },
       onError: (reply, { error }) => reply.send(upstreamFailure(upstream.name, error)),

@@ -1,6 +1,6 @@
 import type { Executor } from '@pms/platform';
 import { and, asc, count, desc, eq, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import { notifications, type NewNotificationRow, type NotificationRow } from './schema.js';
+import { notifications, patientContacts, type NewNotificationRow, type NotificationRow } from './schema.js';
 
 export type { Executor };
 
@@ -14,8 +14,25 @@ export interface NotificationFilter {
   recipient?: string;
   type?: string;
   status?: NotificationRow['status'];
+  /** About this patient. */
+  patientId?: string;
+  /** About a patient whose record this user owns (patient_contacts' copy of the owner). */
+  ownedBy?: string;
   limit: number;
   offset: number;
+}
+
+const ownedBy = (userId: string) =>
+  sql`exists (select 1 from ${patientContacts} where ${patientContacts.patientId} = ${notifications.patientId} and ${patientContacts.ownerUserId} = ${userId})`;
+
+/** One message; with `owner`, only if it is about a patient that user owns. */
+export async function findNotification(db: Executor, id: string, owner?: string): Promise<NotificationRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.id, id), owner === undefined ? undefined : ownedBy(owner)))
+    .limit(1);
+  return row;
 }
 
 export async function findNotifications(
@@ -26,6 +43,8 @@ export async function findNotifications(
   if (filter.recipient) conditions.push(sql`lower(${notifications.recipient}) = lower(${filter.recipient})`);
   if (filter.type) conditions.push(eq(notifications.type, filter.type));
   if (filter.status) conditions.push(eq(notifications.status, filter.status));
+  if (filter.patientId) conditions.push(eq(notifications.patientId, filter.patientId));
+  if (filter.ownedBy) conditions.push(ownedBy(filter.ownedBy));
   const where = and(...conditions);
   const [rows, [counted]] = await Promise.all([
     db

@@ -67,6 +67,7 @@ export async function upsertContacts(db: Executor, contacts: Omit<PatientContact
         phone: sql`excluded.phone`,
         emailAllowed: sql`excluded.email_allowed`,
         smsAllowed: sql`excluded.sms_allowed`,
+        ownerUserId: sql`excluded.owner_user_id`,
         updatedAt: sql`now()`,
       },
     });

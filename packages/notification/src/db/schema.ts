@@ -19,6 +19,8 @@ export const notifications = pgTable(
     /** The event type that caused it (e.g. AppointmentBooked), or ManualEmail. */
     type: text('type').notNull(),
     eventId: uuid('event_id'),
+    /** The patient the message is about (the event's patientId; null for account emails and manual ones): FHIR Communication.subject. */
+    patientId: uuid('patient_id'),
     subject: text('subject'),
     bodyText: text('body_text').notNull(),
     bodyHtml: text('body_html'),
@@ -45,6 +47,7 @@ export const notifications = pgTable(
     index('notifications_recipient_idx').on(sql`lower(${table.recipient})`, table.createdAt),
     index('notifications_type_idx').on(table.type, table.createdAt),
     index('notifications_created_idx').on(table.createdAt),
+    index('notifications_patient_idx').on(table.patientId, table.createdAt).where(sql`${table.patientId} is not null`),
   ],
 );
 
@@ -62,6 +65,8 @@ export const patientContacts = pgTable('patient_contacts', {
   phone: text('phone'),
   emailAllowed: boolean('email_allowed').notNull(),
   smsAllowed: boolean('sms_allowed').notNull(),
+  /** The patient user who owns the record (patient decides; copied from its events): who may read its communications. */
+  ownerUserId: uuid('owner_user_id'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 export type PatientContactRow = typeof patientContacts.$inferSelect;

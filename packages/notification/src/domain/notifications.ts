@@ -7,6 +7,10 @@ import { messagesFor } from './messages.js';
 
 export const manualEmailType = 'ManualEmail';
 
+/** The patient an event is about: appointment, invoice, waitlist and patient events name one; auth events none. */
+const patientOf = (event: TypedEvent): string | null =>
+  'patientId' in event.data && typeof event.data.patientId === 'string' ? event.data.patientId : null;
+
 /**
  * Logs the events' messages as PENDING in the consumer's transaction, in one statement for a
  * whole batch and in the events' order; the delivery worker sends them after commit. The unique
@@ -19,6 +23,7 @@ export async function recordEventNotifications(tx: Executor, events: TypedEvent[
       channel: message.channel,
       type: event.type,
       eventId: event.id,
+      patientId: patientOf(event),
       subject: message.subject,
       bodyText: message.text,
       bodyHtml: message.html,

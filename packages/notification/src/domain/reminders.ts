@@ -37,14 +37,22 @@ export function recordContacts(tx: Executor, events: TypedEvent<'PatientCreated'
     tx,
     events.map(({ data }) => {
       const consent = data.contactPreferences ?? defaultContactPreferences;
-      return { patientId: data.patientId, email: data.email, phone: data.phone, emailAllowed: consent.email, smsAllowed: consent.sms };
+      return {
+        patientId: data.patientId,
+        email: data.email,
+        phone: data.phone,
+        emailAllowed: consent.email,
+        smsAllowed: consent.sms,
+        ownerUserId: data.ownerUserId,
+      };
     }),
   );
 }
 
-/** A deleted patient is contacted no more. */
+/** A deleted patient is contacted no more, and their user no longer reads their communications. */
 export function forgetContact(tx: Executor, event: TypedEvent<'PatientDeleted'>): Promise<void> {
-  return upsertContacts(tx, [{ patientId: event.data.patientId, email: 'deleted@invalid', phone: null, emailAllowed: false, smsAllowed: false }]);
+  const gone = { patientId: event.data.patientId, email: 'deleted@invalid', phone: null, emailAllowed: false, smsAllowed: false, ownerUserId: null };
+  return upsertContacts(tx, [gone]);
 }
 
 /** Before the patient's first event arrives: the booking's email, with the default consent. */
@@ -54,6 +62,7 @@ const fallbackContact = (reminder: ReminderRow): PatientContactRow => ({
   phone: null,
   emailAllowed: defaultContactPreferences.email,
   smsAllowed: defaultContactPreferences.sms,
+  ownerUserId: null,
   updatedAt: new Date(0),
 });
 
@@ -75,6 +84,7 @@ export async function queueDueReminders(db: Database, limit = 100): Promise<numb
             recipient: message.recipient,
             channel: message.channel,
             type: reminderType,
+            patientId: reminder.patientId,
             subject: message.subject,
             bodyText: message.text,
             bodyHtml: message.html,

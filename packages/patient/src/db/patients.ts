@@ -1,5 +1,5 @@
 import type { PatientInput } from '@pms/contracts';
-import { and, asc, count, desc, eq, ilike, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { rethrowAsConflict } from './conflicts.js';
 import type { Executor } from './database.js';
 import { patients, type PatientRow } from './schema.js';
@@ -44,21 +44,6 @@ export async function findPatientOwnedBy(db: Executor, userId: string): Promise<
   return row;
 }
 
-export async function updatePatient(
-  db: Executor,
-  id: string,
-  input: PatientInput,
-  owner?: OwnerScope,
-): Promise<PatientRow | undefined> {
-  const [row] = await db
-    .update(patients)
-    .set({ ...columnsOf(input), updatedAt: sql`now()` })
-    .where(inScope(id, owner))
-    .returning()
-    .catch(rethrowAsConflict);
-  return row;
-}
-
 export async function deletePatient(db: Executor, id: string): Promise<PatientRow | undefined> {
   const [row] = await db.delete(patients).where(eq(patients.id, id)).returning();
   return row;
@@ -95,39 +80,30 @@ export async function activatePending(db: Executor, ids: string[]): Promise<void
   await db.execute(sql`update patients set billing_status = 'ACTIVE' where id = any(${sql.param(ids)}::uuid[]) and billing_status <> 'ACTIVE'`);
 }
 
-export interface PatientListFilter {
-  q?: string;
-  sort: PatientSort;
-  page: number;
-  pageSize: number;
-  owner?: OwnerScope;
+/** Half-open date range, `YYYY-MM-DD`: atLeast <= value < before. */
+export interface DateRange {
+  atLeast?: string;
+  before?: string;
 }
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
+/** What a list (`q`) or a FHIR search (the rest) asks for; every criterion given must hold. */
+export interface PatientCriteria {
+  q?: string;
+  ids?: string[];
+  name?: string;
+  family?: string;
+  given?: string;
+  email?: string;
+  phone?: string;
+  /** An email or a phone number. */
+  contact?: string;
+  /** Every range must hold (FHIR: repeated date parameters AND). */
+  born?: DateRange[];
+}
 
-// The expressions match the indexes in schema.ts; id breaks ties so pages never overlap.
-const orderings: Record<PatientSort, SQL[]> = {
-  name: [asc(sql`lower(${patients.name})`), asc(patients.id)],
-  '-name': [desc(sql`lower(${patients.name})`), desc(patients.id)],
-  email: [asc(sql`lower(${patients.email})`), asc(patients.id)],
-  '-email': [desc(sql`lower(${patients.email})`), desc(patients.id)],
-  registeredAt: [asc(patients.registeredAt), asc(patients.id)],
-  '-registeredAt': [desc(patients.registeredAt), desc(patients.id)],
-};
-
-export async function listPatients(db: Executor, filter: PatientListFilter): Promise<{ rows: PatientRow[]; total: number }> {
-  const pattern = filter.q ? `%${escapeLike(filter.q)}%` : undefined;
-  const where = and(
-    pattern ? or(ilike(patients.name, pattern), ilike(patients.email, pattern)) : undefined,
-    filter.owner === undefined ? undefined : eq(patients.ownerUserId, filter.owner),
-  );
-  const rows = await db
-    .select()
-    .from(patients)
-    .where(where)
-    .orderBy(...orderings[filter.sort])
-    .limit(filter.pageSize)
-    .offset((filter.page - 1) * filter.pageSize);
-  const [counted] = await db.select({ total: count() }).from(patients).where(where);
-  return { rows, total: counted?.total ?? 0 };
+export interface PatientListFilter extends PatientCriteria {
+  sort: PatientSort;
+  limit: number;
+  offset: number;
+  owner?: OwnerScope;
 }

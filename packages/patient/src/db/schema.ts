@@ -1,6 +1,6 @@
 import { AuditAction, BillingStatus } from '@pms/contracts';
 import { sql } from 'drizzle-orm';
-import { boolean, date, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 // zod lists an enum's values as a plain array; pgEnum wants a non-empty tuple.
 const valuesOf = <T extends string>(values: readonly T[]) => values as [T, ...T[]];
@@ -26,6 +26,11 @@ export const patients = pgTable(
     contactBySms: boolean('contact_by_sms').notNull().default(false),
     registeredAt: timestamp('registered_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Bumped by every change of what the record says (not by billing activation or owner links,
+     * which no representation shows): FHIR's meta.versionId and ETag, checked by If-Match.
+     */
+    version: integer('version').notNull().default(1),
   },
   (table) => [
     uniqueIndex('patients_email_lower_key').on(sql`lower(${table.email})`),

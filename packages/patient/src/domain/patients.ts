@@ -1,5 +1,5 @@
 import { uuid, type Patient, type PatientInput } from '@pms/contracts';
-import { badInput, conflict, forbidden, notFound, requireRole, type Actor } from '@pms/platform/domain';
+import { badInput, conflict, forbidden, notFound, preconditionFailed, requireRole, type Actor } from '@pms/platform/domain';
 import { insertAuditEntries } from '../db/audit.js';
 import type { Database, Executor } from '../db/database.js';
 import { recordPatientDeleted, recordPatientSaved } from '../db/outbox.js';
@@ -7,11 +7,11 @@ import * as repo from '../db/patients.js';
 import { insertRecorded, listAudited, readAudited, updateRecorded } from '../db/statements.js';
 import type { PatientRow } from '../db/schema.js';
 import type { PatientContext } from './context.js';
-import { auditActor, auditEntry, toPatient } from './records.js';
+import { auditActor, auditEntry, toPatient, type PatientRecord } from './records.js';
 
 
 /** A patient user reaches only the record they own; every other role reaches every record. */
-const ownerScopeOf = ({ principal }: Actor): string | undefined => (principal.role === 'patient' ? principal.userId : undefined);
+export const ownerScopeOf = ({ principal }: Actor): string | undefined => (principal.role === 'patient' ? principal.userId : undefined);
 
 // One message for "unknown" and "not yours": a patient user cannot probe which ids exist.
 const patientNotFound = (id: string) => notFound(`Patient ${id} not found`, 'PATIENT_NOT_FOUND');
@@ -26,11 +26,20 @@ export interface PatientListRequest {
 export async function listPatients(ctx: PatientContext, actor: Actor, request: PatientListRequest) {
   requireRole(actor.principal, 'admin', 'staff', 'doctor', 'patient');
   // Every record a list shows counts as read: the page and its audit entries are one statement.
-  const { rows, total } = await listAudited(ctx.db, { ...request, owner: ownerScopeOf(actor) }, auditActor(actor));
+  const { page, pageSize, ...criteria } = request;
+  const filter = { ...criteria, limit: pageSize, offset: (page - 1) * pageSize, owner: ownerScopeOf(actor) };
+  const { rows, total } = await listAudited(ctx.db, filter, auditActor(actor));
   return { items: rows.map(toPatient), page: request.page, pageSize: request.pageSize, total };
 }
 
-export async function readPatient(ctx: PatientContext, actor: Actor, id: string): Promise<Patient> {
+/** A FHIR search: the list's roles, scope and LIST audit entries, by criteria, in name order. */
+export async function searchPatients(ctx: PatientContext, actor: Actor, criteria: repo.PatientCriteria, page: { limit: number; offset: number }) {
+  requireRole(actor.principal, 'admin', 'staff', 'doctor', 'patient');
+  const { rows, total } = await listAudited(ctx.db, { ...criteria, ...page, sort: 'name', owner: ownerScopeOf(actor) }, auditActor(actor));
+  return { records: rows.map(toPatient), total };
+}
+
+export async function readPatient(ctx: PatientContext, actor: Actor, id: string): Promise<PatientRecord> {
   requireRole(actor.principal, 'admin', 'staff', 'doctor', 'patient');
   // The read and its audit entry are one statement: no record leaves without its entry.
   const row = await readAudited(ctx.db, id, ownerScopeOf(actor), auditActor(actor));
@@ -39,7 +48,7 @@ export async function readPatient(ctx: PatientContext, actor: Actor, id: string)
 }
 
 export interface CreateOutcome {
-  patient: Patient;
+  patient: PatientRecord;
   /** True when a patient user linked an existing record instead of creating one. */
   claimed: boolean;
 }
@@ -99,19 +108,33 @@ async function openBillingAccount(ctx: PatientContext, actor: Actor, row: Patien
   }
 }
 
-export async function updatePatient(ctx: PatientContext, actor: Actor, id: string, input: PatientInput): Promise<Patient> {
+/**
+ * Replaces the record. With `expectedVersion` (FHIR If-Match) the write happens only if the record
+ * is still at that version; otherwise it is a 412 and nothing is written.
+ */
+export async function updatePatient(
+  ctx: PatientContext,
+  actor: Actor,
+  id: string,
+  input: PatientInput,
+  expectedVersion?: number,
+): Promise<PatientRecord> {
   requireRole(actor.principal, 'admin', 'staff', 'patient');
+  const owner = ownerScopeOf(actor);
   // The change, its audit entry and its event are one statement.
-  const row = await updateRecorded(ctx.db, id, input, ownerScopeOf(actor), auditActor(actor));
-  if (!row) throw patientNotFound(id);
-  return toPatient(row);
+  const row = await updateRecorded(ctx.db, id, input, { owner, expectedVersion }, auditActor(actor));
+  if (row) return toPatient(row);
+  // Nothing written: unknown (or not yours), or changed since the client read it.
+  const current = expectedVersion === undefined ? undefined : await repo.findPatient(ctx.db, id, owner);
+  if (!current) throw patientNotFound(id);
+  throw preconditionFailed(`Patient ${id} is at version ${current.version}, not ${expectedVersion}: read it again`, 'VERSION_CONFLICT');
 }
 
 /**
  * Staff link a record to a user account (a patient who cannot receive the verification email,
  * or a record registered before the account), or unlink it with null. One record per user.
  */
-export async function linkPatientOwner(ctx: PatientContext, actor: Actor, id: string, userId: string | null): Promise<Patient> {
+export async function linkPatientOwner(ctx: PatientContext, actor: Actor, id: string, userId: string | null): Promise<PatientRecord> {
   requireRole(actor.principal, 'admin', 'staff');
   return ctx.db.transaction(async (tx) => {
     const row = await repo.setPatientOwner(tx, id, userId);

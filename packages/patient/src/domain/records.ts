@@ -3,7 +3,13 @@ import type { Actor } from '@pms/platform/domain';
 import type { NewAuditEntry } from '../db/audit.js';
 import type { AuditRow, PatientRow } from '../db/schema.js';
 
-export const toPatient = (row: PatientRow): Patient => ({
+/**
+ * A patient as the domain answers it: the JSON API's Patient (its schema drops the rest) and what
+ * FHIR's meta needs, the version and the time of the last change.
+ */
+export type PatientRecord = Patient & { version: number; updatedAt: string };
+
+export const toPatient = (row: PatientRow): PatientRecord => ({
   id: row.id,
   name: row.name,
   email: row.email,
@@ -14,6 +20,8 @@ export const toPatient = (row: PatientRow): Patient => ({
   ownerUserId: row.ownerUserId,
   billingStatus: row.billingStatus,
   contactPreferences: { email: row.contactByEmail, sms: row.contactBySms },
+  version: row.version,
+  updatedAt: row.updatedAt.toISOString(),
 });
 
 export const toAuditEntry = (row: AuditRow): AuditEntry => ({ ...row, at: row.at.toISOString() });

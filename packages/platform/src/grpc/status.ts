@@ -19,6 +19,8 @@ const statusByKind: Record<ErrorKind, GrpcStatus> = {
   REQUEST_TIMEOUT: GrpcStatus.DEADLINE_EXCEEDED,
   // Our gRPC writes are creations (CreateBillingAccount), so a conflict means "exists".
   CONFLICT: GrpcStatus.ALREADY_EXISTS,
+  PRECONDITION_FAILED: GrpcStatus.FAILED_PRECONDITION,
+  NOT_ACCEPTABLE: GrpcStatus.INVALID_ARGUMENT,
   PAYLOAD_TOO_LARGE: GrpcStatus.RESOURCE_EXHAUSTED,
   UNPROCESSABLE: GrpcStatus.FAILED_PRECONDITION,
   RATE_LIMITED: GrpcStatus.RESOURCE_EXHAUSTED,

@@ -14,6 +14,8 @@ export interface AuthenticationOptions {
   audience: string;
   /** Paths under these prefixes need a valid access token (default `/api`). */
   protectedPrefix?: string | string[];
+  /** Paths under a protected prefix that need no token (compared without the query string). */
+  publicPaths?: string[];
   /** Users whose earlier tokens were revoked (logout, disabled, deleted); fed by startRevocationFeed. */
   revocations?: RevocationList;
 }
@@ -51,6 +53,13 @@ async function authentication(app: FastifyInstance, options: AuthenticationOptio
   const verified = new VerifiedTokens();
 
   const prefixes = [options.protectedPrefix ?? '/api'].flat();
+  const publicPaths = new Set(options.publicPaths);
+  const isProtected = (url: string) => {
+    if (!prefixes.some((prefix) => url.startsWith(prefix))) return false;
+    if (publicPaths.size === 0) return true;
+    const query = url.indexOf('?');
+    return !publicPaths.has(query < 0 ? url : url.slice(0, query));
+  };
   app.decorateRequest('principal', undefined);
   /** Lets the request in as the token's principal, unless the token was revoked since. */
   const admit = (request: FastifyRequest, known: VerifiedToken): Error | undefined => {
@@ -63,7 +72,7 @@ async function authentication(app: FastifyInstance, options: AuthenticationOptio
   // The callback form, so a token seen before is admitted without a promise or a microtask.
   app.addHook('onRequest', (request, _reply, done) => {
     // CORS preflights carry no credentials by design.
-    if (request.method === 'OPTIONS' || !prefixes.some((prefix) => request.url.startsWith(prefix))) return done();
+    if (request.method === 'OPTIONS' || !isProtected(request.url)) return done();
     const authorization = request.headers.authorization;
     if (!authorization?.startsWith('Bearer ')) return done(unauthenticated());
     const token = authorization.slice('Bearer '.length);

@@ -3,6 +3,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { STATUS_CODES } from 'node:http';
 import { AppError, errorKinds, isAppError, isConnectionFailure, type FieldIssue } from '../errors.js';
+import { fhirContentTypeHeader, isFhirPath } from '../fhir/format.js';
+import { operationOutcomeOf } from '../fhir/outcome.js';
 
 /** The one place HTTP answers an error: always the ErrorResponse shape, never a stack. */
 export function installErrorHandler(app: FastifyInstance) {
@@ -26,6 +28,10 @@ export function installErrorHandler(app: FastifyInstance) {
 }
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError) {
+  // FHIR clients get the same error as an OperationOutcome (FHIR http.html#errors), whoever raised it.
+  if (isFhirPath(request.url)) {
+    return reply.code(error.statusCode).type(fhirContentTypeHeader).send(operationOutcomeOf(error, String(request.id)));
+  }
   const body: ErrorResponse = {
     statusCode: error.statusCode,
     error: STATUS_CODES[error.statusCode] ?? 'Error',

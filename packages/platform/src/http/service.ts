@@ -19,6 +19,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { RevocationList } from '../auth/revocations.js';
 import { tokenSourceFrom } from '../config.js';
+import { fhirBasePath } from '../fhir/format.js';
+import { OperationOutcomeBody } from '../fhir/schemas.js';
 import { authenticationPlugin, type AuthenticationOptions } from './authentication.js';
 import { clientTimeoutServerOptions, defaultClientTimeouts, installBodyDeadline, type ClientTimeouts } from './client-timeouts.js';
 import { frameworkErrors, installErrorHandler } from './error-handler.js';
@@ -85,7 +87,14 @@ export interface ApiServiceSettings {
 export function apiServiceOptions(config: ApiServiceSettings, kafka: Kafka): Pick<ServiceOptions, 'logLevel' | 'authentication' | 'revocations'> {
   return {
     logLevel: config.LOG_LEVEL,
-    authentication: { keys: tokenSourceFrom(config), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    authentication: {
+      keys: tokenSourceFrom(config),
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      // FHIR interactions need the same token as /api; the CapabilityStatement is public (the gateway assembles its own from it).
+      protectedPrefix: ['/api', `${fhirBasePath}/`],
+      publicPaths: [`${fhirBasePath}/metadata`],
+    },
     revocations: { kafka },
   };
 }
@@ -100,7 +109,8 @@ const requestIdPattern = /^[\w.:-]{1,128}$/;
 function documentErrorResponses(route: RouteOptions) {
   const schema = route.schema;
   if (!schema || schema.hide) return;
-  schema.response = { '4xx': ErrorResponse, '5xx': ErrorResponse, ...(schema.response as object | undefined) };
+  const errorBody = route.url.startsWith('/fhir/') ? OperationOutcomeBody : ErrorResponse;
+  schema.response = { '4xx': errorBody, '5xx': errorBody, ...(schema.response as object | undefined) };
 }
 
 /**

@@ -1,0 +1,138 @@
+import type { Appointment as FhirAppointment } from '@medplum/fhirtypes';
+import { dateTimeInput, text, uuid, type AppointmentStatus } from '@pms/contracts';
+import { metaOf } from '@pms/platform/fhir';
+import { z } from 'zod';
+import type { AppointmentRow } from '../db/schema.js';
+
+export type FhirStatus = FhirAppointment['status'];
+
+/**
+ * Our lifecycle in FHIR's words, one to one: BOOKED is `booked`, CHECKED_IN `arrived` (the patient
+ * is here; R4's `checked-in` is a later addition meaning the same, we answer the older code),
+ * COMPLETED `fulfilled`, CANCELLED `cancelled`, NO_SHOW `noshow`. FHIR's `proposed`, `pending`,
+ * `waitlist`, `checked-in` and `entered-in-error` have no counterpart: no appointment is in them
+ * and none can be moved into them (409).
+ */
+export const fhirStatusOf: Record<AppointmentStatus, FhirStatus> = {
+  BOOKED: 'booked',
+  CHECKED_IN: 'arrived',
+  COMPLETED: 'fulfilled',
+  CANCELLED: 'cancelled',
+  NO_SHOW: 'noshow',
+};
+
+export const statusOfFhir = (status: string): AppointmentStatus | undefined =>
+  (Object.keys(fhirStatusOf) as AppointmentStatus[]).find((ours) => fhirStatusOf[ours] === status);
+
+/** Appointment types are ours (GET /api/appointment-types): their id is the code. */
+export const appointmentTypeSystem = 'https://pms.example.org/fhir/CodeSystem/appointment-type';
+
+/**
+ * An appointment as FHIR sees it; the version is the row's (bumped by every change), so
+ * If-Match on an update guards against a change made since it was read. The cancellation
+ * reason is said only for a cancelled appointment (FHIR's app-4).
+ */
+export function toFhirAppointment(row: AppointmentRow): FhirAppointment {
+  const appointment: FhirAppointment = {
+    resourceType: 'Appointment',
+    id: row.id,
+    meta: metaOf(row.version, row.updatedAt),
+    status: fhirStatusOf[row.status],
+    start: row.startsAt.toISOString(),
+    end: row.endsAt.toISOString(),
+    minutesDuration: row.durationMinutes,
+    created: row.createdAt.toISOString(),
+    participant: [
+      { actor: { reference: `Patient/${row.patientId}`, display: row.patientName }, required: 'required', status: 'accepted' },
+      { actor: { reference: `Practitioner/${row.doctorId}`, display: row.doctorName }, required: 'required', status: 'accepted' },
+    ],
+  };
+  if (row.appointmentTypeId) appointment.appointmentType = { coding: [{ system: appointmentTypeSystem, code: row.appointmentTypeId }] };
+  if (row.reason) appointment.reasonCode = [{ text: row.reason }];
+  if (row.status === 'CANCELLED' && row.cancellationReason) appointment.cancelationReason = { text: row.cancellationReason };
+  return appointment;
+}
+
+/** What a client's Appointment asks for, in our terms; each field undefined when the resource does not say. */
+export interface AppointmentRequest {
+  status: FhirStatus;
+  patientId?: string;
+  doctorId?: string;
+  startsAt?: string;
+  endsAt?: string;
+  slot?: SlotPeriod;
+  appointmentTypeId?: string;
+  reason?: string;
+  cancellationReason?: string;
+}
+
+/** The doctor and period a Slot id names (doctor's fhir/slot.ts makes them: `<doctor>.<yyyyMMddHHmm UTC>.<minutes>`). */
+export interface SlotPeriod {
+  doctorId: string;
+  startsAt: string;
+  minutes: number;
+}
+
+const slotReference = /^(?:.*\/)?Slot\/([0-9a-fA-F-]{36})\.(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})\.(\d{1,3})$/;
+
+function slotPeriodOf(reference: string): SlotPeriod | undefined {
+  const match = slotReference.exec(reference);
+  if (!match || !uuid.safeParse(match[1]).success) return undefined;
+  const [, doctorId, year, month, day, hour, minute, minutes] = match as unknown as string[];
+  const startsAt = `${year}-${month}-${day}T${hour}:${minute}:00Z`;
+  // The doctor checks that the slot is one of theirs when the booking asks; here only that it is a time.
+  if (!dateTimeInput.safeParse(startsAt).success || Number.isNaN(Date.parse(startsAt))) return undefined;
+  return { doctorId: doctorId!.toLowerCase(), startsAt: new Date(startsAt).toISOString(), minutes: Number(minutes) };
+}
+
+/** `Patient/<uuid>` (relative or absolute): the id, if the reference is to that type. */
+const idIn = (reference: string | undefined, types: string[]) => {
+  const match = /^(?:.*\/)?([A-Za-z]+)\/([^/]+)$/.exec(reference ?? '');
+  return match && types.includes(match[1]!) && uuid.safeParse(match[2]).success ? match[2]!.toLowerCase() : undefined;
+};
+
+const Reference = z.looseObject({ reference: z.string().optional() });
+const freeText = text().trim().max(1000);
+
+/**
+ * The elements of an Appointment we read (every other one passes, unused): zod checks their
+ * shape, then the references are resolved; each problem names its element (platform prefixes
+ * `Appointment.`).
+ */
+export const FhirAppointmentInput = z
+  .looseObject({
+    resourceType: z.literal('Appointment'),
+    status: z.enum(['proposed', 'pending', 'booked', 'arrived', 'fulfilled', 'cancelled', 'noshow', 'entered-in-error', 'checked-in', 'waitlist']),
+    start: dateTimeInput.optional(),
+    end: dateTimeInput.optional(),
+    slot: z.array(Reference).max(1, 'one slot at most').optional(),
+    participant: z.array(z.looseObject({ actor: Reference.optional() })).min(1).max(10),
+    appointmentType: z.looseObject({ coding: z.array(z.looseObject({ system: z.string().optional(), code: z.string().optional() })).optional() }).optional(),
+    reasonCode: z.array(z.looseObject({ text: freeText.optional() })).max(10).optional(),
+    cancelationReason: z.looseObject({ text: freeText.optional() }).optional(),
+  })
+  .transform((resource, context): AppointmentRequest => {
+    const problem = (path: (string | number)[], message: string) => context.issues.push({ code: 'custom', path, message, input: resource });
+    const request: AppointmentRequest = { status: resource.status, startsAt: resource.start, endsAt: resource.end };
+    resource.participant.forEach(({ actor }, index) => {
+      const patientId = idIn(actor?.reference, ['Patient']);
+      const doctorId = idIn(actor?.reference, ['Practitioner', 'PractitionerRole']);
+      if (patientId && !request.patientId) request.patientId = patientId;
+      else if (doctorId && !request.doctorId) request.doctorId = doctorId;
+      else problem(['participant', index, 'actor'], 'must be the one Patient/<id> or the one Practitioner/<id> of the appointment');
+    });
+    const slot = resource.slot?.[0];
+    if (slot) {
+      request.slot = slotPeriodOf(slot.reference ?? '');
+      if (!request.slot) problem(['slot', 0, 'reference'], 'must be Slot/<id> of a slot found by searching Slot');
+    }
+    const codings = resource.appointmentType?.coding?.filter((coding) => coding.system === appointmentTypeSystem) ?? [];
+    if (resource.appointmentType) {
+      request.appointmentTypeId = codings.length === 1 && uuid.safeParse(codings[0]!.code).success ? codings[0]!.code : undefined;
+      if (!request.appointmentTypeId) problem(['appointmentType', 'coding'], `must hold one coding of ${appointmentTypeSystem} (an appointment type id)`);
+    }
+    const reasons = resource.reasonCode?.flatMap((reason) => reason.text ?? []) ?? [];
+    if (reasons.length > 0) request.reason = reasons.join('; ');
+    if (resource.cancelationReason?.text) request.cancellationReason = resource.cancelationReason.text;
+    return request;
+  });
