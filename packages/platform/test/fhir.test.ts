@@ -4,7 +4,7 @@ import { expectValidFhir, sharedFhirValidator, type FhirValidator } from '@pms/d
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createService, notFound, preconditionFailed, type ServiceInstance } from '../src/index.js';
-import { fhirBasePath, fhirResource, metaOf, parseDate, parseSearch, registerFhir } from '../src/fhir/index.js';
+import { fhirBasePath, fhirResource, metaOf, parseDate, parseSearch, registerFhir, type SearchParamDefinitions } from '../src/fhir/index.js';
 import { createTestTokenIssuer } from '../src/testing/index.js';
 
 const issuer = createTestTokenIssuer();
@@ -245,7 +245,7 @@ describe('FHIR date search values', () => {
 });
 
 describe('FHIR reference search values', () => {
-  const declared = { practitioner: { type: 'reference', description: 'The doctor', target: ['Practitioner'] }, _id: { type: 'token', description: 'Ids' } } as const;
+  const declared: SearchParamDefinitions = { practitioner: { type: 'reference', description: 'The doctor', target: ['Practitioner'] }, _id: { type: 'token', description: 'Ids' } };
   const search = (query: Record<string, string>) => parseSearch(query, declared, { lenient: false });
   const id = '0B7C3D4E-1F2A-4B5C-8D9E-0F1A2B3C4D5E';
 
