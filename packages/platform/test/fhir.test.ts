@@ -244,6 +244,16 @@ describe('FHIR date search values', () => {
   });
 });
 
+describe('FHIR date ranges', () => {
+  const declared: SearchParamDefinitions = { date: { type: 'date', description: 'When' } };
+  it('ANDs every repetition into one range: the latest lower and the earliest upper bound', () => {
+    const range = (query: Record<string, string | string[]>) => parseSearch(query, declared, { lenient: false }).dateRange('date');
+    expect(range({})).toEqual({});
+    expect(range({ date: ['ge2024-01-01', 'ge2024-03-01', 'lt2024-06-01', 'le2024-04-30'] })).toEqual({ atLeast: new Date('2024-03-01T00:00:00Z'), before: new Date('2024-05-01T00:00:00Z') });
+    expect(range({ date: ['2024', 'ge2024-07'] })).toEqual({ atLeast: new Date('2024-07-01T00:00:00Z'), before: new Date('2025-01-01T00:00:00Z') });
+  });
+});
+
 describe('FHIR reference search values', () => {
   const declared: SearchParamDefinitions = { practitioner: { type: 'reference', description: 'The doctor', target: ['Practitioner'] }, _id: { type: 'token', description: 'Ids' } };
   const search = (query: Record<string, string>) => parseSearch(query, declared, { lenient: false });

@@ -1,6 +1,6 @@
 import { dateRange } from '@pms/contracts';
 import { actorOf, type ServiceInstance } from '@pms/platform';
-import { fhirResource, inPatientCompartment, registerFhir, type DateBounds, type FhirSearch } from '@pms/platform/fhir';
+import { fhirResource, inPatientCompartment, registerFhir, type FhirSearch } from '@pms/platform/fhir';
 import type { AppointmentFilter } from '../db/appointments.js';
 import { appointmentNotFound } from '../domain/access.js';
 import { bookAppointment } from '../domain/booking.js';
@@ -12,25 +12,17 @@ import { bookingOf, changeOf } from '../fhir/appointment-request.js';
 
 const nothing = { rows: [], total: 0 };
 
-/**
- * Every `date` repetition ANDed, as [from, to) in epoch ms; an open end is the bound of the years
- * inputs allow (contracts' dateRange, which platform also holds search dates to).
- */
-function startRange(bounds: DateBounds[]): { from: number; to: number } {
-  const earliest = Date.UTC(dateRange.earliestYear, 0, 1);
-  const latest = Date.UTC(dateRange.latestYear + 1, 0, 1);
-  return {
-    from: Math.max(earliest, ...bounds.map((bound) => bound.atLeast?.getTime() ?? earliest)),
-    to: Math.min(latest, ...bounds.map((bound) => bound.before?.getTime() ?? latest)),
-  };
-}
+/** An open end of the `date` range is the bound of the years inputs allow (contracts' dateRange, as platform's search dates). */
+const earliest = Date.UTC(dateRange.earliestYear, 0, 1);
+const latest = Date.UTC(dateRange.latestYear + 1, 0, 1);
 
 /** The search as our filter; undefined when it can match nothing (an id that is no UUID, a status we never have, an empty date range). */
 function filterOf(search: FhirSearch): AppointmentFilter | undefined {
   const patientId = search.referenceUuid('patient', 'Patient');
   const doctorId = search.referenceUuid('practitioner', 'Practitioner');
   const statuses = search.anyOf('status')?.flatMap((status) => statusOfFhir(status) ?? []);
-  const { from, to } = startRange(search.dates('date'));
+  const { atLeast, before } = search.dateRange('date');
+  const [from, to] = [atLeast?.getTime() ?? earliest, before?.getTime() ?? latest];
   if (patientId === null || doctorId === null || statuses?.length === 0 || from >= to) return undefined;
   return {
     patientId,

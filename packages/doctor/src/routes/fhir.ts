@@ -82,11 +82,9 @@ const maxSpanMs = 31 * dayMs;
  * where open (platform holds every bound to the years inputs allow, so PostgreSQL can hold it).
  */
 function startWindow(search: FhirSearch, now: Date): { from: Date; to: Date } {
-  const bounds = search.dates('start');
-  const lower = Math.max(...bounds.map((bound) => bound.atLeast?.getTime() ?? Number.NEGATIVE_INFINITY));
-  const upper = Math.min(...bounds.map((bound) => bound.before?.getTime() ?? Number.POSITIVE_INFINITY));
-  const from = Number.isFinite(lower) ? lower : now.getTime();
-  const to = Number.isFinite(upper) ? upper : from + defaultSpanMs;
+  const { atLeast, before } = search.dateRange('start');
+  const from = (atLeast ?? now).getTime();
+  const to = before?.getTime() ?? from + defaultSpanMs;
   if (to - from > maxSpanMs) throw badInput('A Slot search covers at most 31 days of start times', [{ field: 'start', message: 'spans more than 31 days' }]);
   return { from: new Date(from), to: new Date(Math.max(from, to)) };
 }

@@ -82,6 +82,16 @@ export class FhirSearch {
     });
   }
 
+  /** Every repetition of a date parameter ANDed into one range: the latest lower and the earliest upper bound. */
+  dateRange(name: string): DateBounds {
+    const range: DateBounds = {};
+    for (const { atLeast, before } of this.dates(name)) {
+      if (atLeast && !(range.atLeast && range.atLeast >= atLeast)) range.atLeast = atLeast;
+      if (before && !(range.before && range.before <= before)) range.before = before;
+    }
+    return range;
+  }
+
   /**
    * The id a reference parameter points to: `<type>/<id>`, a bare `<id>`, or an absolute URL
    * ending in `<type>/<id>`. A reference to another type is refused, never read as an id of `type`.
