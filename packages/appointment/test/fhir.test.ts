@@ -224,10 +224,15 @@ describe('read and search', () => {
     expect(ids(await search(`patient=${patient.id}&status=booked,cancelled&date=ge${at(1300)}`))).toEqual([second!.id, third!.id]);
     expect(ids(await search(`patient=${patient.id}&date=ge${at(1200)}&date=lt${at(1300)}`))).toEqual([first!.id]);
     expect((await search(`patient=${patient.id}&status=proposed`)).total).toBe(0);
-    // Dates PostgreSQL cannot hold (year 0) or far out: an answer, never a 5xx.
-    expect((await search(`patient=${patient.id}&date=ge0000-01-01`)).total).toBe(3);
-    expect((await search(`patient=${patient.id}&date=lt0000-06-01`)).total).toBe(0);
-    expect((await search(`patient=${patient.id}&date=ge9999-12-31`)).total).toBe(0);
+    // Years PostgreSQL cannot hold (year 0) or bookings never have: a 400 naming date, never a 5xx; the edges are searches.
+    for (const date of ['ge0000-01-01', 'lt0000-06-01', 'ge9999-12-31']) {
+      expect(expressions(await outcome('GET', `Appointment?patient=${patient.id}&date=${date}`, 400)), date).toEqual(['date']);
+    }
+    expect((await search(`patient=${patient.id}&date=ge1900-01-01`)).total).toBe(3);
+    expect((await search(`patient=${patient.id}&date=gt2999-12-31`)).total).toBe(0);
+    // A reference to another type is refused, never read as an id of the one asked for.
+    expect(expressions(await outcome('GET', `Appointment?patient=Practitioner/${patient.id}`, 400))).toEqual(['patient']);
+    expect(expressions(await outcome('GET', `Appointment?patient=${patient.id}&practitioner=Patient/${doctor.id}`, 400))).toEqual(['practitioner']);
 
     const stranger = users.patient();
     expect((await search(`patient=${patient.id}`, stranger.headers)).total).toBe(0);

@@ -110,6 +110,8 @@ describe('Invoice over FHIR', () => {
     expect(ids(await fhir(`Invoice?subject=Patient/${own.data.patientId}`, 200, patient))).toEqual([own.invoice.id]);
     expect((await fhir(`Invoice?subject=Patient/${other.data.patientId}`, 200, patient)).total).toBe(0);
     expect((await fhir(`Invoice?subject=Patient/${randomUUID()}`, 200, patient)).total).toBe(0);
+    // A reference to another type is refused, never read as a patient id.
+    expect(expressions(await fhir<OperationOutcome>(`Invoice?subject=Practitioner/${own.data.patientId}`, 400, patient))).toEqual(['subject']);
     expect(expressions(await fhir<OperationOutcome>('Invoice?status=issued', 400, patient))).toEqual(['subject']);
 
     const doctor = bearer(billing.tokens.token({ role: 'doctor' }));

@@ -122,6 +122,9 @@ describe('Practitioner and PractitionerRole', () => {
       expect(bundle.total, specialty).toBe(1);
     }
     expect((await fhir<Bundle>(`PractitionerRole?specialty=CARDIOLOGY&practitioner=${created.id}`)).total).toBe(0);
+    // A reference to another type is refused, never read as the doctor's id.
+    const wrongType = await fhir<OperationOutcome>(`PractitionerRole?practitioner=Patient/${created.id}`, { status: 400 });
+    expect(wrongType.issue[0]).toMatchObject({ code: 'invalid', expression: ['practitioner'] });
     expect((await fhir<Bundle>(`PractitionerRole?specialty=nonsense`)).total).toBe(0);
   });
 });
@@ -247,9 +250,14 @@ describe('Schedule and Slot', () => {
     const badDate = await fhir<OperationOutcome>(`Slot?schedule=${created.id}&start=ge2030-13-01`, { status: 400 });
     expect(badDate.issue[0]?.expression).toEqual(['start']);
     expect((await fhir<Bundle>(`Slot?schedule=Schedule/${randomUUID()}`)).total).toBe(0);
-    // Times PostgreSQL cannot hold (year 0) or bookings never have: an answer, never a 5xx.
+    const wrongType = await fhir<OperationOutcome>(`Slot?schedule=Practitioner/${created.id}`, { status: 400 });
+    expect(wrongType.issue[0]?.expression).toEqual(['schedule']);
+    // Years PostgreSQL cannot hold (year 0) or bookings never have: a 400 naming start, never a 5xx.
     for (const start of ['start=ge0000-01-03&start=lt0000-01-10', 'start=lt0000-06-01', 'start=ge9999-12-27']) {
-      expect((await fhir<Bundle>(`Slot?schedule=${created.id}&${start}&status=free`)).total, start).toBe(0);
+      expect((await fhir<OperationOutcome>(`Slot?schedule=${created.id}&${start}&status=free`, { status: 400 })).issue[0]?.expression, start).toEqual(['start']);
     }
+    // The edges of those years are searches.
+    expect((await fhir<Bundle>(`Slot?schedule=${created.id}&start=ge2999-12-27&status=free`)).resourceType).toBe('Bundle');
+    expect((await fhir<Bundle>(`Slot?schedule=${created.id}&start=ge1900-01-01&start=lt1900-01-08&status=free`)).total).toBe(0);
   });
 });

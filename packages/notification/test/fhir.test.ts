@@ -93,6 +93,9 @@ describe('Communication over FHIR', () => {
     expect([paged.total, resources(paged).map((one) => one.id)]).toEqual([2, [bookingMail!.id]]);
     expect((await fhir(`Communication?subject=Patient/${randomUUID()}`)).total).toBe(0);
     expect((await fhir('Communication?subject=Patient/not-ours')).total).toBe(0);
+    // A reference to another type is refused, never read as a patient id.
+    const wrongType = await fhir<OperationOutcome>(`Communication?subject=Practitioner/${patient.patientId}`, 400);
+    expect(wrongType.issue[0]?.expression).toEqual(['subject']);
     await fhir<OperationOutcome>(`Communication/${randomUUID()}`, 404);
   });
 

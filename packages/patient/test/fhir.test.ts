@@ -225,4 +225,26 @@ describe('FHIR Patient', () => {
     const wrongId = await fhir('GET', '/fhir/R4/Patient/not-a-uuid', { token: staff });
     expect(wrongId.statusCode).toBe(404);
   });
+
+  it('answers any birthdate: years PostgreSQL cannot hold or the JSON API refuses are a 400 naming it, edges of the range a search', async () => {
+    const family = `Edge${randomUUID().slice(0, 8)}`;
+    await create(fhirPatient({ name: [{ family, given: ['Old'] }], birthDate: '1900-01-01' }));
+    const birthdate = async (value: string) => fhir('GET', `/fhir/R4/Patient?family=${family}&birthdate=${encodeURIComponent(value)}`, { token: staff });
+    for (const value of ['0000', '0000-01-01', 'ge0000-01-01', 'lt1899-12-31', 'eq3000', 'gt9999-12-31T23:59:59Z', '10000-01-01', '-0001', 'ge1990-00-10', '2024-02-30T25:00', 'eb1990']) {
+      const response = await birthdate(value);
+      expect(response.statusCode, value).toBe(400);
+      expect(expressionsOf(response), value).toEqual(['birthdate']);
+    }
+    // In range they are searches, also where a zone moves the instant over the range's edge.
+    const found = async (value: string) => {
+      const response = await birthdate(value);
+      expect(response.statusCode, value).toBe(200);
+      return (response.json() as Bundle).total;
+    };
+    expect(await found('1900-01-01')).toBe(1);
+    expect(await found('ge1900')).toBe(1);
+    expect(await found('lt1900-01-01T00:00:00+14:00')).toBe(0);
+    expect(await found('ge2999-12-31T23:59:59-14:00')).toBe(0);
+    expect(await found('gt2999-12-31')).toBe(0);
+  });
 });

@@ -4,7 +4,7 @@ import { expectValidFhir, sharedFhirValidator, type FhirValidator } from '@pms/d
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createService, notFound, preconditionFailed, type ServiceInstance } from '../src/index.js';
-import { fhirBasePath, fhirResource, metaOf, parseDate, parseSearch, registerFhir } from '../src/fhir/index.js';
+import { fhirBasePath, fhirResource, metaOf, parseDate, parseSearch, registerFhir, type SearchParamDefinitions } from '../src/fhir/index.js';
 import { createTestTokenIssuer } from '../src/testing/index.js';
 
 const issuer = createTestTokenIssuer();
@@ -244,8 +244,18 @@ describe('FHIR date search values', () => {
   });
 });
 
+describe('FHIR date ranges', () => {
+  const declared: SearchParamDefinitions = { date: { type: 'date', description: 'When' } };
+  it('ANDs every repetition into one range: the latest lower and the earliest upper bound', () => {
+    const range = (query: Record<string, string | string[]>) => parseSearch(query, declared, { lenient: false }).dateRange('date');
+    expect(range({})).toEqual({});
+    expect(range({ date: ['ge2024-01-01', 'ge2024-03-01', 'lt2024-06-01', 'le2024-04-30'] })).toEqual({ atLeast: new Date('2024-03-01T00:00:00Z'), before: new Date('2024-05-01T00:00:00Z') });
+    expect(range({ date: ['2024', 'ge2024-07'] })).toEqual({ atLeast: new Date('2024-07-01T00:00:00Z'), before: new Date('2025-01-01T00:00:00Z') });
+  });
+});
+
 describe('FHIR reference search values', () => {
-  const declared = { practitioner: { type: 'reference', description: 'The doctor', target: ['Practitioner'] }, _id: { type: 'token', description: 'Ids' } } as const;
+  const declared: SearchParamDefinitions = { practitioner: { type: 'reference', description: 'The doctor', target: ['Practitioner'] }, _id: { type: 'token', description: 'Ids' } };
   const search = (query: Record<string, string>) => parseSearch(query, declared, { lenient: false });
   const id = '0B7C3D4E-1F2A-4B5C-8D9E-0F1A2B3C4D5E';
 

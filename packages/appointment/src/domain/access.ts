@@ -1,5 +1,5 @@
 import type { Role } from '@pms/contracts';
-import { forbidden, isAppError, isStaff, notFound, requireRole, type Actor, type Principal } from '@pms/platform/domain';
+import { forbidden, isStaff, notFound, requireRole, type Actor, type Principal } from '@pms/platform/domain';
 import type { AppointmentRow } from '../db/schema.js';
 import type { AppointmentsContext } from './context.js';
 import type { PatientSummary } from './ports.js';
@@ -53,20 +53,6 @@ export async function authorizeAppointment(
   const patient = await ctx.peers.getPatient(row.patientId, actor.requestId);
   if (patient?.ownerUserId !== principal.userId) throw notYours();
   return patient;
-}
-
-/**
- * FHIR's patient compartment: to a patient user, an appointment or patient record that is not
- * theirs does not exist (404; the JSON API answers 403 NOT_OWNER). `ifNotTheirs` is what the
- * patient gets instead: a 404 for a read or an update, an empty page for a search.
- */
-export async function inPatientCompartment<T>(actor: Actor, work: Promise<T>, ifNotTheirs: () => T | never): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (actor.principal.role === 'patient' && isAppError(error) && error.code === 'NOT_OWNER') return ifNotTheirs();
-    throw error;
-  }
 }
 
 export const appointmentNotFound = (id: string) => notFound(`Appointment ${id} not found`, 'APPOINTMENT_NOT_FOUND');

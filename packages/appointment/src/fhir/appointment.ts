@@ -1,6 +1,6 @@
 import type { Appointment as FhirAppointment } from '@medplum/fhirtypes';
 import { dateTimeInput, text, uuid, type AppointmentStatus } from '@pms/contracts';
-import { metaOf } from '@pms/platform/fhir';
+import { metaOf, referenceTarget, slotOfReference } from '@pms/platform/fhir';
 import { z } from 'zod';
 import type { AppointmentRow } from '../db/schema.js';
 
@@ -66,29 +66,23 @@ export interface AppointmentRequest {
   cancellationReason?: string;
 }
 
-/** The doctor and period a Slot id names (doctor's fhir/slot.ts makes them: `<doctor>.<yyyyMMddHHmm UTC>.<minutes>`). */
+/** The doctor and period a Slot id names (platform's fhir/slot-id.ts: `<doctor>.<yyyyMMddHHmm UTC>.<minutes>`). */
 export interface SlotPeriod {
   doctorId: string;
   startsAt: string;
   minutes: number;
 }
 
-const slotReference = /^(?:.*\/)?Slot\/([0-9a-fA-F-]{36})\.(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})\.(\d{1,3})$/;
-
+/** The slot a `Slot/<id>` reference names; the doctor checks that it is one of theirs when the booking asks. */
 function slotPeriodOf(reference: string): SlotPeriod | undefined {
-  const match = slotReference.exec(reference);
-  if (!match || !uuid.safeParse(match[1]).success) return undefined;
-  const [, doctorId, year, month, day, hour, minute, minutes] = match as unknown as string[];
-  const startsAt = `${year}-${month}-${day}T${hour}:${minute}:00Z`;
-  // The doctor checks that the slot is one of theirs when the booking asks; here only that it is a time.
-  if (!dateTimeInput.safeParse(startsAt).success || Number.isNaN(Date.parse(startsAt))) return undefined;
-  return { doctorId: doctorId!.toLowerCase(), startsAt: new Date(startsAt).toISOString(), minutes: Number(minutes) };
+  const slot = slotOfReference(reference);
+  return slot && { doctorId: slot.doctorId, startsAt: slot.start.toISOString(), minutes: slot.minutes };
 }
 
 /** `Patient/<uuid>` (relative or absolute): the id, if the reference is to that type. */
 const idIn = (reference: string | undefined, types: string[]) => {
-  const match = /^(?:.*\/)?([A-Za-z]+)\/([^/]+)$/.exec(reference ?? '');
-  return match && types.includes(match[1]!) && uuid.safeParse(match[2]).success ? match[2]!.toLowerCase() : undefined;
+  const target = referenceTarget(reference ?? '');
+  return target && types.includes(target.type) && uuid.safeParse(target.id).success ? target.id.toLowerCase() : undefined;
 };
 
 const Reference = z.looseObject({ reference: z.string().optional() });

@@ -1,8 +1,8 @@
-import { dateRange, uuid } from '@pms/contracts';
+import { dateRange } from '@pms/contracts';
 import { actorOf, type ServiceInstance } from '@pms/platform';
-import { fhirResource, registerFhir, type DateBounds, type FhirSearch } from '@pms/platform/fhir';
+import { fhirResource, inPatientCompartment, registerFhir, type FhirSearch } from '@pms/platform/fhir';
 import type { AppointmentFilter } from '../db/appointments.js';
-import { appointmentNotFound, inPatientCompartment } from '../domain/access.js';
+import { appointmentNotFound } from '../domain/access.js';
 import { bookAppointment } from '../domain/booking.js';
 import { changeAppointment } from '../domain/changes.js';
 import type { AppointmentsContext } from '../domain/context.js';
@@ -12,34 +12,17 @@ import { bookingOf, changeOf } from '../fhir/appointment-request.js';
 
 const nothing = { rows: [], total: 0 };
 
-/** A reference parameter's id, or null when it cannot name one of ours (a UUID): the search then matches nothing. */
-function referenced(search: FhirSearch, name: string, type: string): string | null | undefined {
-  const id = search.referenceId(name, type);
-  if (id === undefined) return undefined;
-  return uuid.safeParse(id).success ? id.toLowerCase() : null;
-}
-
-/**
- * Every `date` repetition ANDed, as [from, to) in epoch ms, within the years inputs allow
- * (contracts' dateRange): no appointment starts outside them, and PostgreSQL never sees a bound
- * it cannot hold (year 0, year 10000).
- */
-function startRange(bounds: DateBounds[]): { from: number; to: number } {
-  const earliest = Date.UTC(dateRange.earliestYear, 0, 1);
-  const latest = Date.UTC(dateRange.latestYear + 1, 0, 1);
-  const clamp = (ms: number) => Math.min(Math.max(ms, earliest), latest);
-  return {
-    from: clamp(Math.max(earliest, ...bounds.map((bound) => bound.atLeast?.getTime() ?? earliest))),
-    to: clamp(Math.min(latest, ...bounds.map((bound) => bound.before?.getTime() ?? latest))),
-  };
-}
+/** An open end of the `date` range is the bound of the years inputs allow (contracts' dateRange, as platform's search dates). */
+const earliest = Date.UTC(dateRange.earliestYear, 0, 1);
+const latest = Date.UTC(dateRange.latestYear + 1, 0, 1);
 
 /** The search as our filter; undefined when it can match nothing (an id that is no UUID, a status we never have, an empty date range). */
 function filterOf(search: FhirSearch): AppointmentFilter | undefined {
-  const patientId = referenced(search, 'patient', 'Patient');
-  const doctorId = referenced(search, 'practitioner', 'Practitioner');
+  const patientId = search.referenceUuid('patient', 'Patient');
+  const doctorId = search.referenceUuid('practitioner', 'Practitioner');
   const statuses = search.anyOf('status')?.flatMap((status) => statusOfFhir(status) ?? []);
-  const { from, to } = startRange(search.dates('date'));
+  const { atLeast, before } = search.dateRange('date');
+  const [from, to] = [atLeast?.getTime() ?? earliest, before?.getTime() ?? latest];
   if (patientId === null || doctorId === null || statuses?.length === 0 || from >= to) return undefined;
   return {
     patientId,

@@ -1,24 +1,9 @@
-import { uuid } from '@pms/contracts';
 import { actorOf, type ServiceInstance } from '@pms/platform';
-import { badInput, isAppError, notFound, type Actor } from '@pms/platform/domain';
-import { fhirResource, registerFhir } from '@pms/platform/fhir';
+import { badInput, isAppError, notFound } from '@pms/platform/domain';
+import { fhirResource, inPatientCompartment, registerFhir } from '@pms/platform/fhir';
 import type { BillingContext } from '../domain/context.js';
 import { findInvoicesFor, getInvoice } from '../domain/invoices.js';
 import { invoiceStatusOfFhir, toFhirInvoice } from '../fhir/invoice.js';
-
-/**
- * FHIR's patient compartment: to a patient user, another patient's invoices do not exist (a 404
- * read, an empty search; the JSON API answers 403 NOT_OWNER), nor do a deleted patient's.
- */
-async function inPatientCompartment<T>(actor: Actor, work: Promise<T>, ifNotTheirs: () => T): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    const notTheirs = isAppError(error) && (error.code === 'NOT_OWNER' || error.kind === 'NOT_FOUND');
-    if (actor.principal.role === 'patient' && notTheirs) return ifNotTheirs();
-    throw error;
-  }
-}
 
 const nothing = { rows: [], total: 0 };
 
@@ -39,11 +24,10 @@ const invoice = (ctx: BillingContext) =>
     },
     search: async (request, search) => {
       const actor = actorOf(request);
-      const subject = search.referenceId('subject', 'Patient');
+      const patientId = search.referenceUuid('subject', 'Patient');
       const statuses = search.anyOf('status')?.flatMap((status) => invoiceStatusOfFhir(status) ?? []);
       // A subject that is no UUID, or only statuses we never have, match nothing.
-      if ((subject !== undefined && !uuid.safeParse(subject).success) || statuses?.length === 0) return { resources: [], total: 0 };
-      const patientId = subject?.toLowerCase();
+      if (patientId === null || statuses?.length === 0) return { resources: [], total: 0 };
       const found = await inPatientCompartment(
         actor,
         // Without a subject a patient user gets the JSON API's 400, naming the FHIR parameter.

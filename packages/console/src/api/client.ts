@@ -18,6 +18,7 @@ interface TokenPair {
 export type SessionListener = (claims: Claims | null) => void;
 
 const REFRESH_KEY = 'pms.refreshToken';
+const fhirJson = 'application/fhir+json';
 /** Refresh this long before the access token expires, so a request never races its expiry. */
 const REFRESH_AHEAD_MS = 30_000;
 
@@ -88,6 +89,10 @@ export class ApiClient {
   get<T>(path: string): Promise<T> {
     return this.send<T>('GET', path);
   }
+  /** A FHIR read or operation under /fhir/R4 (the same token; errors are OperationOutcomes). */
+  getFhir<T>(path: string): Promise<T> {
+    return this.send<T>('GET', `/fhir/R4/${path}`, undefined, true, fhirJson);
+  }
   post<T>(path: string, body?: unknown): Promise<T> {
     return this.send<T>('POST', path, body ?? {});
   }
@@ -98,18 +103,18 @@ export class ApiClient {
     return this.send<T>('DELETE', path);
   }
 
-  private async send<T>(method: string, path: string, body?: unknown, authenticated = true): Promise<T> {
-    let response = await this.raw(method, path, body, authenticated);
+  private async send<T>(method: string, path: string, body?: unknown, authenticated = true, accept = 'application/json'): Promise<T> {
+    let response = await this.raw(method, path, body, authenticated, accept);
     if (response.status === 401 && authenticated && this.options.storage.getItem(REFRESH_KEY) && (await this.refresh())) {
-      response = await this.raw(method, path, body, authenticated);
+      response = await this.raw(method, path, body, authenticated, accept);
     }
     if (!response.ok) throw await apiErrorOf(response);
     if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
 
-  private raw(method: string, path: string, body: unknown, authenticated: boolean): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+  private raw(method: string, path: string, body: unknown, authenticated: boolean, accept: string): Promise<Response> {
+    const headers: Record<string, string> = { accept };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (authenticated && this.accessToken) headers.authorization = `Bearer ${this.accessToken}`;
     return this.fetch(`${this.baseUrl}${path}`, {

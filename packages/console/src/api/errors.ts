@@ -16,8 +16,22 @@ export class ApiError extends Error {
   }
 }
 
+interface ErrorBody {
+  code?: string;
+  message?: string;
+  details?: FieldError[];
+  /** A FHIR error is an OperationOutcome: its issues say what went wrong, `diagnostics` starts with our code. */
+  resourceType?: string;
+  issue?: { details?: { text?: string }; diagnostics?: string }[];
+}
+
 export async function apiErrorOf(response: Response): Promise<ApiError> {
-  const body = (await response.json().catch(() => ({}))) as { code?: string; message?: string; details?: FieldError[] };
+  const body = (await response.json().catch(() => ({}))) as ErrorBody;
+  if (body.resourceType === 'OperationOutcome') {
+    const texts = (body.issue ?? []).flatMap((issue) => issue.details?.text ?? []);
+    const code = body.issue?.[0]?.diagnostics?.split(' ')[0];
+    return new ApiError(response.status, code ?? `HTTP_${response.status}`, texts.join('; ') || response.statusText);
+  }
   return new ApiError(response.status, body.code ?? `HTTP_${response.status}`, body.message ?? response.statusText, body.details ?? []);
 }
 

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Grid, Loader, Modal, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Card, Grid, Group, Loader, Modal, Stack, Text, Title } from '@mantine/core';
 import type { AuditEntry, Patient, PatientInput } from '@pms/contracts/http';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -8,6 +8,7 @@ import { isStaff, useSession } from '../api/session.js';
 import { AccountLink } from '../components/AccountLink.js';
 import { AppointmentTable } from '../components/AppointmentTable.js';
 import { DataTable, type Column } from '../components/DataTable.js';
+import { ExportRecord } from '../components/ExportRecord.js';
 import { InvoiceTable } from '../components/InvoiceTable.js';
 import { PageTitle } from '../components/PageTitle.js';
 import { PatientForm } from '../components/PatientForm.js';
@@ -55,7 +56,14 @@ export default function PatientDetail() {
 
   return (
     <>
-      <PageTitle title={record.name}>{isStaff(claims) && <Button onClick={() => setEditing(true)}>Edit</Button>}</PageTitle>
+      <PageTitle title={record.name}>
+        {isStaff(claims) && (
+          <Group gap="xs">
+            <ExportRecord patientId={record.id} label="Export" fileName={`patient-${record.id}.json`} />
+            <Button onClick={() => setEditing(true)}>Edit</Button>
+          </Group>
+        )}
+      </PageTitle>
       <Grid>
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Card withBorder>

@@ -6,6 +6,7 @@ import { describeError } from '../api/errors.js';
 import { useSession } from '../api/session.js';
 import { AppointmentTable } from '../components/AppointmentTable.js';
 import { BookSlot, type Slot } from '../components/BookSlot.js';
+import { ExportRecord } from '../components/ExportRecord.js';
 import { InvoiceTable } from '../components/InvoiceTable.js';
 import { PageTitle } from '../components/PageTitle.js';
 import { PatientForm } from '../components/PatientForm.js';
@@ -113,11 +114,17 @@ function MyRecord({ patient }: { patient: Patient }) {
   return (
     <Stack gap="xl">
       <Card withBorder>
-        <Text fw={600}>{patient.name}</Text>
-        <Text size="sm">
-          {patient.email} · born {patient.dateOfBirth}
-          {patient.phone ? ` · ${patient.phone}` : ''}
-        </Text>
+        <Group justify="space-between" align="flex-start">
+          <div>
+            <Text fw={600}>{patient.name}</Text>
+            <Text size="sm">
+              {patient.email} · born {patient.dateOfBirth}
+              {patient.phone ? ` · ${patient.phone}` : ''}
+            </Text>
+          </div>
+          {/* A patient's right of access: everything the clinic holds about them, as FHIR R4. */}
+          <ExportRecord patientId={patient.id} label="Download my data" fileName="my-health-record.json" />
+        </Group>
       </Card>
       <BookFromFreeSlots patient={patient} booked={appointments.data?.items ?? []} />
       <section aria-labelledby="mine-heading">

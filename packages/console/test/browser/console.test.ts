@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoDefaults, startSystem, type RunningSystem } from '@pms/devstack';
@@ -97,6 +97,21 @@ async function choosePatient(scope: Page | Locator, patient: { name: string; ema
   await scope.locator('option', { hasText: patient.email }).waitFor({ state: 'attached' });
   await scope.getByLabel('Patient', { exact: true }).selectOption({ label: `${patient.name} (${patient.email})` });
 }
+
+interface BundleFile {
+  resourceType: string;
+  type: string;
+  entry?: { resource: { resourceType: string; id?: string; status?: string; name?: { text?: string }[] } }[];
+}
+
+/** Clicks a button that saves a JSON file, and returns the file's name and what it holds. */
+async function downloadJson(page: Page, button: string): Promise<{ name: string; bundle: BundleFile }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+  const bundle = JSON.parse(readFileSync(await download.path(), 'utf8')) as BundleFile;
+  return { name: download.suggestedFilename(), bundle };
+}
+
+const resourcesOf = (bundle: BundleFile, type: string) => (bundle.entry ?? []).map((entry) => entry.resource).filter((resource) => resource.resourceType === type);
 
 async function signIn(page: Page, email: string, password: string) {
   await page.goto('/sign-in');
@@ -334,6 +349,16 @@ describe('the console in a real browser', () => {
     await page.getByRole('table', { name: 'Audit trail' }).getByRole('row', { name: /LINK/ }).waitFor();
     await admin.screenshot('patient-detail');
 
+    // Export: the record as one FHIR Bundle (Patient/<id>/$everything), saved as a file.
+    const exported = await downloadJson(page, 'Export');
+    expect(exported.name).toBe(`patient-${walkInId}.json`);
+    expect([exported.bundle.resourceType, exported.bundle.type]).toEqual(['Bundle', 'searchset']);
+    expect(resourcesOf(exported.bundle, 'Patient').map((resource) => resource.id)).toEqual([walkInId]);
+    expect(resourcesOf(exported.bundle, 'Appointment').map((resource) => resource.status)).toContain('booked');
+    expect(resourcesOf(exported.bundle, 'Invoice').map((resource) => resource.status)).toContain('balanced');
+    // The admin may read every part: no service left out.
+    expect(resourcesOf(exported.bundle, 'OperationOutcome')).toEqual([]);
+
     const walter = await tab();
     await signIn(walter.page, walkInAccount.email, walkInAccount.password);
     await walter.page.getByText(walkIn.name).first().waitFor();
@@ -412,6 +437,16 @@ describe('the console in a real browser', () => {
         (await page.getByRole('button', { name: 'Free slot 11:00' }).count()) === 1 &&
         (await page.getByRole('table', { name: 'Invoices' }).getByText('VOID').count()) === 1,
     );
+
+    // Their right of access: everything the clinic holds about them, as a FHIR Bundle file.
+    const mine = await downloadJson(page, 'Download my data');
+    expect(mine.name).toBe('my-health-record.json');
+    expect(mine.bundle.resourceType).toBe('Bundle');
+    const [me] = resourcesOf(mine.bundle, 'Patient');
+    expect(me?.name?.[0]?.text).toBe(selfRegistered.name);
+    expect(resourcesOf(mine.bundle, 'Appointment').map((resource) => resource.status)).toEqual(['cancelled']);
+    expect(resourcesOf(mine.bundle, 'Invoice').map((resource) => resource.status)).toEqual(['cancelled']);
+    await countOf(page.getByRole('alert')).toBe(0);
   });
 
   it('the doctor signs in, sees their day and checks the patient in', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiClient } from '../../src/api/client.js';
 import { ApiError } from '../../src/api/errors.js';
+import { fetchPatientRecord } from '../../src/lib/export.js';
 
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const accessToken = (claims: object) => `${base64url({ alg: 'EdDSA' })}.${base64url(claims)}.signature`;
@@ -121,5 +122,28 @@ describe('ApiClient', () => {
     const error = await api.post('/api/patients', {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', details: [{ field: 'phone', message: 'must be a phone number' }] });
+  });
+});
+
+describe('FHIR calls', () => {
+  it("ask for a patient's record as application/fhir+json with the bearer token", async () => {
+    const bundle = { resourceType: 'Bundle', type: 'searchset', total: 1, entry: [{ resource: { resourceType: 'Patient', id: 'p 1' } }] };
+    const { api, calls } = clientWith((path) => (path === '/auth/login' ? json(200, pair(1)) : json(200, bundle)));
+    await api.signIn('a@example.test', 'secret-pw');
+    expect(await fetchPatientRecord(api, 'p 1')).toEqual(bundle);
+    expect(calls[1]!.path).toBe('/fhir/R4/Patient/p%201/$everything');
+    const headers = new Headers(calls[1]!.init.headers);
+    expect([headers.get('accept'), headers.get('authorization')]).toEqual(['application/fhir+json', `Bearer ${pair(1).accessToken}`]);
+  });
+
+  it('turn an OperationOutcome into an ApiError with its issues and our code', async () => {
+    const outcome = {
+      resourceType: 'OperationOutcome',
+      issue: [{ severity: 'error', code: 'not-found', details: { text: 'Patient x not found' }, diagnostics: 'PATIENT_NOT_FOUND (request r1)' }],
+    };
+    const { api } = clientWith(() => json(404, outcome));
+    const error = await fetchPatientRecord(api, 'x').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 404, code: 'PATIENT_NOT_FOUND', message: 'Patient x not found' });
   });
 });

@@ -1,7 +1,6 @@
-import { dateRange, uuid } from '@pms/contracts';
 import { actorOf, type ServiceInstance } from '@pms/platform';
 import { badInput } from '@pms/platform/domain';
-import { fhirResource, registerFhir, type FhirSearch } from '@pms/platform/fhir';
+import { fhirResource, parseSlotId, registerFhir, type FhirSearch } from '@pms/platform/fhir';
 import { z } from 'zod';
 import type { DoctorFilter } from '../db/doctors.js';
 import type { DoctorContext } from '../domain/context.js';
@@ -11,7 +10,7 @@ import type { SlotState } from '../domain/slots.js';
 import { toPractitioner } from '../fhir/practitioner.js';
 import { toPractitionerRole } from '../fhir/practitioner-role.js';
 import { toSchedule } from '../fhir/schedule.js';
-import { parseSlotId, slotStateOf, toSlot } from '../fhir/slot.js';
+import { slotStateOf, toSlot } from '../fhir/slot.js';
 import { specialtyOfToken } from '../fhir/specialty.js';
 
 // Practitioner, PractitionerRole and Schedule are three views of one doctor row (same id); Slots
@@ -19,15 +18,10 @@ import { specialtyOfToken } from '../fhir/specialty.js';
 
 const byId = { type: 'token', description: 'Logical id(s), comma-separated' } as const;
 
-/** `_id` values that can be doctors (UUIDs); another id matches nothing, so it is not sent to the database. */
-const idsOf = (search: FhirSearch, name: string): string[] | undefined =>
-  search.anyOf(name)?.flatMap((id) => (uuid.safeParse(id).success ? [id.toLowerCase()] : []));
-
-/** A reference parameter to a doctor (Practitioner/…, Schedule/…): its id, or [] when it cannot name one. */
+/** A reference parameter to a doctor (Practitioner/…, Schedule/…) as an id list: [] when it cannot name one. */
 function doctorIdsOf(search: FhirSearch, name: string, type: string): string[] | undefined {
-  const id = search.referenceId(name, type);
-  if (id === undefined) return undefined;
-  return uuid.safeParse(id).success ? [id.toLowerCase()] : [];
+  const id = search.referenceUuid(name, type);
+  return id === undefined ? undefined : id === null ? [] : [id];
 }
 
 /** Both given: only ids in both lists. */
@@ -42,7 +36,7 @@ const practitioner = (ctx: DoctorContext) =>
     searchParams: { _id: byId, name: { type: 'string', description: 'A word of the name starts with this text (case-insensitive)' } },
     read: async (_request, id) => toPractitioner(await readDoctor(ctx, id)),
     search: async (_request, search) => {
-      const { rows, total } = await searchRows(ctx, search, { ids: idsOf(search, '_id'), name: search.one('name') });
+      const { rows, total } = await searchRows(ctx, search, { ids: search.uuids('_id'), name: search.one('name') });
       return { resources: rows.map(toPractitioner), total };
     },
   });
@@ -60,7 +54,7 @@ const practitionerRole = (ctx: DoctorContext) =>
       const token = search.token('specialty');
       const specialty = token && specialtyOfToken(token);
       if (token && !specialty) return { resources: [], total: 0 };
-      const ids = bothIds(idsOf(search, '_id'), doctorIdsOf(search, 'practitioner', 'Practitioner'));
+      const ids = bothIds(search.uuids('_id'), doctorIdsOf(search, 'practitioner', 'Practitioner'));
       const { rows, total } = await searchRows(ctx, search, { ids, specialty });
       return { resources: rows.map(toPractitionerRole), total };
     },
@@ -72,7 +66,7 @@ const schedule = (ctx: DoctorContext) =>
     searchParams: { _id: byId, actor: { type: 'reference', description: 'The doctor whose schedule it is (Practitioner/<id>)', target: ['Practitioner'] } },
     read: async (_request, id) => toSchedule(await readDoctor(ctx, id)),
     search: async (_request, search) => {
-      const ids = bothIds(idsOf(search, '_id'), doctorIdsOf(search, 'actor', 'Practitioner'));
+      const ids = bothIds(search.uuids('_id'), doctorIdsOf(search, 'actor', 'Practitioner'));
       const { rows, total } = await searchRows(ctx, search, { ids });
       return { resources: rows.map(toSchedule), total };
     },
@@ -85,18 +79,14 @@ const maxSpanMs = 31 * dayMs;
 
 /**
  * [from, to) the slots' starts must lie in: every `start` bound ANDed; from now and a week long
- * where open; never outside the years bookings allow (contracts' dateRange), so PostgreSQL never
- * sees a time it cannot hold (year 0).
+ * where open (platform holds every bound to the years inputs allow, so PostgreSQL can hold it).
  */
 function startWindow(search: FhirSearch, now: Date): { from: Date; to: Date } {
-  const bounds = search.dates('start');
-  const lower = Math.max(...bounds.map((bound) => bound.atLeast?.getTime() ?? Number.NEGATIVE_INFINITY));
-  const upper = Math.min(...bounds.map((bound) => bound.before?.getTime() ?? Number.POSITIVE_INFINITY));
-  const from = Number.isFinite(lower) ? lower : now.getTime();
-  const to = Number.isFinite(upper) ? upper : from + defaultSpanMs;
+  const { atLeast, before } = search.dateRange('start');
+  const from = (atLeast ?? now).getTime();
+  const to = before?.getTime() ?? from + defaultSpanMs;
   if (to - from > maxSpanMs) throw badInput('A Slot search covers at most 31 days of start times', [{ field: 'start', message: 'spans more than 31 days' }]);
-  const clamp = (ms: number) => Math.min(Math.max(ms, Date.UTC(dateRange.earliestYear, 0, 1)), Date.UTC(dateRange.latestYear + 1, 0, 1));
-  return { from: new Date(clamp(from)), to: new Date(clamp(Math.max(from, to))) };
+  return { from: new Date(from), to: new Date(Math.max(from, to)) };
 }
 
 /** `status` tokens as slot states; a status we never give a slot matches nothing. */

@@ -1,4 +1,3 @@
-import { uuid } from '@pms/contracts';
 import { actorOf, type ServiceInstance } from '@pms/platform';
 import { fhirResource, registerFhir } from '@pms/platform/fhir';
 import { findCommunications, getCommunication } from '../domain/communications.js';
@@ -14,10 +13,10 @@ const communication = (ctx: NotificationContext) =>
     },
     read: async (request, id) => toCommunication(await getCommunication(ctx, actorOf(request), id)),
     search: async (request, search) => {
-      const subject = search.referenceId('subject', 'Patient');
+      const subject = search.referenceUuid('subject', 'Patient');
       // A subject that is no UUID names no patient of ours: nothing matches.
-      if (subject !== undefined && !uuid.safeParse(subject).success) return { resources: [], total: 0 };
-      const found = await findCommunications(ctx, actorOf(request), subject?.toLowerCase(), { limit: search.count, offset: search.offset });
+      if (subject === null) return { resources: [], total: 0 };
+      const found = await findCommunications(ctx, actorOf(request), subject, { limit: search.count, offset: search.offset });
       return { resources: found.rows.map(toCommunication), total: found.total };
     },
   });

@@ -97,8 +97,6 @@ export const patientSearchParams: SearchParamDefinitions = {
   telecom: { type: 'token', description: 'Email or phone, exactly; email|<address> or phone|<number> to say which' },
 };
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A FHIR Patient search as the domain's criteria. */
 export function criteriaOf(search: FhirSearch): PatientCriteria {
   const criteria: PatientCriteria = {
@@ -110,8 +108,8 @@ export function criteriaOf(search: FhirSearch): PatientCriteria {
     born: search.dates('birthdate').map(dateRangeOf),
   };
   // Ids that are no UUID name no patient: they match nothing rather than fail.
-  const ids = search.anyOf('_id');
-  if (ids) criteria.ids = ids.filter((id) => uuidPattern.test(id));
+  const ids = search.uuids('_id');
+  if (ids) criteria.ids = ids;
   const telecom = search.token('telecom');
   if (telecom?.system === 'email') criteria.email = telecom.code;
   else if (telecom?.system === 'phone') criteria.phone = telecom.code;

@@ -82,6 +82,16 @@ export class FhirSearch {
     });
   }
 
+  /** Every repetition of a date parameter ANDed into one range: the latest lower and the earliest upper bound. */
+  dateRange(name: string): DateBounds {
+    const range: DateBounds = {};
+    for (const { atLeast, before } of this.dates(name)) {
+      if (atLeast && !(range.atLeast && range.atLeast >= atLeast)) range.atLeast = atLeast;
+      if (before && !(range.before && range.before <= before)) range.before = before;
+    }
+    return range;
+  }
+
   /**
    * The id a reference parameter points to: `<type>/<id>`, a bare `<id>`, or an absolute URL
    * ending in `<type>/<id>`. A reference to another type is refused, never read as an id of `type`.
@@ -191,11 +201,17 @@ const bareId = /^[A-Za-z0-9\-.]{1,64}$/;
 /** `Type/id`, optionally after an absolute base URL; the type is always explicit, never swallowed by the base. */
 const typedReference = /^(?:https?:\/\/\S+\/)?([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/;
 
-/** The id of a reference value if it points to `type` (or is a bare id); undefined for anything else. */
+/** The type and id of a `Type/id` reference, relative or absolute; undefined for anything else. */
+export function referenceTarget(value: string): { type: string; id: string } | undefined {
+  const match = typedReference.exec(value);
+  return match ? { type: match[1]!, id: match[2]! } : undefined;
+}
+
+/** The id of a reference search value if it points to `type` (or is a bare id); undefined for anything else. */
 export function referencedId(value: string, type: string): string | undefined {
   if (bareId.test(value)) return value;
-  const match = typedReference.exec(value);
-  return match?.[1] === type ? match[2] : undefined;
+  const target = referenceTarget(value);
+  return target?.type === type ? target.id : undefined;
 }
 
 const datePattern = /^(eq|ne|gt|lt|ge|le|sa|eb|ap)?(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
