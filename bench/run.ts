@@ -204,10 +204,12 @@ const fixture = await createFixture(gatewayUrl, admin, { doctors: Number(process
 const someone = fixture.patients[0]!.id;
 const rows: Row[] = [];
 await quiet(fixture);
-// BENCH_SCENARIOS=read,list,create,booking,reschedule,cancel,email,rest,import runs some of them
+// BENCH_SCENARIOS=read,fhir,list,create,booking,reschedule,cancel,email,rest,import runs some of them
 // (all by default; reschedule and cancel need booking).
-const chosen = new Set((process.env.BENCH_SCENARIOS ?? 'read,list,create,booking,reschedule,cancel,email,rest,import').split(','));
+const chosen = new Set((process.env.BENCH_SCENARIOS ?? 'read,fhir,list,create,booking,reschedule,cancel,email,rest,import').split(','));
 if (chosen.has('read')) rows.push(await load('read one patient', fixture, { url: `${gatewayUrl}/api/patients/${someone}` }, { rps: 6000, p99: 20 }));
+// The same record as FHIR (issue 21: within 1.5× the CPU of the JSON read).
+if (chosen.has('fhir')) rows.push(await load('FHIR read one patient', fixture, { url: `${gatewayUrl}/fhir/R4/Patient/${someone}`, headers: { authorization: `Bearer ${fixture.adminToken}`, accept: 'application/fhir+json' } }, { rps: 6000, p99: 20 }));
 if (chosen.has('list')) rows.push(await load('list patients', fixture, { url: `${gatewayUrl}/api/patients?page=1&pageSize=20` }, { rps: 3000, p99: 100 }));
 if (chosen.has('create')) {
   const createStarted = await mark();

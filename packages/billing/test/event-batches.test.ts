@@ -95,3 +95,22 @@ it('applies a cancellation that overtook its booking before that booking, not af
   // The late booking bills nothing: no InvoiceGenerated for e, hence no InvoiceVoided either.
   expect(events.map((event) => event.type)).toEqual(['BillingAccountCreated', 'InvoiceGenerated']);
 });
+
+it('voids a run of cancellations together, each invoice with its own reason and one InvoiceVoided, and records a never-billed one as VOID', async () => {
+  const p = randomUUID();
+  const billed = [appointment({ patientId: p }), appointment({ patientId: p }), appointment({ patientId: p })];
+  const neverBilled = appointment({ patientId: p });
+  await applyBatch(billed.map(booked));
+  const cancel = (data: ReturnType<typeof appointment>, reason: string) =>
+    envelope('AppointmentCancelled', data.appointmentId, { ...data, cancellationReason: reason, cancelledBy: randomUUID() }) as TypedEvent;
+  await applyBatch([...billed.map((data, i) => cancel(data, `reason ${i}`)), cancel(neverBilled, 'early')]);
+
+  const rows = await database.sql<{ appointment_id: string; status: string; void_reason: string }[]>`
+    select appointment_id, status, void_reason from invoices where patient_id = ${p}`;
+  expect(Object.fromEntries(rows.map((row) => [row.appointment_id, [row.status, row.void_reason]]))).toEqual({
+    ...Object.fromEntries(billed.map((data, i) => [data.appointmentId, ['VOID', `Appointment cancelled: reason ${i}`]])),
+    [neverBilled.appointmentId]: ['VOID', 'Appointment cancelled: early'],
+  });
+  const { events } = await stateOf([p]);
+  expect(events.filter((event) => event.type === 'InvoiceVoided')).toHaveLength(3);
+});

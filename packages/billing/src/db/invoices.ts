@@ -113,6 +113,22 @@ export async function voidPending(db: Executor, appointmentId: string, reason: s
   return row;
 }
 
+/** PENDING → VOID for many appointments' invoices in one statement, each with its reason; the ones voided come back. */
+export async function voidPendingMany(db: Executor, reasons: Map<string, string>): Promise<InvoiceRow[]> {
+  if (reasons.size === 0) return [];
+  const given = JSON.stringify([...reasons].map(([appointmentId, reason]) => ({ appointment_id: appointmentId, reason })));
+  return db
+    .update(invoices)
+    .set({
+      status: 'VOID',
+      voidReason: sql`(select r.reason from jsonb_to_recordset(${given}::jsonb) as r(appointment_id uuid, reason text) where r.appointment_id = ${invoices.appointmentId})`,
+      voidedAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(inArray(invoices.appointmentId, [...reasons.keys()]), stillPending))
+    .returning();
+}
+
 /** New duration, amount and due date of a still PENDING invoice; undefined when there is none pending. */
 export async function repricePending(
   db: Executor,

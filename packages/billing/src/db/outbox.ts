@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 
 // The outbox writes the domain needs, behind ../db like every other table it touches.
-export { newOutboxEntry, writeEvent, type OutboxRow } from '@pms/platform/db';
+export { newOutboxEntry, writeEvent, writeEvents, type OutboxRow } from '@pms/platform/db';
 
 /**
  * The outbox insert of a multi-row statement (a CTE of it): one event per row each CTE `inserted`

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { EventData } from '@pms/contracts';
 import { AppError } from '@pms/platform/domain';
 import type { Executor } from '../db/database.js';
-import { findInvoiceByAppointment, insertInvoiceIfAbsent, insertPendingInvoices, repricePending, voidPending, type WantedInvoice } from '../db/invoices.js';
-import { newOutboxEntry, writeEvent } from '../db/outbox.js';
+import { findInvoiceByAppointment, insertInvoiceIfAbsent, insertPendingInvoices, repricePending, voidPending, voidPendingMany, type WantedInvoice } from '../db/invoices.js';
+import { newOutboxEntry, writeEvent, writeEvents } from '../db/outbox.js';
 import type { InvoiceRow } from '../db/schema.js';
 import { accountToOpen, ensureAccount } from './accounts.js';
 import type { BillingContext } from './context.js';
@@ -105,6 +105,37 @@ function firstOfEach<T>(items: T[], keyOf: (item: T) => string): T[] {
   });
 }
 
+const cancellationReason = (cancelled: EventData<'AppointmentCancelled'>) =>
+  `Appointment cancelled${cancelled.cancellationReason ? `: ${cancelled.cancellationReason}` : ''}`;
+
+/**
+ * A run of AppointmentCancelled: the PENDING invoices voided in one statement and announced in
+ * another, however many; the rare rest (paid, already void, not billed yet) one by one as below.
+ */
+export async function voidInvoicesOfCancelled(
+  ctx: Pick<BillingContext, 'pricing'>,
+  tx: Executor,
+  cancellations: { cancelled: EventData<'AppointmentCancelled'>; requestId: string | null }[],
+): Promise<CancellationOutcome[]> {
+  const byAppointment = new Map(cancellations.map((item) => [item.cancelled.appointmentId, item]));
+  const reasons = new Map([...byAppointment].map(([appointmentId, { cancelled }]) => [appointmentId, cancellationReason(cancelled)]));
+  const voided = await voidPendingMany(tx, reasons);
+  await writeEvents(
+    tx,
+    voided.map((invoice) => ({
+      type: 'InvoiceVoided' as const,
+      subject: invoice.id,
+      source,
+      requestId: byAppointment.get(invoice.appointmentId)?.requestId ?? null,
+      data: { ...invoiceSnapshot(invoice), voidReason: reasons.get(invoice.appointmentId)! },
+    })),
+  );
+  const outcomes: CancellationOutcome[] = voided.map((invoice) => ({ kind: 'voided', invoice }));
+  for (const invoice of voided) byAppointment.delete(invoice.appointmentId);
+  for (const { cancelled, requestId } of byAppointment.values()) outcomes.push(await voidInvoiceOfCancelled(ctx, tx, cancelled, requestId));
+  return outcomes;
+}
+
 /** AppointmentCancelled: the PENDING invoice is voided; a PAID one is left as it is (see CancellationOutcome). */
 export async function voidInvoiceOfCancelled(
   ctx: Pick<BillingContext, 'pricing'>,
@@ -112,7 +143,7 @@ export async function voidInvoiceOfCancelled(
   cancelled: EventData<'AppointmentCancelled'>,
   requestId: string | null,
 ): Promise<CancellationOutcome> {
-  const reason = `Appointment cancelled${cancelled.cancellationReason ? `: ${cancelled.cancellationReason}` : ''}`;
+  const reason = cancellationReason(cancelled);
   const voided = await voidPending(tx, cancelled.appointmentId, reason);
   if (voided) {
     const data = { ...invoiceSnapshot(voided), voidReason: reason };

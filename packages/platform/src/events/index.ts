@@ -4,7 +4,7 @@ export { createKafka, type KafkaLogLevel, type KafkaOptions } from './kafka.js';
 export { deferredLogger, type EventLogger } from './logger.js';
 export { ensureTopics } from './topics.js';
 export { eventMigrationsFolder, migrateEventTables } from './migrate.js';
-export { newOutboxEntry, newOutboxEnvelope, outboxInsertFrom, writeEvent, type NewEvent } from './outbox.js';
+export { newOutboxEntry, newOutboxEnvelope, outboxInsertFrom, writeEvent, writeEvents, type NewEvent } from './outbox.js';
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './relay.js';
 export { outbox, processedEvents } from './tables.js';
 export { createRevocationFeed, type RevocationFeed, type RevocationFeedStart } from './revocation-feed.js';

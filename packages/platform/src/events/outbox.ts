@@ -66,6 +66,12 @@ export async function writeEvent<T extends EventType>(tx: Executor, input: NewEv
   return event;
 }
 
+/** Many events in one statement (a consumer's run of effects); in the order given. */
+export async function writeEvents(tx: Executor, inputs: NewEvent<EventType>[]): Promise<void> {
+  if (inputs.length === 0) return;
+  await tx.insert(outbox).values(inputs.map((input) => newOutboxEntry(input).row));
+}
+
 /**
  * The outbox insert as a CTE of the statement that makes the change: `insert … select … from
  * <source>` writes the event if and only if the CTE named `source` produced a row. With `data`
