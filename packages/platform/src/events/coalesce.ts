@@ -5,12 +5,12 @@
  * statement per effect, one COMMIT) instead of paying for one each. Each caller gets the shared
  * outcome and reads its own part of it.
  */
-export function coalesce<T, R>(apply: (items: T[]) => Promise<R>): (items: T[]) => Promise<R> {
+export function coalesce<T, R>(apply: (items: T[]) => Promise<R>, merge: (lists: T[][]) => T[] = (lists) => lists.flat()): (items: T[]) => Promise<R> {
   let pending: { items: T[]; resolve: (result: R) => void; reject: (error: unknown) => void }[] = [];
   const flush = () => {
     const taken = pending;
     pending = [];
-    apply(taken.flatMap((call) => call.items)).then(
+    apply(merge(taken.map((call) => call.items))).then(
       (result) => taken.forEach((call) => call.resolve(result)),
       (error: unknown) => taken.forEach((call) => call.reject(error)),
     );
@@ -21,4 +21,22 @@ export function coalesce<T, R>(apply: (items: T[]) => Promise<R>): (items: T[]) 
       if (pending.length === 0) setImmediate(flush);
       pending.push({ items, resolve, reject });
     });
+}
+
+/**
+ * Interleaves lists by `timeOf`, taking only from their heads, so each list keeps its own order
+ * (a partition's) while the whole follows time as closely as that allows.
+ */
+export function mergeByTime<T>(lists: T[][], timeOf: (item: T) => number): T[] {
+  const merged: T[] = [];
+  const next = lists.map(() => 0);
+  for (;;) {
+    let earliest = -1;
+    for (const [index, list] of lists.entries()) {
+      const head = list[next[index]!];
+      if (head !== undefined && (earliest < 0 || timeOf(head) < timeOf(lists[earliest]![next[earliest]!]!))) earliest = index;
+    }
+    if (earliest < 0) return merged;
+    merged.push(lists[earliest]![next[earliest]!++]!);
+  }
 }

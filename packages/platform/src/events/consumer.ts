@@ -4,7 +4,7 @@ import { deadLetterTopic, parseEvent, type EventType, type TypedEvent } from '@p
 import type { DatabaseHandle, Transaction } from '../db/database.js';
 import { isAppError } from '../errors.js';
 import { noForeground, type Foreground } from '../foreground.js';
-import { coalesce } from './coalesce.js';
+import { coalesce, mergeByTime } from './coalesce.js';
 import { backoff, delay, ensureTopics, sharedProducer, type EventLogger } from './kafka.js';
 import { newEventFlowStats, type EventFlowStats } from './stats.js';
 
@@ -172,8 +172,12 @@ export function startConsumer(options: ConsumerOptions): EventConsumer {
     }
   }
 
-  /** The runs of the partitions of one fetch, applied in one transaction. */
-  const applyTogether = coalesce(applyBatch);
+  /**
+   * The runs of the partitions of one fetch, applied in one transaction, interleaved by when
+   * their events occurred (each partition in its own order): a welcome email is still logged
+   * before the booking confirmation that came a moment later on another topic.
+   */
+  const applyTogether = coalesce(applyBatch, (runs: Item[][]) => mergeByTime(runs, (item) => Date.parse(item.event.occurredAt)));
 
   /** One event in its own transaction (the fallback of a failed batch): retries, dead letter or outage. */
   const apply = (event: TypedEvent, handler: EventHandler<EventType>) =>

@@ -1,4 +1,5 @@
-import { dateRange, uuid } from '@pms/contracts';
+// The HTTP entry: the package's root also loads the gRPC stubs, and the gateway uses this module.
+import { dateRange, uuid } from '@pms/contracts/http';
 import { badInput, type FieldIssue } from '../errors.js';
 
 export type SearchParamType = 'string' | 'token' | 'date' | 'reference' | 'number' | 'uri';

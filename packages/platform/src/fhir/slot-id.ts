@@ -1,4 +1,5 @@
-import { dateRange, uuid } from '@pms/contracts';
+// The HTTP entry: the package's root also loads the gRPC stubs, and the gateway uses this module.
+import { dateRange, uuid } from '@pms/contracts/http';
 import { referenceTarget } from './search.js';
 
 // A Slot is never stored: it is a period of a doctor's weekly hours, computed on request by the
