@@ -51,4 +51,23 @@ describe('a batch of events at once', () => {
       ]),
     );
   });
+
+  it('moves the reminders of a run of reschedules to each appointment\'s latest time, and drops a run of endings', async () => {
+    const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+    const [moved, cancelled] = [booking({ startsAt: future(3), endsAt: future(3.01) }), booking({ startsAt: future(3), endsAt: future(3.01) })];
+    await apply([moved, cancelled].map((data) => envelope('AppointmentBooked', data.appointmentId, data)));
+    const to = (days: number) => ({ ...moved, startsAt: future(days), endsAt: future(days + 0.01) });
+    const latest = to(6);
+    await apply([
+      envelope('AppointmentRescheduled', moved.appointmentId, to(5)),
+      envelope('AppointmentRescheduled', moved.appointmentId, latest),
+      envelope('AppointmentCancelled', cancelled.appointmentId, { ...cancelled, cancellationReason: null, cancelledBy: randomUUID() }),
+    ]);
+
+    const reminders = await database.sql<{ appointment_id: string; starts_at: string }[]>`
+      select appointment_id, starts_at::text as starts_at from reminders where appointment_id = any(${[moved.appointmentId, cancelled.appointmentId]}::uuid[])`;
+    expect(reminders).toHaveLength(2);
+    expect(reminders.every((row) => row.appointment_id === moved.appointmentId)).toBe(true);
+    expect(reminders.map((row) => Date.parse(row.starts_at))).toEqual([latest.startsAt, latest.startsAt].map((at) => Date.parse(at)));
+  });
 });

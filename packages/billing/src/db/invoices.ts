@@ -103,16 +103,6 @@ export async function markPaid(db: Executor, id: string, method: PayInvoiceBody[
   return row;
 }
 
-/** PENDING → VOID for the appointment's invoice; undefined when there is none pending. */
-export async function voidPending(db: Executor, appointmentId: string, reason: string): Promise<InvoiceRow | undefined> {
-  const [row] = await db
-    .update(invoices)
-    .set({ status: 'VOID', voidReason: reason, voidedAt: sql`now()`, updatedAt: sql`now()` })
-    .where(and(eq(invoices.appointmentId, appointmentId), stillPending))
-    .returning();
-  return row;
-}
-
 /** PENDING → VOID for many appointments' invoices in one statement, each with its reason; the ones voided come back. */
 export async function voidPendingMany(db: Executor, reasons: Map<string, string>): Promise<InvoiceRow[]> {
   if (reasons.size === 0) return [];

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { EventData } from '@pms/contracts';
 import { AppError } from '@pms/platform/domain';
 import type { Executor } from '../db/database.js';
-import { findInvoiceByAppointment, insertInvoiceIfAbsent, insertPendingInvoices, repricePending, voidPending, voidPendingMany, type WantedInvoice } from '../db/invoices.js';
-import { newOutboxEntry, writeEvent, writeEvents } from '../db/outbox.js';
+import { findInvoiceByAppointment, insertInvoiceIfAbsent, insertPendingInvoices, repricePending, voidPendingMany, type WantedInvoice } from '../db/invoices.js';
+import { newOutboxEntry, writeEvents } from '../db/outbox.js';
 import type { InvoiceRow } from '../db/schema.js';
 import { accountToOpen, ensureAccount } from './accounts.js';
 import type { BillingContext } from './context.js';
@@ -132,24 +132,21 @@ export async function voidInvoicesOfCancelled(
   );
   const outcomes: CancellationOutcome[] = voided.map((invoice) => ({ kind: 'voided', invoice }));
   for (const invoice of voided) byAppointment.delete(invoice.appointmentId);
-  for (const { cancelled, requestId } of byAppointment.values()) outcomes.push(await voidInvoiceOfCancelled(ctx, tx, cancelled, requestId));
+  for (const { cancelled, requestId } of byAppointment.values()) outcomes.push(await settleWithoutPending(ctx, tx, cancelled, requestId));
   return outcomes;
 }
 
-/** AppointmentCancelled: the PENDING invoice is voided; a PAID one is left as it is (see CancellationOutcome). */
-export async function voidInvoiceOfCancelled(
+/**
+ * A cancellation whose appointment had no PENDING invoice: a PAID one is left as it is, a VOID one
+ * stays, and none yet gets a VOID invoice standing for it (see CancellationOutcome).
+ */
+async function settleWithoutPending(
   ctx: Pick<BillingContext, 'pricing'>,
   tx: Executor,
   cancelled: EventData<'AppointmentCancelled'>,
   requestId: string | null,
 ): Promise<CancellationOutcome> {
   const reason = cancellationReason(cancelled);
-  const voided = await voidPending(tx, cancelled.appointmentId, reason);
-  if (voided) {
-    const data = { ...invoiceSnapshot(voided), voidReason: reason };
-    await writeEvent(tx, { type: 'InvoiceVoided', subject: voided.id, source, requestId, data });
-    return { kind: 'voided', invoice: voided };
-  }
   const existing = await findInvoiceByAppointment(tx, cancelled.appointmentId);
   if (existing) return { kind: existing.status === 'PAID' ? 'paid' : 'already-void', invoice: existing };
   const { account } = await ensureAccount(tx, { patientId: cancelled.patientId, ...cancelled.patient }, requestId);
