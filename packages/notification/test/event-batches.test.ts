@@ -56,7 +56,7 @@ describe('a batch of events at once', () => {
     const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
     const [moved, cancelled] = [booking({ startsAt: future(3), endsAt: future(3.01) }), booking({ startsAt: future(3), endsAt: future(3.01) })];
     await apply([moved, cancelled].map((data) => envelope('AppointmentBooked', data.appointmentId, data)));
-    const to = (days: number) => ({ ...moved, startsAt: future(days), endsAt: future(days + 0.01) });
+    const to = (days: number) => ({ ...moved, startsAt: future(days), endsAt: future(days + 0.01), previousStartsAt: moved.startsAt, previousEndsAt: moved.endsAt });
     const latest = to(6);
     await apply([
       envelope('AppointmentRescheduled', moved.appointmentId, to(5)),
