@@ -6,7 +6,8 @@ import type { GatewayConfig } from './config.js';
 import { registerFhirGateway } from './fhir/routes.js';
 import { registerConsole } from './routes/console.js';
 import { registerDocs } from './routes/docs.js';
-import { registerProxy } from './routes/proxy.js';
+import { createBalancer, type Balancer } from './balancer.js';
+import { poolOptions, registerProxy } from './routes/proxy.js';
 import { upstreamChecks } from './routes/readiness.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { upstreamsOf } from './upstreams.js';
@@ -17,7 +18,26 @@ export interface AppDeps {
 
 /** The front door (DESIGN.md §3): routing, token checks, rate limits, CORS, security headers, /docs, the web console. */
 export async function buildApp({ config }: AppDeps): Promise<ServiceInstance> {
-  const upstreams = upstreamsOf(config);
+  const tuning = {
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
+    connections: config.UPSTREAM_CONNECTIONS,
+  };
+  const balancers: Balancer[] = [];
+  // The app's logger does not exist yet: the balancers log through it once it does.
+  const late: { log?: Pick<ServiceInstance['log'], 'info' | 'warn'> } = {};
+  const upstreams = upstreamsOf(config, (name, origins) => {
+    const balancer = createBalancer({
+      name,
+      origins,
+      pool: poolOptions(tuning),
+      healthIntervalMs: config.UPSTREAM_HEALTH_INTERVAL_MS,
+      healthTimeoutMs: 1_000,
+      logger: { info: (obj, msg) => late.log?.info(obj, msg), warn: (obj, msg) => late.log?.warn(obj, msg) },
+    });
+    balancers.push(balancer);
+    return balancer;
+  });
   const everyUpstream = [upstreams.auth, ...upstreams.api];
   const app = await createService({
     name: 'gateway',
@@ -30,6 +50,10 @@ export async function buildApp({ config }: AppDeps): Promise<ServiceInstance> {
     clientTimeouts: { headersMs: config.REQUEST_HEADERS_TIMEOUT_MS, bodyMs: config.REQUEST_BODY_TIMEOUT_MS },
     // The gateway is public: its metrics only for whoever holds the token.
     metrics: config.METRICS_TOKEN ? { token: config.METRICS_TOKEN } : false,
+  });
+  late.log = app.log;
+  app.addHook('onClose', async () => {
+    await Promise.all(balancers.map((balancer) => balancer.close()));
   });
 
   // Root hooks run in this order, before the token check of the /api scope below: a preflight
@@ -63,12 +87,7 @@ export async function buildApp({ config }: AppDeps): Promise<ServiceInstance> {
   await registerDocs(app, everyUpstream, config.UPSTREAM_TIMEOUT_MS);
   await registerConsole(app, config.CONSOLE_DIR);
 
-  const tuning = {
-    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
-    connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
-    connections: config.UPSTREAM_CONNECTIONS,
-  };
-  await registerProxy(app, upstreams.auth, tuning);
+  await registerProxy(app, upstreams.auth);
   await app.register(async (api: ServiceInstance) => {
     await api.register(authenticationPlugin, {
       keys: tokenSourceFrom(config),
@@ -77,14 +96,14 @@ export async function buildApp({ config }: AppDeps): Promise<ServiceInstance> {
       protectedPrefix: '/api',
     });
     for (const upstream of upstreams.api) {
-      for (const prefix of [upstream.prefix, ...(upstream.morePrefixes ?? [])]) await registerProxy(api, { ...upstream, prefix }, tuning);
+      for (const prefix of [upstream.prefix, ...(upstream.morePrefixes ?? [])]) await registerProxy(api, { ...upstream, prefix });
     }
     // Unknown /api paths answer 404 only to callers with a valid token, like every other /api path.
     api.all('/api/*', { schema: { hide: true } }, async (request) => {
       throw new AppError('NOT_FOUND', `Route ${request.method} ${request.url} not found`, 'ROUTE_NOT_FOUND');
     });
   });
-  await registerFhirGateway(app, upstreams.api, config, tuning);
+  await registerFhirGateway(app, upstreams.api, config);
   return app;
 }
 

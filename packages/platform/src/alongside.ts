@@ -33,6 +33,7 @@ export interface AlongsideParts {
 export interface AlongsideSettings {
   GRPC_HOST?: string;
   GRPC_PORT?: number;
+  GRPC_MAX_CONNECTION_AGE_MS?: number;
   KAFKA_GROUP_ID?: string;
   KAFKA_FETCH_MIN_BYTES?: number;
   KAFKA_FETCH_MAX_WAIT_MS?: number;
@@ -76,7 +77,14 @@ export function runAlongside(app: FastifyInstance, config: AlongsideSettings, pa
 
   app.addHook('onReady', async () => {
     if (parts.grpc && grpcPort !== undefined) {
-      grpc = await startGrpcServer({ host: config.GRPC_HOST, port: grpcPort, services: parts.grpc, logger: app.log, foreground });
+      grpc = await startGrpcServer({
+        host: config.GRPC_HOST,
+        port: grpcPort,
+        services: parts.grpc,
+        logger: app.log,
+        foreground,
+        maxConnectionAgeMs: config.GRPC_MAX_CONNECTION_AGE_MS,
+      });
     }
     if (parts.outbox) relay = startOutboxRelay({ handle: database, kafka, logger: app.log, foreground, stats });
     if (parts.consumer && groupId) {
@@ -86,6 +94,9 @@ export function runAlongside(app: FastifyInstance, config: AlongsideSettings, pa
     }
     for (const start of parts.workers ?? []) workers.push(start(app.log));
   });
+  // Draining: GOAWAY at once, so callers send their next calls to another replica while the
+  // calls in flight here finish; HTTP goes on serving until the app closes.
+  app.onDrain(() => void grpc?.stop());
   app.addHook('onClose', async () => {
     await grpc?.stop();
     await consumer?.stop();

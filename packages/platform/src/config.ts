@@ -33,8 +33,23 @@ export const envFragments = {
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   },
-  http: (defaultPort: number) => ({ HOST: z.string().default('0.0.0.0'), PORT: port(defaultPort) }),
-  grpc: (defaultPort: number) => ({ GRPC_HOST: z.string().default('0.0.0.0'), GRPC_PORT: port(defaultPort) }),
+  http: (defaultPort: number) => ({
+    HOST: z.string().default('0.0.0.0'),
+    PORT: port(defaultPort),
+    /**
+     * After SIGTERM: how long the service keeps serving with its readiness red, so a balancer
+     * (the gateway's health checks, Kubernetes' endpoints) stops sending before it closes.
+     */
+    SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(0),
+    /** After the drain: how long in-flight requests, calls and consumer batches get to finish. */
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).default(15_000),
+  }),
+  grpc: (defaultPort: number) => ({
+    GRPC_HOST: z.string().default('0.0.0.0'),
+    GRPC_PORT: port(defaultPort),
+    /** A client connection older than this is closed (GOAWAY) so clients resolve again and reach new replicas; 0: never. */
+    GRPC_MAX_CONNECTION_AGE_MS: z.coerce.number().int().min(0).default(60_000),
+  }),
   database: {
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),

@@ -38,14 +38,31 @@ export interface Opened {
   close(): unknown;
 }
 
+/** envFragments.http, parsed. */
+export interface ServeSettings {
+  HOST: string;
+  PORT: number;
+  SHUTDOWN_DRAIN_MS?: number;
+  SHUTDOWN_TIMEOUT_MS?: number;
+}
+
 /**
- * Listens on HOST:PORT and, on SIGINT/SIGTERM (closeOnSignals), closes the app first, then what
- * main.ts opened, in the order given: whoever opened a dependency closes it.
+ * Listens on HOST:PORT and, on SIGINT/SIGTERM (closeOnSignals), shuts down gracefully: drains
+ * first (readiness red, gRPC GOAWAY, requests still served for SHUTDOWN_DRAIN_MS, so balancers
+ * move away), then closes the app (in-flight requests, calls and consumer batches finish), then
+ * what main.ts opened, in the order given: whoever opened a dependency closes it.
  */
-export async function serve(app: FastifyInstance, config: { HOST: string; PORT: number }, ...opened: Opened[]): Promise<void> {
-  closeOnSignals(async () => {
-    await app.close();
-    for (const dependency of opened) await dependency.close();
-  }, app.log);
+export async function serve(app: FastifyInstance, config: ServeSettings, ...opened: Opened[]): Promise<void> {
+  const drainMs = config.SHUTDOWN_DRAIN_MS ?? 0;
+  closeOnSignals(
+    async () => {
+      app.drain();
+      if (drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs));
+      await app.close();
+      for (const dependency of opened) await dependency.close();
+    },
+    app.log,
+    drainMs + (config.SHUTDOWN_TIMEOUT_MS ?? 15_000),
+  );
   await app.listen({ host: config.HOST, port: config.PORT });
 }

@@ -32,7 +32,7 @@ export function capabilityCache(routing: Map<FhirType, Upstream>, options: Capab
   let assembling: Promise<Assembled> | undefined;
 
   async function fragmentOf(upstream: Upstream): Promise<CapabilityStatementRestResource[]> {
-    const response = await fetch(`${upstream.url}${fhirBasePath}/metadata`, { headers: { accept: 'application/fhir+json' }, signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(`${upstream.balancer.pick()}${fhirBasePath}/metadata`, { headers: { accept: 'application/fhir+json' }, signal: AbortSignal.timeout(timeoutMs) });
     if (!response.ok) throw new Error(`${upstream.name} answered ${response.status}`);
     const statement = (await response.json()) as CapabilityStatement;
     if (statement.resourceType !== 'CapabilityStatement') throw new Error(`${upstream.name} answered no CapabilityStatement`);

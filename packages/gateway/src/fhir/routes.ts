@@ -3,7 +3,7 @@ import { notFound } from '@pms/platform/errors';
 import { checkFormat, fhirBasePath, fhirBaseOf, fhirContentTypeHeader, fhirId, parseSearch, prefersLenient, resourceBody, type ResourceLike } from '@pms/platform/fhir';
 import { z } from 'zod';
 import type { GatewayConfig } from '../config.js';
-import { registerProxy, type ProxyTuning } from '../routes/proxy.js';
+import { registerProxy } from '../routes/proxy.js';
 import type { Upstream } from '../upstreams.js';
 import { capabilityCache } from './capability.js';
 import { everythingParams, patientEverything } from './everything.js';
@@ -17,7 +17,7 @@ const tags = ['fhir'];
  * statements; `Patient/<id>/$everything` composed here from the services' searches. Errors,
  * the gateway's own and the services', are OperationOutcomes (platform's error handler).
  */
-export async function registerFhirGateway(app: ServiceInstance, upstreams: Upstream[], config: GatewayConfig, tuning: ProxyTuning): Promise<void> {
+export async function registerFhirGateway(app: ServiceInstance, upstreams: Upstream[], config: GatewayConfig): Promise<void> {
   const routing = fhirRouting(upstreams);
   const capabilities = capabilityCache(routing, { timeoutMs: config.UPSTREAM_TIMEOUT_MS });
   const negotiate = (request: { headers: { accept?: string }; query: unknown }) => checkFormat(request.headers.accept, (request.query as Record<string, unknown>)._format);
@@ -40,7 +40,7 @@ export async function registerFhirGateway(app: ServiceInstance, upstreams: Upstr
       audience: config.JWT_AUDIENCE,
       protectedPrefix: `${fhirBasePath}/`,
     });
-    for (const [type, upstream] of routing) await registerProxy(fhir, { ...upstream, prefix: `${fhirBasePath}/${type}` }, tuning);
+    for (const [type, upstream] of routing) await registerProxy(fhir, { ...upstream, prefix: `${fhirBasePath}/${type}` });
 
     fhir.get(
       `${fhirBasePath}/Patient/:id/$everything`,

@@ -23,7 +23,7 @@ export async function fetchFhir(upstream: Upstream, pathAndQuery: string, reques
   };
   if (request.headers.authorization) headers.authorization = request.headers.authorization;
   try {
-    const response = await fetch(`${upstream.url}${fhirBasePath}${pathAndQuery}`, { headers, signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(`${upstream.balancer.pick()}${fhirBasePath}${pathAndQuery}`, { headers, signal: AbortSignal.timeout(timeoutMs) });
     return { status: response.status, body: await response.json() };
   } catch (error) {
     throw upstreamFailure(upstream.name, error);

@@ -19,7 +19,7 @@ export async function registerDocs(app: ServiceInstance, upstreams: Upstream[], 
       if (!upstream) throw notFound(`No service named ${request.params.service}`);
       let response: Response;
       try {
-        response = await fetch(`${upstream.url}/openapi.json`, { signal: AbortSignal.timeout(timeoutMs) });
+        response = await fetch(`${upstream.balancer.pick()}/openapi.json`, { signal: AbortSignal.timeout(timeoutMs) });
       } catch (error) {
         throw unavailable(`The ${upstream.name} service is unavailable`, 'UPSTREAM_UNAVAILABLE', error);
       }

@@ -1,4 +1,5 @@
 import proxy from '@fastify/http-proxy';
+import type { Pool } from 'undici';
 import type { ServiceInstance } from '@pms/platform/http';
 import { unavailable, type AppError } from '@pms/platform/errors';
 import type { Upstream } from '../upstreams.js';
@@ -9,26 +10,33 @@ export interface ProxyTuning {
   connections: number;
 }
 
+/** The keep-alive undici pool of each replica of an upstream. */
+export function poolOptions(tuning: ProxyTuning): Pool.Options {
+  return {
+    connections: tuning.connections,
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+    headersTimeout: tuning.timeoutMs,
+    bodyTimeout: tuning.timeoutMs,
+    // reply-from defaults to not checking upstream TLS certificates; these options win over it.
+    connect: { timeout: tuning.connectTimeoutMs, rejectUnauthorized: true },
+  };
+}
+
 /**
- * Forwards every method under the upstream's prefix, path unchanged, over a keep-alive undici
- * pool. Authorization goes through as is; the request id and the caller's address are set here.
+ * Forwards every method under the upstream's prefix, path unchanged, through the upstream's
+ * balancer (keep-alive pools, one per replica). Authorization goes through as is; the request
+ * id and the caller's address are set here.
  */
-export async function registerProxy(scope: ServiceInstance, upstream: Upstream, tuning: ProxyTuning): Promise<void> {
+export async function registerProxy(scope: ServiceInstance, upstream: Upstream): Promise<void> {
   await scope.register(proxy, {
-    upstream: upstream.url,
+    // Only the path is taken from here; the balancer picks the replica.
+    upstream: upstream.balancer.origins[0]!,
     prefix: upstream.prefix,
     rewritePrefix: upstream.prefix,
     // Hot path: no per-request "fetching from remote server" log lines.
     disableRequestLogging: true,
-    undici: {
-      connections: tuning.connections,
-      pipelining: 1,
-      keepAliveTimeout: 30_000,
-      headersTimeout: tuning.timeoutMs,
-      bodyTimeout: tuning.timeoutMs,
-      // reply-from defaults to not checking upstream TLS certificates; these options win over it.
-      connect: { timeout: tuning.connectTimeoutMs, rejectUnauthorized: true },
-    },
+    undici: upstream.balancer as unknown as Pool,
     replyOptions: {
       // reply-from hands over its own copy of the client's headers: set in place, not copied again.
       rewriteRequestHeaders: (request, headers) => {

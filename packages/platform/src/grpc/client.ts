@@ -40,6 +40,12 @@ export interface GrpcClientOptions {
   /** Default insecure (inside the private network). */
   credentials?: ChannelCredentials;
   channelOptions?: ChannelOptions;
+  /**
+   * Every method of the service is safe to send twice (reads, or writes idempotent by key):
+   * a call that fails UNAVAILABLE (a replica that is draining or gone) is retried on another.
+   * Default true; a service with a method that is not idempotent says false.
+   */
+  idempotent?: boolean;
 }
 
 export interface GrpcCallOptions {
@@ -73,6 +79,26 @@ export const defaultChannelOptions: ChannelOptions = {
   'grpc.max_reconnect_backoff_ms': 2_000,
 };
 
+/**
+ * The channel's service config. round_robin keeps a connection to every address the target
+ * resolves to (`dns:///patient-grpc:9080` → every pod, `ipv4:127.0.0.1:9080,127.0.0.1:9090`)
+ * and spreads calls over them; grpc-js' default, pick_first, sends everything to one. The
+ * servers' maximum connection age makes clients resolve again, so new replicas get calls too.
+ */
+export function serviceConfig(serviceName: string, idempotent: boolean): string {
+  const retryPolicy = {
+    maxAttempts: 3,
+    initialBackoff: '0.02s',
+    maxBackoff: '0.2s',
+    backoffMultiplier: 2,
+    retryableStatusCodes: ['UNAVAILABLE'],
+  };
+  return JSON.stringify({
+    loadBalancingConfig: [{ round_robin: {} }],
+    methodConfig: idempotent ? [{ name: [{ service: serviceName }], retryPolicy }] : [],
+  });
+}
+
 type Serialize = (value: unknown) => Buffer;
 type Deserialize = (bytes: Buffer) => unknown;
 interface MethodCodec {
@@ -87,6 +113,7 @@ export function createGrpcClient<D>(Ctor: GrpcClientCtor<D>, address: string, op
   const defaultDeadlineMs = options.deadlineMs ?? 2_000;
   const raw = new Ctor(address, options.credentials ?? grpcCredentials.createInsecure(), {
     ...defaultChannelOptions,
+    'grpc.service_config': serviceConfig(Ctor.serviceName, options.idempotent ?? true),
     ...options.channelOptions,
   });
   // Connect now, not at the first call: a first booking after start-up would otherwise pay the

@@ -40,6 +40,11 @@ export interface GrpcServerOptions {
   options?: ChannelOptions;
   /** Counts calls in flight as the process's request path. */
   foreground?: Foreground;
+  /**
+   * Connections older than this get GOAWAY (calls on them finish, up to shutdownTimeoutMs more),
+   * so round_robin clients resolve their target again and spread to replicas started since. 0: never.
+   */
+  maxConnectionAgeMs?: number;
 }
 
 export interface GrpcServerHandle {
@@ -57,7 +62,10 @@ export interface GrpcServerHandle {
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServerHandle> {
   const { logger, host = '0.0.0.0', shutdownTimeoutMs = 5_000 } = options;
   // Server pings find clients that vanished without closing; grpc-js servers accept client pings.
-  const server = new Server({ 'grpc.keepalive_time_ms': 60_000, 'grpc.keepalive_timeout_ms': 20_000, ...options.options });
+  const maxAge = options.maxConnectionAgeMs
+    ? { 'grpc.max_connection_age_ms': options.maxConnectionAgeMs, 'grpc.max_connection_age_grace_ms': shutdownTimeoutMs }
+    : {};
+  const server = new Server({ 'grpc.keepalive_time_ms': 60_000, 'grpc.keepalive_timeout_ms': 20_000, ...maxAge, ...options.options });
   const serviceNames = options.services.map((service) => serviceNameOf(service.definition));
   const health = new HealthImplementation(Object.fromEntries(['', ...serviceNames].map((name) => [name, 'SERVING'])));
   for (const { definition, implementation } of options.services) {
