@@ -131,9 +131,13 @@ describe.each(overlays)('deploy/kubernetes overlay %s', (overlay) => {
       expect(container.resources.limits, name).toMatchObject({ memory: expect.any(String) });
       const service = find(resources, 'Service', name)!;
       expect(service.spec.selector, name).toEqual({ 'app.kubernetes.io/name': name });
-      expect(service.spec.ports.map((p: any) => [p.port, p.targetPort]).sort(), name).toEqual(
-        (spec.grpc ? [[spec.http, 'http'], [spec.grpc, 'grpc']] : [[spec.http, 'http']]).sort(),
-      );
+      expect(service.spec.ports.map((p: any) => [p.port, p.targetPort]), name).toEqual([[spec.http, 'http']]);
+      if (spec.grpc) {
+        // Headless: DNS answers with every ready pod, and gRPC clients balance over them.
+        const grpc = find(resources, 'Service', `${name}-grpc`);
+        expect(grpc?.spec, `${name}-grpc`).toMatchObject({ clusterIP: 'None', selector: { 'app.kubernetes.io/name': name } });
+        expect(grpc?.spec.ports.map((p: any) => [p.port, p.targetPort]), `${name}-grpc`).toEqual([[spec.grpc, 'grpc']]);
+      }
       expect(find(resources, 'PodDisruptionBudget', name)?.spec.selector.matchLabels, name).toEqual({ 'app.kubernetes.io/name': name });
     }
   });
@@ -154,11 +158,30 @@ describe.each(overlays)('deploy/kubernetes overlay %s', (overlay) => {
         // PUBLIC_URL is the address browsers use, not a peer's.
         if (!peer || ['AUTH_JWKS_URL', 'PUBLIC_URL'].includes(variable)) continue;
         const target = peer[1]!.toLowerCase() as ServiceName;
-        const port = peer[2] === 'GRPC_URL' ? (serviceSpecs[target] as { grpc?: number }).grpc : serviceSpecs[target].http;
-        expect(value, `${name} ${variable}`).toMatch(new RegExp(`^(http://)?${target}:${port}$`));
+        if (peer[2] === 'GRPC_URL') {
+          // Every pod of the peer, through its headless Service, not one connection to one pod.
+          expect(value, `${name} ${variable}`).toBe(`dns:///${target}-grpc:${(serviceSpecs[target] as { grpc?: number }).grpc}`);
+          expect(find(resources, 'Service', `${target}-grpc`)?.spec.clusterIP, `${name} ${variable}`).toBe('None');
+          continue;
+        }
+        expect(value, `${name} ${variable}`).toMatch(new RegExp(`^http://${target}:${serviceSpecs[target].http}$`));
         expect(find(resources, 'Service', target), `${name} ${variable}`).toBeDefined();
       }
       if (env.values.AUTH_JWKS_URL) expect(env.values.AUTH_JWKS_URL).toBe(`http://auth:${serviceSpecs.auth.http}/auth/.well-known/jwks.json`);
+    }
+  });
+
+  it('stops every pod within its grace period: the preStop wait, the drain, then in-flight work', () => {
+    for (const name of serviceNames as ServiceName[]) {
+      const deployment = find(resources, 'Deployment', name)!;
+      const container = containerOf(deployment);
+      const { values } = environmentOf(resources, name);
+      const [command, seconds] = container.lifecycle.preStop.exec.command;
+      expect(command, name).toBe('sleep');
+      // The pod leaves the endpoints while preStop waits; SIGTERM follows, then the drain and the close.
+      const stopMs = Number(seconds) * 1_000 + Number(values.SHUTDOWN_DRAIN_MS ?? 0) + Number(values.SHUTDOWN_TIMEOUT_MS ?? 15_000);
+      expect(stopMs, name).toBeLessThanOrEqual(deployment.spec.template.spec.terminationGracePeriodSeconds * 1_000);
+      expect(deployment.spec.strategy.rollingUpdate, name).toEqual({ maxSurge: 1, maxUnavailable: 0 });
     }
   });
 
@@ -208,7 +231,7 @@ describe.each(overlays)('deploy/kubernetes overlay %s', (overlay) => {
       const peers = new Set(
         Object.entries(env.values)
           .filter(([variable]) => /_(URL|GRPC_URL)$/.test(variable) && variable !== 'PUBLIC_URL')
-          .map(([, value]) => /^(?:http:\/\/)?([a-z]+):/.exec(value)![1]),
+          .map(([, value]) => /^(?:http:\/\/|dns:\/\/\/)?([a-z]+)(?:-grpc)?:/.exec(value)![1]),
       );
       for (const rule of own.flatMap((p) => p.spec.egress ?? [])) {
         for (const to of rule.to ?? []) {
