@@ -39,9 +39,14 @@ export const projects = [
   service('billing'),
   service('notification'),
   service('analytics'),
-  service('e2e', { exclude: ['test/replicas.test.ts'], testTimeout: 120_000, hookTimeout: 300_000, sequence: { groupOrder: 2 } }),
-  // Two processes per service on the default consumer groups: alone, after the e2e journey.
-  service('replicas', { include: ['test/replicas.test.ts'], testTimeout: 180_000, hookTimeout: 300_000, sequence: { groupOrder: 3 } }, 'packages/e2e'),
+  service('e2e', { exclude: ['test/replicas.test.ts', 'test/scale-out.test.ts'], testTimeout: 120_000, hookTimeout: 300_000, sequence: { groupOrder: 2 } }),
+  // Two or three processes per service on the default consumer groups: alone, after the e2e
+  // journey, one system at a time.
+  service(
+    'replicas',
+    { include: ['test/replicas.test.ts', 'test/scale-out.test.ts'], fileParallelism: false, testTimeout: 600_000, hookTimeout: 300_000, sequence: { groupOrder: 3 } },
+    'packages/e2e',
+  ),
   service('console', { include: ['test/unit/**/*.test.ts'] }),
   // Chromium against the whole system started as `npm start` does: last and alone, so two full
   // systems never compete for the machine.

@@ -54,11 +54,17 @@ export interface StartSystemOptions {
   /** 'dist' runs the compiled services (`npm run build` first): less memory, faster start. */
   runFrom?: 'source' | 'dist';
   /**
-   * Services that get a second process (a replica) on free ports, against the same database
-   * and Kafka, as a cluster runs them. The gateway and peers still address the first instance.
+   * Services that get more processes (replicas) on free ports, against the same database and
+   * Kafka, as a cluster runs them: a list gives each one more, a record says how many more.
    * Replicas are not supervised: tests kill them on purpose.
    */
-  replicas?: readonly ServiceName[];
+  replicas?: readonly ServiceName[] | Partial<Record<ServiceName, number>>;
+  /**
+   * true: the gateway's upstream lists and the gRPC targets (`ipv4:a,b,c`) name every process of
+   * a service, so requests and calls are balanced over the replicas. false (default): everyone
+   * addresses the first process.
+   */
+  balanced?: boolean;
   /** A service that exits on its own is started again (supervisor.ts); these tune how. */
   supervision?: Omit<SupervisorOptions, 'log'>;
 }
@@ -75,8 +81,15 @@ export interface RunningSystem {
   ports: SystemPorts;
   /** The current process of each service; a crashed one is restarted behind the same entry. */
   processes: Record<ServiceName, SupervisedProcess>;
-  /** The second processes asked for with `replicas`; their Kafka client id and PGAPPNAME end in "-replica". */
+  /** The first extra process of each service asked for with `replicas`; its Kafka client id and PGAPPNAME end in "-replica". */
   replicas: Partial<Record<ServiceName, ServiceReplica>>;
+  /** Every extra process of each service (`-replica`, `-replica2`, …), in order. */
+  replicaSets: Partial<Record<ServiceName, ServiceReplica[]>>;
+  /**
+   * Stops one process of a service gracefully (SIGTERM: drain, then close) and starts it again
+   * on the same ports; resolves when it is ready. index 0 is the first process, 1… its replicas.
+   */
+  restart(name: ServiceName, index?: number): Promise<void>;
   /**
    * Resolves once every process answers /health/ready with 200: its database reached, every
    * consumer joined its group, every relay connected. startSystem waits only for live.
@@ -105,7 +118,13 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     ),
   );
   const urls = Object.fromEntries(serviceNames.map((n) => [n, `http://127.0.0.1:${ports[n].http}`])) as Record<ServiceName, string>;
-  const grpcOf = (name: ServiceName) => `127.0.0.1:${ports[name].grpc}`;
+  const replicaPorts = await claimReplicaPorts(options.replicas, ports);
+  const everyPort = (name: ServiceName) => [ports[name], ...(options.balanced ? (replicaPorts[name] ?? []) : [])];
+  const upstreamOf = (name: ServiceName) => everyPort(name).map(({ http }) => `http://127.0.0.1:${http}`).join(',');
+  const grpcOf = (name: ServiceName) => {
+    const targets = everyPort(name).map(({ grpc }) => `127.0.0.1:${grpc}`);
+    return targets.length > 1 ? `ipv4:${targets.join(',')}` : targets[0]!;
+  };
   const shared: Record<string, string> = {
     NODE_ENV: 'development',
     LOG_LEVEL: 'info',
@@ -122,7 +141,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     SMTP_HOST: options.stack.smtp.host,
     SMTP_PORT: String(options.stack.smtp.port),
     ...demoDefaults,
-    ...Object.fromEntries(serviceNames.map((n) => [`${n.toUpperCase()}_URL`, urls[n]])),
+    ...Object.fromEntries(serviceNames.map((n) => [`${n.toUpperCase()}_URL`, upstreamOf(n)])),
   };
 
   const echo = options.onLine ?? ((service, line) => console.log(`${service.padEnd(12)} | ${line}`));
@@ -153,45 +172,78 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
       });
   };
   const processes = {} as Record<ServiceName, SupervisedProcess>;
-  for (const name of serviceNames) {
-    processes[name] = supervise(spawnService(name, ports[name]), { ...options.supervision, log: (message) => echo(name, `devstack: ${message}`) });
-  }
-  const replicas: Partial<Record<ServiceName, ServiceReplica>> = {};
-  for (const name of options.replicas ?? []) {
-    const own = { http: await claimPort(), grpc: ports[name].grpc ? await claimPort() : undefined };
+  const superviseOptions = (name: ServiceName) => ({ ...options.supervision, log: (message: string) => echo(name, `devstack: ${message}`) });
+  for (const name of serviceNames) processes[name] = supervise(spawnService(name, ports[name]), superviseOptions(name));
+  const replicaSets: Partial<Record<ServiceName, ServiceReplica[]>> = {};
+  const replicaLabel = (name: ServiceName, index: number) => `${name}-replica${index > 1 ? index : ''}`;
+  const spawnReplica = (name: ServiceName, index: number, own: { http: number; grpc?: number }) => {
+    const label = replicaLabel(name, index);
     // Named apart in Kafka's group membership and PostgreSQL's pg_stat_activity.
-    const env = { KAFKA_CLIENT_ID: `${name}-replica`, PGAPPNAME: `${name}-replica` };
-    replicas[name] = { url: `http://127.0.0.1:${own.http}`, ports: own, process: spawnService(name, own, env, `${name}-replica`)() };
+    const env = { KAFKA_CLIENT_ID: label, PGAPPNAME: label };
+    return spawnService(name, own, env, label)();
+  };
+  for (const [name, owns] of Object.entries(replicaPorts) as [ServiceName, { http: number; grpc?: number }[]][]) {
+    replicaSets[name] = owns.map((own, i) => ({ url: `http://127.0.0.1:${own.http}`, ports: own, process: spawnReplica(name, i + 1, own) }));
   }
-
-  const instances = [
+  const replicas = Object.fromEntries(Object.entries(replicaSets).map(([name, set]) => [name, set[0]!])) as Partial<Record<ServiceName, ServiceReplica>>;
+  const instances = () => [
     ...serviceNames.map((name) => [name, urls[name], processes[name]] as const),
-    ...Object.entries(replicas).map(([name, replica]) => [`${name}-replica`, replica.url, replica.process] as const),
+    ...(Object.entries(replicaSets) as [ServiceName, ServiceReplica[]][]).flatMap(([name, set]) =>
+      set.map((replica, i) => [replicaLabel(name, i + 1), replica.url, replica.process] as const),
+    ),
   ];
+
   const system: RunningSystem = {
     gatewayUrl: urls.gateway,
     urls,
     ports,
     processes,
     replicas,
-    ready: (timeoutMs = 120_000) => waitUntilReady(instances.map(([name, url]) => [name, url] as const), timeoutMs),
+    replicaSets,
+    ready: (timeoutMs = 120_000) => waitUntilReady(instances().map(([name, url]) => [name, url] as const), timeoutMs),
+    async restart(name, index = 0) {
+      const replica = index > 0 ? replicaSets[name]?.[index - 1] : undefined;
+      if (index > 0 && !replica) throw new Error(`${name} has no replica ${index}`);
+      const [label, url] = replica ? [replicaLabel(name, index), replica.url] : [name, urls[name]];
+      const started = replica
+        ? await replica.process.stop(30_000).then(() => (replica.process = spawnReplica(name, index, replica.ports)))
+        : await processes[name].stop(30_000).then(() => (processes[name] = supervise(spawnService(name, ports[name]), superviseOptions(name))));
+      await waitUntilLive(label, url, started, options.readyTimeoutMs ?? 180_000);
+      await waitUntilReady([[label, url]], 120_000);
+    },
     // The gateway first, so no request reaches a service that is already gone.
     stop: async () => {
       await processes.gateway.stop(10_000);
-      const all = [...Object.values(processes), ...Object.values(replicas).map((replica) => replica.process)];
+      const all = instances().map(([, , child]) => child);
       await Promise.all(all.map((p) => p.stop(15_000)));
       // Replicas always run on claimed ports; the services only in 'random' mode.
-      const claimed = [...(options.ports === 'random' ? Object.values(ports) : []), ...Object.values(replicas).map((replica) => replica.ports)];
+      const claimed = [...(options.ports === 'random' ? Object.values(ports) : []), ...Object.values(replicaPorts).flat()];
       releasePorts(claimed.flatMap(({ http, grpc }) => (grpc ? [http, grpc] : [http])));
     },
   };
   try {
-    await Promise.all(instances.map(([name, url, child]) => waitUntilLive(name, url, child, options.readyTimeoutMs ?? 180_000)));
+    await Promise.all(instances().map(([name, url, child]) => waitUntilLive(name, url, child, options.readyTimeoutMs ?? 180_000)));
   } catch (error) {
     await system.stop();
     throw error;
   }
   return system;
+}
+
+/** Free ports for every extra process asked for with `replicas`, per service. */
+async function claimReplicaPorts(
+  asked: StartSystemOptions['replicas'],
+  ports: SystemPorts,
+): Promise<Partial<Record<ServiceName, { http: number; grpc?: number }[]>>> {
+  const counts: Partial<Record<ServiceName, number>> = Array.isArray(asked)
+    ? Object.fromEntries(asked.map((name) => [name, 1]))
+    : ((asked ?? {}) as Partial<Record<ServiceName, number>>);
+  const claimed: Partial<Record<ServiceName, { http: number; grpc?: number }[]>> = {};
+  for (const [name, count] of Object.entries(counts) as [ServiceName, number][]) {
+    claimed[name] = [];
+    for (let i = 0; i < count; i++) claimed[name].push({ http: await claimPort(), grpc: ports[name].grpc ? await claimPort() : undefined });
+  }
+  return claimed;
 }
 
 /** Polls every /health/ready together; a timeout names who was not ready and what they last said. */

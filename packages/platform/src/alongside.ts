@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Kafka } from 'kafkajs';
+import { Counter } from 'prom-client';
 import type { DatabaseHandle } from './db/database.js';
 import { consumerJoined, startConsumer, type ConsumerOptions, type EventConsumer } from './events/consumer.js';
 import { createKafkaProbe } from './events/kafka-probe.js';
@@ -84,6 +85,7 @@ export function runAlongside(app: FastifyInstance, config: AlongsideSettings, pa
         logger: app.log,
         foreground,
         maxConnectionAgeMs: config.GRPC_MAX_CONNECTION_AGE_MS,
+        onCall: grpcCallCounter(app),
       });
     }
     if (parts.outbox) relay = startOutboxRelay({ handle: database, kafka, logger: app.log, foreground, stats });
@@ -108,6 +110,19 @@ export function runAlongside(app: FastifyInstance, config: AlongsideSettings, pa
     get grpcPort() {
       return grpc?.port;
     },
+  };
+}
+
+/** pms_grpc_server_calls_total{method}: how the calls spread over a service's replicas. */
+function grpcCallCounter(app: FastifyInstance): ((method: string) => void) | undefined {
+  const registry = app.metricsRegistry;
+  if (!registry) return undefined;
+  const counter = new Counter({ name: 'pms_grpc_server_calls_total', help: 'gRPC calls received, by method', labelNames: ['method'] as const, registers: [registry] });
+  const children = new Map<string, ReturnType<typeof counter.labels>>();
+  return (method) => {
+    let child = children.get(method);
+    if (!child) children.set(method, (child = counter.labels({ method })));
+    child.inc();
   };
 }
 

@@ -45,6 +45,8 @@ export interface GrpcServerOptions {
    * so round_robin clients resolve their target again and spread to replicas started since. 0: never.
    */
   maxConnectionAgeMs?: number;
+  /** Told of every call as it arrives (the method's name, e.g. getPatient): a per-replica count on /metrics. */
+  onCall?: (method: string) => void;
 }
 
 export interface GrpcServerHandle {
@@ -69,7 +71,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   const serviceNames = options.services.map((service) => serviceNameOf(service.definition));
   const health = new HealthImplementation(Object.fromEntries(['', ...serviceNames].map((name) => [name, 'SERVING'])));
   for (const { definition, implementation } of options.services) {
-    server.addService(definition, withLogger(definition, implementation, logger, options.foreground));
+    server.addService(definition, withLogger(definition, implementation, logger, options.foreground, options.onCall));
   }
   health.addToServer(server);
 
@@ -145,6 +147,7 @@ function withLogger(
   implementation: UntypedServiceImplementation,
   logger: GrpcLogger,
   foreground?: Foreground,
+  onCall?: (method: string) => void,
 ): UntypedServiceImplementation {
   const wrapped: UntypedServiceImplementation = {};
   for (const [name, method] of Object.entries(definition)) {
@@ -152,6 +155,7 @@ function withLogger(
     if (!handler) continue; // grpc-js answers UNIMPLEMENTED
     const unaryCall = !method.requestStream && !method.responseStream;
     wrapped[name] = ((call: unknown, callback: (...answer: unknown[]) => void) => {
+      onCall?.(name);
       if (!foreground || !unaryCall) return handler.call(implementation, call, callback, logger);
       foreground.enter();
       handler.call(implementation, call, (...answer: unknown[]) => {
