@@ -61,8 +61,9 @@ describe('compose.yaml', () => {
         if (!peer || ['DATABASE_URL', 'AUTH_JWKS_URL', 'PUBLIC_URL'].includes(variable)) continue;
         const target = peer[1]!.toLowerCase() as ServiceName;
         const spec = serviceSpecs[target] as { http: number; grpc?: number };
-        const port = peer[2] === 'GRPC_URL' ? spec.grpc : spec.http;
-        expect(String(value), `${name} ${variable}`).toMatch(new RegExp(`^(http://)?${target}:${port}$`));
+        // gRPC targets resolve to every container of the service (`--scale`), balanced round robin.
+        const expected = peer[2] === 'GRPC_URL' ? `^dns:///${target}:${spec.grpc}$` : `^http://${target}:${spec.http}$`;
+        expect(String(value), `${name} ${variable}`).toMatch(new RegExp(expected));
       }
     }
   });
