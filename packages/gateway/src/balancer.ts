@@ -54,6 +54,7 @@ export function createBalancer(options: BalancerOptions): Balancer {
     return up.length > 0 ? up : [...origins];
   };
   const pick = (tried?: ReadonlySet<string>) => {
+    if (origins.length === 1) return origins[0]!;
     const healthyOnes = healthy();
     const fresh = tried ? healthyOnes.filter((origin) => !tried.has(origin)) : healthyOnes;
     const untried = tried ? origins.filter((origin) => !tried.has(origin)) : [];
@@ -86,8 +87,11 @@ export function createBalancer(options: BalancerOptions): Balancer {
       }),
     );
 
+  const only = origins.length === 1 ? pools.get(origins[0]!)! : undefined;
   const request = (requestOptions: RequestOptions, callback: RequestCallback) => {
     const { origin: _ignored, ...rest } = requestOptions;
+    // One replica (the usual local setup): nothing to choose, nowhere else to go.
+    if (only) return only.request(rest, callback);
     const tried = new Set<string>();
     const attempt = () => {
       const origin = pick(tried);
