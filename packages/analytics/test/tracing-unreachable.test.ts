@@ -31,7 +31,7 @@ it('with tracing on and Zipkin down, the service serves every request, logs no e
   const summary = `${service.baseUrl}/api/analytics/summary?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z`;
   const authorization = `Bearer ${issuer.token({ role: 'staff' })}`;
   const statuses: number[] = [];
-  for (let round = 0; round < 10; round += 1) {
+  for (let round = 0; round < 5; round += 1) {
     const answers = await Promise.all(Array.from({ length: 30 }, () => fetch(summary, { headers: { authorization }, signal: AbortSignal.timeout(10_000) })));
     statuses.push(...answers.map((answer) => answer.status));
   }
@@ -43,6 +43,7 @@ it('with tracing on and Zipkin down, the service serves every request, logs no e
   await expect.poll(() => service!.output().includes(`"trace_id":"${traceId}"`), { timeout: 10_000 }).toBe(true);
 
   expect(await service.stop()).toBe(0);
-  const errors = service.output().split('\n').filter((line) => /"level":(50|60)|Error|ECONNREFUSED/.test(line));
+  // No error logged, and nothing about the failed exports (OpenTelemetry's diagnostics stay quiet).
+  const errors = service.output().split('\n').filter((line) => /"level":(50|60)|ECONNREFUSED|zipkin|export/i.test(line));
   expect(errors).toEqual([]);
-});
+}, 120_000);
