@@ -58,4 +58,5 @@ COPY --from=build /app/packages/${SERVICE}/src/db/migrations packages/${SERVICE}
 USER node
 WORKDIR /app/packages/${SERVICE}
 # The same small young generation as `npm start`: an idle service stays under 100 MB RSS.
-CMD ["node", "--max-semi-space-size=2", "dist/main.js"]
+# Tracing's loader hook (platform's register entry) must be in place before main.js imports anything.
+CMD ["node", "--max-semi-space-size=2", "--import", "@pms/platform/register", "dist/main.js"]

@@ -33,7 +33,7 @@ function readProcess(pid: number): ProcessInfo | undefined {
 
 function groupOf({ command }: ProcessInfo): string {
   const program = basename(command[0] ?? '');
-  if (program === 'java') return 'kafka (JVM)';
+  if (program === 'java') return command.some((arg) => arg.includes('zipkin-server')) ? 'zipkin (JVM)' : 'kafka (JVM)';
   if (program.startsWith('postgres')) return 'postgresql';
   const service = command.map((arg) => /packages\/([^/]+)\/(?:dist|src)\/main\.[jt]s$/.exec(arg)?.[1]).find(Boolean);
   if (service) return service;

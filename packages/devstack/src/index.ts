@@ -19,3 +19,5 @@ export { supervise, defaultSupervision } from './supervisor.js';
 export type { SupervisedProcess, SupervisorOptions } from './supervisor.js';
 export { startSystem, serviceSpecs, serviceNames, demoDefaults, REPO_ROOT } from './system.js';
 export type { ServiceName, SystemPorts, StartSystemOptions, RunningSystem, ServiceReplica } from './system.js';
+export { startZipkin } from './zipkin.js';
+export type { Zipkin } from './zipkin.js';

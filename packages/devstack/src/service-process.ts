@@ -15,7 +15,7 @@ export interface ServiceProcess {
  * way a deployment does, and resolves once it answers /health/live.
  */
 export async function startServiceProcess(packageDir: string, env: Record<string, string>, timeoutMs = 60_000): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['--conditions=@pms/source', '--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--conditions=@pms/source', '--import', 'tsx', '--import', '@pms/platform/register', 'src/main.ts'], {
     cwd: packageDir,
     env: { PATH: process.env.PATH, ...env },
   });

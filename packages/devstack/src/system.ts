@@ -67,6 +67,11 @@ export interface StartSystemOptions {
   balanced?: boolean;
   /** A service that exits on its own is started again (supervisor.ts); these tune how. */
   supervision?: Omit<SupervisorOptions, 'log'>;
+  /**
+   * Where services send their spans (a Zipkin's /api/v2/spans): `npm start` runs one. Without it
+   * tracing is off (OTEL_SDK_DISABLED=true), as in the tests, which have no Zipkin to send to.
+   */
+  zipkinSpansEndpoint?: string;
 }
 
 export interface ServiceReplica {
@@ -140,6 +145,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     BILLING_GRPC_URL: grpcOf('billing'),
     SMTP_HOST: options.stack.smtp.host,
     SMTP_PORT: String(options.stack.smtp.port),
+    ...(options.zipkinSpansEndpoint ? { OTEL_EXPORTER_ZIPKIN_ENDPOINT: options.zipkinSpansEndpoint } : { OTEL_SDK_DISABLED: 'true' }),
     ...demoDefaults,
     ...Object.fromEntries(serviceNames.map((n) => [`${n.toUpperCase()}_URL`, upstreamOf(n)])),
   };
@@ -160,7 +166,11 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     // A small young generation keeps an idle service under 100 MB RSS (about 90 instead of
     // 120-160). PMS_SERVICE_NODE_ARGS adds flags, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
     const nodeArgs = ['--max-semi-space-size=2', ...(process.env.PMS_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
-    const entry = options.runFrom === 'dist' ? [compiledMainOf(name)] : ['--conditions=@pms/source', '--import', 'tsx', mainOf(name)];
+    // Tracing's loader hook goes first (platform's register entry): see packages/platform/src/tracing/register.ts.
+    const entry =
+      options.runFrom === 'dist'
+        ? ['--import', '@pms/platform/register', compiledMainOf(name)]
+        : ['--conditions=@pms/source', '--import', 'tsx', '--import', '@pms/platform/register', mainOf(name)];
     const args = [...nodeArgs, ...entry];
     return () =>
       spawnManaged(label, process.execPath, args, {

@@ -12,7 +12,7 @@ import { envVariablesOf, serviceNames } from '../src/env-schemas.js';
 const compose = parse(readFileSync(join(REPO_ROOT, 'compose.yaml'), 'utf8'), { merge: true }) as {
   services: Record<string, { image?: string; build?: { args?: Record<string, string> }; environment?: Record<string, unknown>; ports?: string[]; healthcheck?: unknown; depends_on?: Record<string, { condition: string }> }>;
 };
-const infrastructure = ['postgres', 'kafka', 'mailpit'];
+const infrastructure = ['postgres', 'kafka', 'mailpit', 'zipkin'];
 
 describe('compose.yaml', () => {
   it('is valid against the compose specification', () => {
@@ -68,19 +68,22 @@ describe('compose.yaml', () => {
     }
   });
 
-  it('publishes only the gateway and the Mailpit web UI to the host', () => {
+  it('publishes only the gateway and the Mailpit and Zipkin web UIs to the host', () => {
     const published = Object.fromEntries(
       Object.entries(compose.services)
         .filter(([, service]) => service.ports?.length)
         .map(([name, service]) => [name, service.ports]),
     );
-    expect(published).toEqual({ gateway: [`${serviceSpecs.gateway.http}:${serviceSpecs.gateway.http}`], mailpit: ['8025:8025'] });
+    expect(published).toEqual({ gateway: [`${serviceSpecs.gateway.http}:${serviceSpecs.gateway.http}`], mailpit: ['8025:8025'], zipkin: ['9411:9411'] });
   });
 
   it('runs the devstack Kafka version and waits for healthy dependencies', () => {
     const pom = readFileSync(join(REPO_ROOT, 'packages/devstack/kafka/pom.xml'), 'utf8');
     const kafkaVersion = /<artifactId>kafka_2\.13<\/artifactId>\s*<version>([^<]+)<\/version>/.exec(pom)?.[1];
     expect(compose.services.kafka!.image).toBe(`apache/kafka:${kafkaVersion}`);
+    const zipkinPom = readFileSync(join(REPO_ROOT, 'packages/devstack/zipkin/pom.xml'), 'utf8');
+    const zipkinVersion = /<artifactId>zipkin-server<\/artifactId>\s*<version>([^<]+)<\/version>/.exec(zipkinPom)?.[1];
+    expect(compose.services.zipkin!.image).toBe(`openzipkin/zipkin:${zipkinVersion}`);
     for (const name of serviceNames) {
       const conditions = Object.values(compose.services[name]!.depends_on ?? {}).map((dependency) => dependency.condition);
       expect(conditions.length, name).toBeGreaterThan(0);

@@ -28,10 +28,31 @@ const bool = z
   .enum(['true', 'false', '1', '0'])
   .transform((value) => value === 'true' || value === '1');
 
+/**
+ * Tracing, in every service (platform's register entry reads them before main.ts runs; main.ts
+ * checks them again with the rest). The names and meanings are OpenTelemetry's; only the defaults
+ * are ours: Zipkin as the exporter, 10 % of new traces sampled (README "Tracing" has the figures).
+ * Other OTEL_* variables (OTEL_EXPORTER_OTLP_*, OTEL_BSP_*) reach the SDK as documented upstream.
+ */
+export const tracingEnv = {
+  /** true: no SDK, no loader hook, no spans, so tracing costs nothing. */
+  OTEL_SDK_DISABLED: bool.default(false),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  OTEL_TRACES_EXPORTER: z.enum(['zipkin', 'otlp', 'console', 'none']).default('zipkin'),
+  OTEL_EXPORTER_ZIPKIN_ENDPOINT: z.url().default('http://localhost:9411/api/v2/spans'),
+  OTEL_TRACES_SAMPLER: z
+    .enum(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'])
+    .default('parentbased_traceidratio'),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(0.1),
+} as const;
+
+export type TracingSettings = z.infer<z.ZodObject<typeof tracingEnv>>;
+
 export const envFragments = {
   base: {
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ...tracingEnv,
   },
   http: (defaultPort: number) => ({
     HOST: z.string().default('0.0.0.0'),

@@ -1,5 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
+import { shutdownTracing } from './tracing/spans.js';
 
 /**
  * For main.ts: runs `close` once on SIGINT/SIGTERM (or a fatal error), then exits (close-with-grace).
@@ -20,6 +21,7 @@ export function closeOnSignals(
       if (err) logger.error({ err }, 'fatal error, shutting down');
       logger.info(`shutting down (${signal ?? (err ? 'error' : 'exit')})`);
       await close();
+      await shutdownTracing();
     },
   );
 }

@@ -34,8 +34,8 @@ export async function insertAppointmentsWithEvents(
 ): Promise<AppointmentRow[]> {
   const inserted = db.$with('inserted').as(db.insert(appointments).values(values).returning());
   const announced = db.$with('announced').as(
-    sql`insert into outbox (id, topic, key, type, payload)
-      select (e.event->>'id')::uuid, e.event->>'topic', e.event->>'key', e.event->>'type', e.event->'payload'
+    sql`insert into outbox (id, topic, key, type, payload, traceparent)
+      select (e.event->>'id')::uuid, e.event->>'topic', e.event->>'key', e.event->>'type', e.event->'payload', e.event->>'traceparent'
       from jsonb_array_elements(${JSON.stringify(events)}::jsonb) with ordinality as e(event, n)
       where e.event->>'key' in (select id::text from inserted)
       order by e.n` as never,

@@ -24,8 +24,9 @@ export const newEnvelope = (type: EventType, subject: string, requestId: string 
  */
 export function outboxInsertEach(source: string, type: EventType, requestId: string | null, data: (alias: string) => string): SQL {
   const template = newEnvelope(type, 'per row', requestId);
-  return sql`insert into outbox (id, topic, key, type, payload)
+  return sql`insert into outbox (id, topic, key, type, payload, traceparent)
     select e.event_id, ${template.topic}, e.id::text, ${template.type},
-      ${JSON.stringify(template.payload)}::jsonb || jsonb_build_object('id', e.event_id, 'subject', e.id::text, 'data', ${sql.raw(data('e'))})
+      ${JSON.stringify(template.payload)}::jsonb || jsonb_build_object('id', e.event_id, 'subject', e.id::text, 'data', ${sql.raw(data('e'))}),
+      ${template.traceparent ?? null}::text
     from (select gen_random_uuid() as event_id, ${sql.raw(source)}.* from ${sql.raw(source)}) as e`;
 }

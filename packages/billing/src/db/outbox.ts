@@ -12,7 +12,7 @@ export { newOutboxEntry, writeEvent, writeEvents, type OutboxRow } from '@pms/pl
 export function eventsOfInserted(...sources: [inserted: string, wanted: string][]): SQL {
   const parts = sources.map(([inserted, wanted], index) => sql.raw(`select ${index} as part, w.event from ${inserted} join ${wanted} w using (id)`));
   return sql`
-    insert into outbox (id, topic, key, type, payload)
-    select (event ->> 'id')::uuid, event ->> 'topic', event ->> 'key', event ->> 'type', event -> 'payload'
+    insert into outbox (id, topic, key, type, payload, traceparent)
+    select (event ->> 'id')::uuid, event ->> 'topic', event ->> 'key', event ->> 'type', event -> 'payload', event ->> 'traceparent'
     from (${sql.join(parts, sql` union all `)}) as e order by part`;
 }

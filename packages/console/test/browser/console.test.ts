@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoDefaults, startSystem, type RunningSystem } from '@pms/devstack';
+import { demoDefaults, freePort, startSystem, startZipkin, type RunningSystem, type Zipkin } from '@pms/devstack';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { launchChromium, openTab, type Tab } from './browser.js';
@@ -11,6 +11,8 @@ import { newestMail } from './mail.js';
 // The whole system as `npm start` runs it, driven only through the console in Chromium.
 let system: RunningSystem;
 let browser: Browser;
+/** The trace viewer the services export to, as under `npm start`. */
+let zipkin: Zipkin;
 const tabs: Tab[] = [];
 const smtpApiUrl = inject('smtpApiUrl');
 const unique = randomUUID().slice(0, 8);
@@ -24,6 +26,7 @@ const walkInAccount = { email: `walter-private-${unique}@console.example`, passw
 const dayAfter = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
+  zipkin = await startZipkin({ port: await freePort(), logFile: join(mkdtempSync(join(tmpdir(), 'pms-console-zipkin-')), 'zipkin.log') });
   [system, browser] = await Promise.all([
     startSystem({
       stack: {
@@ -37,6 +40,7 @@ beforeAll(async () => {
       runFrom: 'dist',
       env: { LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false' },
       onLine: () => undefined,
+      zipkinSpansEndpoint: zipkin.spansEndpoint,
     }),
     launchChromium(),
   ]);
@@ -58,6 +62,7 @@ afterEach(async ({ task }) => {
 afterAll(async () => {
   await browser?.close();
   await system?.stop();
+  await zipkin?.stop();
 });
 
 async function tab(): Promise<Tab> {
@@ -464,5 +469,41 @@ describe('the console in a real browser', () => {
 
   it('no page logged an error to the browser console', () => {
     expect(tabs.flatMap((opened) => opened.errors)).toEqual([]);
+  });
+
+  it('a booking\u2019s trace opens in Zipkin, from the gateway to the consumers', async () => {
+    // Booked through the API by a caller that traces: its traceparent names the trace.
+    const api = (path: string, body: unknown, token?: string, headers: Record<string, string> = {}) =>
+      fetch(`${system.gatewayUrl}${path}`, {
+        method: path.endsWith('/schedule') ? 'PUT' : 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+        body: JSON.stringify(body),
+      }).then(async (response) => ({ status: response.status, body: (await response.json()) as { id: string; accessToken: string } }));
+    const { accessToken } = (await api('/auth/login', { email: demoDefaults.ADMIN_EMAIL, password: demoDefaults.ADMIN_PASSWORD })).body;
+    const traced = (await api('/api/doctors', { name: `Dr. Zipkin ${unique}`, email: `zipkin-${unique}@console.example`, specialty: 'CARDIOLOGY' }, accessToken)).body;
+    const hours = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '23:55' }));
+    expect((await api(`/api/doctors/${traced.id}/schedule`, { timeZone: 'UTC', slotMinutes: 5, hours }, accessToken)).status).toBe(200);
+    const patient = (await api('/api/patients', { name: `Tina Trace ${unique}`, email: `tina-${unique}@console.example`, dateOfBirth: '1985-03-04' }, accessToken)).body;
+    const traceId = randomBytes(16).toString('hex');
+    const startsAt = new Date(Math.ceil((Date.now() + 4 * 86_400_000) / 3_600_000) * 3_600_000).toISOString();
+    await vi.waitFor(async () => {
+      const booked = await api('/api/appointments', { patientId: patient.id, doctorId: traced.id, startsAt }, accessToken, { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` });
+      if (booked.status !== 201) throw new Error(`booking answered ${booked.status}`);
+    }, { timeout: 60_000, interval: 1_000 });
+    // Every service has exported its part once the consumers' spans are in.
+    await vi.waitFor(async () => {
+      const spans = (await (await fetch(`${zipkin.url}/api/v2/trace/${traceId}`)).json().catch(() => [])) as { localEndpoint: { serviceName: string } }[];
+      const services = new Set(spans.map((span) => span.localEndpoint.serviceName));
+      if (!['gateway', 'appointment', 'billing', 'notification', 'analytics'].every((service) => services.has(service))) throw new Error(`trace so far: ${[...services].join(', ')}`);
+    }, { timeout: 90_000, interval: 1_000 });
+
+    const viewer = await openTab(browser, zipkin.url);
+    tabs.push(viewer);
+    await viewer.page.goto(`/zipkin/traces/${traceId}`);
+    // Zipkin's trace page lists the services of the trace in its span rows.
+    for (const service of ['gateway', 'appointment', 'billing', 'notification', 'analytics']) {
+      await expect.poll(() => viewer.page.getByText(service, { exact: false }).count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    }
+    await viewer.screenshot('zipkin-trace');
   });
 });

@@ -46,6 +46,11 @@ export async function registerProxy(scope: ServiceInstance, upstream: Upstream):
         // Where the client reached us: FHIR answers build their fullUrls and links from it.
         headers['x-forwarded-host'] = request.host;
         headers['x-forwarded-proto'] = request.protocol;
+        // The caller's trace context reached the gateway's span; the upstream's parent is the
+        // proxy's own span, whose traceparent undici's instrumentation adds (beside a copied one
+        // the header would hold two, and the upstream would start a trace of its own).
+        delete headers.traceparent;
+        delete headers.tracestate;
         return headers;
       },
       onError: (reply, { error }) => reply.send(upstreamFailure(upstream.name, error)),

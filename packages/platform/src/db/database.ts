@@ -2,6 +2,7 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { migrateEventTables } from '../events/migrate.js';
+import { tracedQuery } from '../tracing/db-spans.js';
 import { CONNECTING_GRACE_MS, withQueryTimeout } from './query-timeout.js';
 import type { Database } from './types.js';
 
@@ -93,6 +94,7 @@ export async function connectDatabase(options: DatabaseOptions): Promise<Databas
  * named statement postgres.js describes it once per connection (cached by its text) and then
  * runs it in one round trip. Query shapes are few and fixed (lists of values go as one array
  * parameter, not one placeholder each), so the per-connection statement cache stays small.
+ * Every statement drizzle sends passes here, so here it gets its span (tracing/db-spans.ts).
  */
 function preparedByDefault(client: postgres.Sql): postgres.Sql {
   type Unsafe = postgres.Sql['unsafe'];
@@ -101,7 +103,7 @@ function preparedByDefault(client: postgres.Sql): postgres.Sql {
     get(target, property, receiver) {
       if (property === 'unsafe') {
         return ((query: string, parameters?: unknown[], queryOptions?: postgres.UnsafeQueryOptions) =>
-          target.unsafe(query, parameters as never, { ...queryOptions, prepare: true })) as Unsafe;
+          tracedQuery(query, target.unsafe(query, parameters as never, { ...queryOptions, prepare: true }))) as Unsafe;
       }
       // Transactions and savepoints hand drizzle a client of their own: wrap that one too.
       if (property === 'begin' || property === 'savepoint') {

@@ -7,6 +7,7 @@ import { noForeground, type Foreground } from '../foreground.js';
 import { coalesce, mergeByTime } from './coalesce.js';
 import { backoff, delay, ensureTopics, sharedProducer, type EventLogger } from './kafka.js';
 import { newEventFlowStats, type EventFlowStats } from './stats.js';
+import { inProcessSpan, type ConsumedEvent } from './tracing.js';
 
 export type EventHandler<T extends EventType> = (event: TypedEvent<T>, tx: Transaction) => Promise<unknown>;
 /** Handlers by event type; types without one are acknowledged and skipped. */
@@ -142,7 +143,7 @@ export function startConsumer(options: ConsumerOptions): EventConsumer {
     let failed: { eventId?: string; error: unknown } | undefined;
     try {
       stats.consumer.transactions += 1;
-      await handle.db.transaction(async (tx) => {
+      await inProcessSpan(groupId, handled.map(consumedEvent), () => handle.db.transaction(async (tx) => {
         const fresh = await tx.execute<{ event_id: string }>(sql`
           insert into processed_events (event_id, consumer_group)
           select unnest(${sql.param(handled.map((item) => item.event.id))}::uuid[]), ${groupId}
@@ -162,7 +163,7 @@ export function startConsumer(options: ConsumerOptions): EventConsumer {
             throw error;
           }
         }
-      });
+      }));
       logger.debug({ groupId, events: handled.length }, 'event batch handled');
       return undefined;
     } catch (error) {
@@ -180,8 +181,9 @@ export function startConsumer(options: ConsumerOptions): EventConsumer {
   const applyTogether = coalesce(applyBatch, (runs: Item[][]) => mergeByTime(runs, (item) => Date.parse(item.event.occurredAt)));
 
   /** One event in its own transaction (the fallback of a failed batch): retries, dead letter or outage. */
-  const apply = (event: TypedEvent, handler: EventHandler<EventType>) =>
-    handle.db.transaction(async (tx) => {
+  const apply = (item: Item, handler: EventHandler<EventType>) =>
+    inProcessSpan(groupId, [consumedEvent(item)], () => handle.db.transaction(async (tx) => {
+      const { event } = item;
       stats.consumer.transactions += 1;
       const inserted = await tx.execute(sql`
         insert into processed_events (event_id, consumer_group) values (${event.id}, ${groupId})
@@ -189,7 +191,7 @@ export function startConsumer(options: ConsumerOptions): EventConsumer {
       if (inserted.length === 0) return false;
       await handler(event, tx);
       return true;
-    });
+    }));
 
   /** `firstFailure`: the event's handler already failed once, in a batch (its first attempt). */
   async function onMessage(meta: Meta, heartbeat: () => Promise<void>, firstFailure?: { error: unknown }): Promise<void> {
@@ -202,7 +204,7 @@ export function startConsumer(options: ConsumerOptions): EventConsumer {
     for (let attempt = 1; ; attempt += 1) {
       try {
         if (attempt === 1 && firstFailure) throw firstFailure.error;
-        const applied = await apply(event, handler);
+        const applied = await apply({ meta, event, handler }, handler);
         logger.debug(context, applied ? 'event handled' : 'event already handled, skipped');
         return;
       } catch (error) {
@@ -329,6 +331,13 @@ export function startConsumer(options: ConsumerOptions): EventConsumer {
 }
 
 const metaOf = (batch: Batch, message: KafkaMessage): Meta => ({ topic: batch.topic, partition: batch.partition, message });
+
+const consumedEvent = ({ meta, event }: Item): ConsumedEvent => ({
+  id: event.id,
+  type: event.type,
+  topic: meta.topic,
+  traceparent: meta.message.headers?.traceparent?.toString(),
+});
 
 function decode(value: Buffer | null): ReturnType<typeof parseEvent> {
   if (!value || value.length === 0) return { ok: false, reason: 'empty message' };

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { eventCatalog, type EventData, type EventType, type TypedEvent } from '@pms/contracts';
 import type { Executor } from '../db/types.js';
 import { AppError } from '../errors.js';
+import { traceparentOf } from '../tracing/spans.js';
 import { outbox } from './tables.js';
 
 export interface NewEvent<T extends EventType> {
@@ -53,7 +54,9 @@ export function newOutboxEnvelope(input: Omit<NewEvent<EventType>, 'data'>): { e
     data: null,
     requestId: input.requestId ?? null,
   };
-  return { event, row: { id: event.id, topic: input.topic ?? entry.topic, key: input.subject, type: input.type, payload: event as unknown as TypedEvent } };
+  // The trace goes with the event in the same insert: no round trip of its own.
+  const traceparent = traceparentOf();
+  return { event, row: { id: event.id, topic: input.topic ?? entry.topic, key: input.subject, type: input.type, payload: event as unknown as TypedEvent, traceparent } };
 }
 
 /**
@@ -79,7 +82,7 @@ export async function writeEvents(tx: Executor, inputs: NewEvent<EventType>[]): 
  */
 export function outboxInsertFrom(source: string, row: OutboxRow, data?: SQL): SQL {
   const payload = sql`${JSON.stringify(row.payload)}::jsonb`;
-  return sql`insert into outbox (id, topic, key, type, payload)
-    select ${row.id}::uuid, ${row.topic}, ${row.key}, ${row.type}, ${data ? sql`jsonb_set(${payload}, '{data}', ${data})` : payload}
+  return sql`insert into outbox (id, topic, key, type, payload, traceparent)
+    select ${row.id}::uuid, ${row.topic}, ${row.key}, ${row.type}, ${data ? sql`jsonb_set(${payload}, '{data}', ${data})` : payload}, ${row.traceparent ?? null}::text
     from ${sql.raw(source)}`;
 }

@@ -8,6 +8,7 @@ import { delay } from '../retry.js';
 import { ensureTopics, sharedProducer, type EventLogger } from './kafka.js';
 import { newEventFlowStats, type EventFlowStats } from './stats.js';
 import { outbox } from './tables.js';
+import { publishSpans } from './tracing.js';
 
 export interface OutboxRelayOptions {
   handle: DatabaseHandle;
@@ -38,7 +39,7 @@ export interface OutboxRelay {
   stop(): Promise<void>;
 }
 
-type Row = Pick<typeof outbox.$inferSelect, 'id' | 'topic' | 'key' | 'type' | 'payload'>;
+type Row = Pick<typeof outbox.$inferSelect, 'id' | 'topic' | 'key' | 'type' | 'payload' | 'traceparent'>;
 
 /** Failed on the Kafka side (the database connection is fine). */
 const isKafkaError = (error: unknown) => error instanceof Error && error.name.startsWith('Kafka');
@@ -71,8 +72,9 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       unknown.forEach((topic) => knownTopics.add(topic));
     }
     const target = await producer.get();
+    const spans = publishSpans(rows);
     try {
-      await target.sendBatch({
+      const sent = target.sendBatch({
         acks: -1,
         topicMessages: topics.map((topic) => ({
           topic,
@@ -81,10 +83,12 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
             .map((row) => ({
               key: row.key,
               value: JSON.stringify(row.payload),
-              headers: { 'x-event-id': row.id, 'x-event-type': row.type },
+              headers: { 'x-event-id': row.id, 'x-event-type': row.type, ...spans.headersOf(row) },
             })),
         })),
       });
+      await spans.end(sent);
+      await sent;
     } catch (error) {
       // A fresh producer (new producer id) after an outage avoids stale idempotence state.
       await producer.discard();
@@ -144,7 +148,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       const rows = await connection<Row[]>`
         with marked as (
           update outbox set attempts = attempts + 1, sent_at = now() where id = any(${marked}::uuid[]))
-        select id, topic, key, type, payload from outbox
+        select id, topic, key, type, payload, traceparent from outbox
         where sent_at is null and not (id = any(${marked}::uuid[])) order by sequence limit ${batchSize}`;
       sentNotMarked = [];
       if (rows.length === 0) return 0;

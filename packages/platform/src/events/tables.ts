@@ -16,6 +16,8 @@ export const outbox = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
     attempts: integer('attempts').notNull().default(0),
+    /** The W3C traceparent of the request (or event) that wrote it: the relay sends it on as a Kafka header. */
+    traceparent: text('traceparent'),
   },
   (table) => [index('outbox_unsent_idx').on(table.sequence).where(sql`${table.sentAt} is null`)],
 );

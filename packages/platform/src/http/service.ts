@@ -27,6 +27,7 @@ import { frameworkErrors, installErrorHandler } from './error-handler.js';
 import { installHealth, type ReadinessCheck } from './health.js';
 import { installMetrics } from './metrics.js';
 import { installOverloadGuard } from './overload.js';
+import { traceFields } from '../tracing/spans.js';
 
 export type ServiceInstance = FastifyInstance<
   RawServerDefault,
@@ -127,7 +128,7 @@ export async function createService(options: ServiceOptions): Promise<ServiceIns
   const bodyLimit = options.bodyLimit ?? 1_048_576;
   const app = Fastify({
     ...clientTimeoutServerOptions(clientTimeouts),
-    logger: { level: options.logLevel ?? 'info', base: { service: options.name } },
+    logger: { level: options.logLevel ?? 'info', base: { service: options.name }, mixin: traceFields },
     requestIdHeader: false,
     logController: new LogController({
       requestIdLogLabel: 'requestId',
