@@ -16,7 +16,7 @@ export function upstreamsOf(config: GatewayConfig): { auth: Upstream; api: Upstr
     auth: { name: 'auth', prefix: '/auth', url: config.AUTH_URL },
     api: [
       { name: 'patient', prefix: '/api/patients', url: config.PATIENT_URL },
-      { name: 'doctor', prefix: '/api/doctors', url: config.DOCTOR_URL },
+      { name: 'doctor', prefix: '/api/doctors', morePrefixes: ['/api/locations', '/api/rooms', '/api/equipment'], url: config.DOCTOR_URL },
       {
         name: 'appointment',
         prefix: '/api/appointments',
