@@ -53,6 +53,7 @@ describe('POST /api/appointments', () => {
       doctorId: doctor.id,
       startsAt: '2099-03-01T09:00:00.000Z',
       endsAt: '2099-03-01T09:45:00.000Z',
+      required: [],
     });
     expect(availability?.requestId).toBe(requestId);
     expect(peers.callsFor('GetPatient', patient.id)[0]?.requestId).toBe(requestId);
@@ -116,6 +117,8 @@ describe('POST /api/appointments', () => {
           bufferBeforeMinutes: 0,
           bufferAfterMinutes: 0,
           priceCents: null,
+          locationId: null,
+          resources: [],
         },
       });
     } finally {

@@ -63,7 +63,7 @@ describe('appointment types', () => {
     expect((await remove()).statusCode).toBe(404);
     expect((await put(type.id)).statusCode).toBe(404);
 
-    const whole = { appointmentTypeId: type.id, bufferAfterMinutes: 0, specialty: null, priceCents: null, bufferBeforeMinutes: 0 };
+    const whole = { appointmentTypeId: type.id, bufferAfterMinutes: 0, specialty: null, priceCents: null, bufferBeforeMinutes: 0, requiredResources: [] };
     const announced = await eventsOf(service.database, type.id);
     expect(announced.map((event) => event.payload.data)).toStrictEqual([
       { ...whole, name: type.name, durationMinutes: 20, bufferBeforeMinutes: 5, priceCents: 4_000, specialty: 'DERMATOLOGY', active: true, deleted: false },

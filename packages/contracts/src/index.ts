@@ -7,6 +7,7 @@ export * from './http/patient.js';
 export * from './http/doctor.js';
 export * from './http/appointment.js';
 export * from './http/scheduling.js';
+export * from './http/floor.js';
 export * from './http/billing.js';
 export * from './http/notification.js';
 export * from './http/analytics.js';

@@ -7,6 +7,7 @@ import { appointmentEvents } from './events/appointment-events.js';
 import { doctorService } from './grpc/doctor-service.js';
 import { registerDoctorRoutes } from './routes/doctors.js';
 import { registerDoctorFhir } from './routes/fhir.js';
+import { registerFloorRoutes } from './routes/floor.js';
 import { registerScheduleRoutes } from './routes/schedules.js';
 
 export interface AppDeps {
@@ -30,6 +31,7 @@ export async function buildApp({ config, database, kafka }: AppDeps): Promise<Se
   const ctx: DoctorContext = { db: database.db, now: () => new Date() };
   registerDoctorRoutes(app, ctx);
   registerScheduleRoutes(app, ctx);
+  registerFloorRoutes(app, ctx);
   await registerDoctorFhir(app, ctx);
 
   runAlongside(app, config, {

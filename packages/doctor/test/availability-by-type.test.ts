@@ -1,8 +1,8 @@
-import { topics, type EventData, type EventType } from '@pms/contracts';
+import { type EventData, type EventType } from '@pms/contracts';
 import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { as, doctorBody, startDoctor, type DoctorHarness } from './support.js';
+import { as, doctorBody, publishAppointmentEvent, startDoctor, type DoctorHarness } from './support.js';
 
 // appointment owns types and the policy; doctor keeps copies from appointment-events.
 let doctor: DoctorHarness;
@@ -28,10 +28,7 @@ async function createDoctor(specialty = 'CARDIOLOGY') {
   return id;
 }
 
-async function publish<T extends EventType>(type: T, subject: string, data: EventData<T>) {
-  const envelope = { id: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), source: 'appointment', subject, data, requestId: null };
-  await producer.send({ topic: topics.appointment, acks: -1, messages: [{ key: subject, value: JSON.stringify(envelope) }] });
-}
+const publish = <T extends EventType>(type: T, subject: string, data: EventData<T>) => publishAppointmentEvent(producer, type, subject, data);
 
 async function announceType(fields: Partial<EventData<'AppointmentTypeChanged'>> = {}) {
   const id = randomUUID();
@@ -45,6 +42,7 @@ async function announceType(fields: Partial<EventData<'AppointmentTypeChanged'>>
     specialty: null,
     active: true,
     deleted: false,
+    requiredResources: [],
     ...fields,
   });
   return id;

@@ -66,7 +66,7 @@ describe('CheckAvailability', () => {
   const schedule = { timeZone: 'Europe/Berlin', slotMinutes: 30, hours: [{ weekday: 1, start: '09:00', end: '12:00' }] };
   let doctorId: string;
   const check = (startsAt: string, endsAt: string, id = doctorId) =>
-    client.call('checkAvailability', { doctorId: id, startsAt, endsAt }, { requestId });
+    client.call('checkAvailability', { doctorId: id, startsAt, endsAt, required: [] }, { requestId });
 
   beforeAll(async () => {
     doctorId = (await createDoctor({ specialty: 'PSYCHIATRY' })).id;
@@ -107,7 +107,7 @@ describe('CheckAvailability', () => {
 
   it('says UNKNOWN_DOCTOR without a doctor, and INACTIVE for a deactivated one', async () => {
     const unknown = await check('2026-11-30T09:30:00+01:00', '2026-11-30T10:00:00+01:00', randomUUID());
-    expect(unknown).toEqual({ available: false, reason: 'UNKNOWN_DOCTOR', doctor: undefined });
+    expect(unknown).toEqual({ available: false, reason: 'UNKNOWN_DOCTOR', doctor: undefined, location: undefined, candidates: [] });
 
     const leaving = (await createDoctor()).id;
     await doctor.app.inject({ method: 'PUT', url: `/api/doctors/${leaving}/schedule`, headers: admin, payload: schedule });

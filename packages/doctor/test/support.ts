@@ -1,4 +1,4 @@
-import { parseEvent, type EventType, type TypedEvent } from '@pms/contracts';
+import { parseEvent, topics, type EventData, type EventType, type TypedEvent } from '@pms/contracts';
 import { createTestDatabase, freePort } from '@pms/devstack';
 import { connectDatabase, createKafka, ensureTopics, type DatabaseHandle, type EventLogger, type ServiceInstance } from '@pms/platform';
 import { createTestTokenIssuer } from '@pms/platform/testing';
@@ -110,3 +110,14 @@ export const doctorBody = (overrides: Record<string, unknown> = {}) => {
 
 /** Fields named in a 400 answer's details, sorted. */
 export const failingFields = (body: { details?: { field: string }[] }) => [...new Set((body.details ?? []).map((d) => d.field))].sort();
+
+/** Publishes an event as appointment would (the envelope on appointment-events), for doctor's consumer. */
+export async function publishAppointmentEvent<T extends EventType>(
+  producer: ReturnType<Kafka['producer']>,
+  type: T,
+  subject: string,
+  data: EventData<T>,
+): Promise<void> {
+  const envelope = { id: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), source: 'appointment', subject, data, requestId: null };
+  await producer.send({ topic: topics.appointment, acks: -1, messages: [{ key: subject, value: JSON.stringify(envelope) }] });
+}

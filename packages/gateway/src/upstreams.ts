@@ -20,7 +20,12 @@ export function upstreamsOf(config: GatewayConfig, balancer: MakeBalancer): { au
     auth: { name: 'auth', prefix: '/auth', balancer: balancer('auth', config.AUTH_URL) },
     api: [
       { name: 'patient', prefix: '/api/patients', balancer: balancer('patient', config.PATIENT_URL) },
-      { name: 'doctor', prefix: '/api/doctors', balancer: balancer('doctor', config.DOCTOR_URL) },
+      {
+        name: 'doctor',
+        prefix: '/api/doctors',
+        morePrefixes: ['/api/locations', '/api/rooms', '/api/equipment'],
+        balancer: balancer('doctor', config.DOCTOR_URL),
+      },
       {
         name: 'appointment',
         prefix: '/api/appointments',

@@ -33,7 +33,7 @@ async function replica(options: { delayMs?: number; maxConnectionAgeMs?: number 
             answered.count++;
             return { doctor: { ...doctor, id: request.id } };
           }),
-          checkAvailability: unary(async () => ({ available: true, reason: '', doctor })),
+          checkAvailability: unary(async () => ({ available: true, reason: '', doctor, location: undefined, candidates: [] })),
         } satisfies doctorGrpc.DoctorServiceServer,
       },
     ],

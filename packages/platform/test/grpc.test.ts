@@ -39,7 +39,7 @@ function doctorDouble(seen: { requestIds: string[]; aborted: string[] }): doctor
       }
       return { doctor: { ...doctor, id: request.id } };
     }),
-    checkAvailability: unary(async (request) => ({ available: request.doctorId === doctor.id, reason: '', doctor })),
+    checkAvailability: unary(async (request) => ({ available: request.doctorId === doctor.id, reason: '', doctor, location: undefined, candidates: [] })),
   };
 }
 
@@ -89,7 +89,7 @@ describe('gRPC server and client', () => {
     const response = await client.call('getDoctor', { id: 'd-7' }, { requestId: 'req-123' });
     expect(response.doctor).toMatchObject({ id: 'd-7', timeZone: 'Europe/Berlin' });
     expect(seen.requestIds.at(-1)).toBe('req-123');
-    const availability = await client.call('checkAvailability', { doctorId: 'd-1', startsAt: '', endsAt: '' }, { requestId: 'r' });
+    const availability = await client.call('checkAvailability', { doctorId: 'd-1', startsAt: '', endsAt: '', required: [] }, { requestId: 'r' });
     expect(availability.available).toBe(true);
     // @ts-expect-error: only the service's methods exist, with their own request types
     await expect(client.call('bookDoctor', { id: 'x' }, { requestId: 'r' })).rejects.toThrow();
@@ -214,7 +214,7 @@ describe('metadata', () => {
             ...doctorDouble({ requestIds: [], aborted: [] }),
             checkAvailability: unary<doctorGrpc.CheckAvailabilityRequest, doctorGrpc.CheckAvailabilityResponse>(async (_request, context) => {
               metadata = context.metadata;
-              return { available: false, reason: 'TIME_OFF', doctor: undefined };
+              return { available: false, reason: 'TIME_OFF', doctor: undefined, location: undefined, candidates: [] };
             }),
           },
         },
@@ -222,7 +222,7 @@ describe('metadata', () => {
     });
     const client = createGrpcClient(doctorGrpc.DoctorServiceClient, `127.0.0.1:${server.port}`);
     try {
-      const response = await client.call('checkAvailability', { doctorId: 'd', startsAt: '', endsAt: '' }, { requestId: 'req-m' });
+      const response = await client.call('checkAvailability', { doctorId: 'd', startsAt: '', endsAt: '', required: [] }, { requestId: 'req-m' });
       expect(response).toMatchObject({ available: false, reason: 'TIME_OFF' });
       expect(metadata?.get('x-request-id')).toEqual(['req-m']);
       expect(client.peerName).toBe('doctor.v1.DoctorService');

@@ -28,7 +28,7 @@ const snapshotSql = (source: string) => `jsonb_build_object(
   'doctor', jsonb_build_object('name', ${source}.doctor_name, 'specialty', ${source}.doctor_specialty, 'timeZone', ${source}.doctor_time_zone),
   'appointmentTypeId', ${source}.appointment_type_id, 'seriesId', ${source}.series_id,
   'bufferBeforeMinutes', ${source}.buffer_before_minutes, 'bufferAfterMinutes', ${source}.buffer_after_minutes,
-  'priceCents', ${source}.price_cents)`;
+  'priceCents', ${source}.price_cents, 'locationId', ${source}.location_id, 'resources', ${source}.resources)`;
 
 const cancelledSql = (source: string) =>
   `${snapshotSql(source)} || jsonb_build_object('cancellationReason', ${source}.cancellation_reason, 'cancelledBy', coalesce(${source}.cancelled_by, ''))`;

@@ -12,7 +12,7 @@ import { appointmentTypes, type AppointmentTypeRow } from './schema.js';
 
 const changedSql = sql.raw(`jsonb_build_object('appointmentTypeId', t.id, 'name', t.name, 'durationMinutes', t.duration_minutes,
   'bufferBeforeMinutes', t.buffer_before_minutes, 'bufferAfterMinutes', t.buffer_after_minutes, 'priceCents', t.price_cents,
-  'specialty', t.specialty, 'active', t.active, 'deleted', t.deleted_at is not null)`);
+  'specialty', t.specialty, 'active', t.active, 'deleted', t.deleted_at is not null, 'requiredResources', t.required_resources)`);
 
 /** The event CTE of a statement whose CTE `t` changed the type `id`: written only if `t` has a row. */
 const typeChanged = (db: Executor, id: string, requestId: string) =>

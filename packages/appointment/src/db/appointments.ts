@@ -137,6 +137,9 @@ export function rethrowOverlap(error: unknown): never {
     if (constraint === 'appointments_doctor_no_overlap') {
       throw conflict('The doctor already has an appointment at that time', overlapConstraints[constraint]);
     }
+    if (constraint === 'resource_reservations_no_overlap') {
+      throw conflict('A room or device of the appointment is booked at that time', overlapConstraints[constraint]);
+    }
   }
   throw error;
 }

@@ -1,6 +1,6 @@
-import type { AppointmentStatus, Specialty, WaitlistStatus } from '@pms/contracts';
+import type { AppointmentStatus, BookedResource, ResourceRequirement, Specialty, WaitlistStatus } from '@pms/contracts';
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * One row per appointment. The patient and doctor fields are a snapshot taken from patient
@@ -44,6 +44,13 @@ export const appointments = pgTable(
      */
     doctorBlockedFrom: timestamp('doctor_blocked_from', { withTimezone: true }).notNull(),
     doctorBlockedUntil: timestamp('doctor_blocked_until', { withTimezone: true }).notNull(),
+    /** Where the visit is held (null: the default location). */
+    locationId: uuid('location_id'),
+    /**
+     * The rooms and devices it holds. Migration 0010_resources.sql's trigger keeps their rows in
+     * resource_reservations (for the doctor's blocked range) while the appointment is active.
+     */
+    resources: jsonb('resources').$type<BookedResource[]>().notNull().default([]),
     /** Bumped by every change (db/announced.ts): FHIR's meta.versionId, which If-Match compares. */
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -70,7 +77,25 @@ export type NewAppointmentRow = typeof appointments.$inferInsert;
 export const overlapConstraints = {
   appointments_doctor_no_overlap: 'SLOT_TAKEN',
   appointments_patient_no_overlap: 'PATIENT_BUSY',
+  resource_reservations_no_overlap: 'RESOURCE_TAKEN',
 } as const;
+
+/**
+ * One row per resource unit an active appointment holds, written only by the trigger of
+ * 0010_resources.sql; its exclusion constraint (resource, unit, blocked range) is what makes
+ * a room or device impossible to double-book.
+ */
+export const resourceReservations = pgTable(
+  'resource_reservations',
+  {
+    appointmentId: uuid('appointment_id').notNull(),
+    resourceId: uuid('resource_id').notNull(),
+    unit: integer('unit').notNull(),
+    blockedFrom: timestamp('blocked_from', { withTimezone: true }).notNull(),
+    blockedUntil: timestamp('blocked_until', { withTimezone: true }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.appointmentId, table.resourceId, table.unit] })],
+);
 
 export const appointmentTypes = pgTable(
   'appointment_types',
@@ -83,6 +108,7 @@ export const appointmentTypes = pgTable(
     priceCents: integer('price_cents'),
     specialty: text('specialty').$type<Specialty>(),
     active: boolean('active').notNull().default(true),
+    requiredResources: jsonb('required_resources').$type<ResourceRequirement[]>().notNull().default([]),
     /** Deleted types stay for the appointments that name them, hidden from lists. */
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -1,4 +1,4 @@
-import type { AppointmentType, AppointmentTypeInput, AppointmentTypeListQuery, Specialty } from '@pms/contracts';
+import type { AppointmentType, AppointmentTypeInput, AppointmentTypeListQuery, ResourceRequirement, Specialty } from '@pms/contracts';
 import { badInput, notFound, requireRole, unprocessable, type Actor } from '@pms/platform/domain';
 import type { z } from 'zod';
 import {
@@ -22,6 +22,7 @@ export function toAppointmentType(row: AppointmentTypeRow): AppointmentType {
     priceCents: row.priceCents,
     specialty: row.specialty,
     active: row.active,
+    requiredResources: row.requiredResources,
   };
 }
 
@@ -77,6 +78,8 @@ export interface Visit {
   priceCents: number | null;
   /** The type is only for doctors of this specialty. */
   specialty: Specialty | null;
+  /** Rooms and devices booked with the doctor. */
+  requiredResources: ResourceRequirement[];
 }
 
 export async function resolveVisit(
@@ -91,6 +94,7 @@ export async function resolveVisit(
       bufferAfterMinutes: 0,
       priceCents: null,
       specialty: null,
+      requiredResources: [],
     };
   }
   if (input.durationMinutes !== undefined) {
@@ -108,6 +112,7 @@ export async function resolveVisit(
     bufferAfterMinutes: type.bufferAfterMinutes,
     priceCents: type.priceCents,
     specialty: type.specialty,
+    requiredResources: type.requiredResources,
   };
 }
 

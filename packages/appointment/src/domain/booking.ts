@@ -13,13 +13,14 @@ import { checkParties, type Parties } from './parties.js';
 import { assertMayBook, assertMayReschedule, policyFor } from './policy.js';
 import { assertVersion, illegalTransition, whyRefused } from './transitions.js';
 import { snapshotOf } from './views.js';
+import { withResources } from './resources.js';
 
 export type BookInput = z.infer<typeof BookAppointmentBody>;
 export type RescheduleInput = z.infer<typeof RescheduleAppointmentBody>;
 
 export const addMinutes = (at: Date, minutes: number) => new Date(at.getTime() + minutes * 60_000);
 
-export const snapshotColumns = ({ patient, doctor }: Parties) => ({
+export const snapshotColumns = ({ patient, doctor }: Pick<Parties, 'patient' | 'doctor'>) => ({
   patientName: patient.name,
   patientEmail: patient.email,
   doctorName: doctor.name,
@@ -58,10 +59,16 @@ export async function bookAppointment(ctx: AppointmentsContext, actor: Actor, in
   const [visit, policy] = await Promise.all([resolveVisit(ctx, input), policyFor(ctx, actor.principal)]);
   assertMayBook(policy, startsAt, ctx.now());
   const range = rangeOf(startsAt, visit);
-  const parties = await checkParties(ctx, actor, { patientId: input.patientId, doctorId: input.doctorId, startsAt, endsAt: range.endsAt });
+  const parties = await checkParties(ctx, actor, {
+    patientId: input.patientId,
+    doctorId: input.doctorId,
+    startsAt,
+    endsAt: range.endsAt,
+    required: visit.requiredResources,
+  });
   assertTypeSuitsDoctor(visit, parties.doctor.specialty);
 
-  const values = {
+  const base = {
     id: randomUUID(),
     patientId: input.patientId,
     doctorId: input.doctorId,
@@ -71,9 +78,14 @@ export async function bookAppointment(ctx: AppointmentsContext, actor: Actor, in
     reason: input.reason || null,
     bookedBy: actor.principal.userId,
     ...snapshotColumns(parties),
+    locationId: parties.locationId,
   };
-  // The row and its AppointmentBooked event: one statement, one round trip.
-  return insertAppointmentWithEvent(ctx.db, values, newEvent('AppointmentBooked', snapshotOf(values), actor.requestId));
+  // The row, its rooms and devices (the trigger's reservations) and its AppointmentBooked event:
+  // one statement, one round trip (plus one read to pick resources, for types that need them).
+  return withResources(ctx, visit.requiredResources, [{ range, candidates: parties.candidates }], ([resources = []]) => {
+    const values = { ...base, resources };
+    return insertAppointmentWithEvent(ctx.db, values, newEvent('AppointmentBooked', snapshotOf(values), actor.requestId));
+  });
 }
 
 /**

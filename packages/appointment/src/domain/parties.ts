@@ -1,11 +1,16 @@
 import { conflict, unprocessable, type Actor } from '@pms/platform/domain';
 import { assertOwnsPatient } from './access.js';
 import type { AppointmentsContext } from './context.js';
-import type { DoctorSummary, PatientSummary } from './ports.js';
+import type { DoctorSummary, PatientSummary, ResourceCandidate } from './ports.js';
+import type { ResourceRequirement } from '@pms/contracts';
 
 export interface Parties {
   patient: PatientSummary;
   doctor: DoctorSummary;
+  /** Where the doctor works then (null: the default location). */
+  locationId: string | null;
+  /** Rooms and devices fitting the requirements asked, there and then. */
+  candidates: ResourceCandidate[];
 }
 
 export interface PartiesQuery {
@@ -15,6 +20,8 @@ export interface PartiesQuery {
   endsAt: Date;
   /** Already fetched (ownership check of a reschedule): not asked again. */
   knownPatient?: PatientSummary;
+  /** Rooms and devices the visit needs. */
+  required?: ResourceRequirement[];
 }
 
 /**
@@ -26,7 +33,7 @@ export async function checkParties(ctx: AppointmentsContext, actor: Actor, query
   const { patientId, doctorId, startsAt, endsAt } = query;
   const [patientAnswer, availabilityAnswer] = await Promise.allSettled([
     query.knownPatient ?? ctx.peers.getPatient(patientId, actor.requestId),
-    ctx.peers.checkAvailability({ doctorId, startsAt, endsAt }, actor.requestId),
+    ctx.peers.checkAvailability({ doctorId, startsAt, endsAt, required: query.required }, actor.requestId),
   ]);
 
   if (patientAnswer.status === 'rejected') throw patientAnswer.reason;
@@ -38,7 +45,10 @@ export async function checkParties(ctx: AppointmentsContext, actor: Actor, query
   const availability = availabilityAnswer.value;
   if (!availability.available) {
     if (availability.reason === 'UNKNOWN_DOCTOR') throw unprocessable(`Doctor ${doctorId} does not exist`, 'UNKNOWN_DOCTOR');
+    if (availability.reason === 'NO_RESOURCE') {
+      throw conflict('No room or device the visit needs is in service at the doctor’s location then', 'RESOURCE_UNAVAILABLE');
+    }
     throw conflict(`The doctor is not available at that time (${availability.reason})`, availability.reason);
   }
-  return { patient, doctor: availability.doctor };
+  return { patient, doctor: availability.doctor, locationId: availability.locationId, candidates: availability.candidates };
 }

@@ -1,4 +1,4 @@
-import type { Specialty } from '@pms/contracts';
+import type { ResourceCategory, ResourceRequirement, Specialty } from '@pms/contracts';
 
 /** What booking needs to know about a patient (from patient.GetPatient). */
 export interface PatientSummary {
@@ -17,8 +17,24 @@ export interface DoctorSummary {
   timeZone: string;
 }
 
+/** A room or device doctor says fits a requirement at the doctor's location then (free of maintenance). */
+export interface ResourceCandidate {
+  id: string;
+  name: string;
+  category: ResourceCategory;
+  kind: string;
+  capacity: number;
+}
+
 export type Availability =
-  | { available: true; doctor: DoctorSummary }
+  | {
+      available: true;
+      doctor: DoctorSummary;
+      /** The working-hours block's location; null: the default location. */
+      locationId: string | null;
+      /** For the requirements asked (none asked: empty). */
+      candidates: ResourceCandidate[];
+    }
   /** reason: UNKNOWN_DOCTOR, INACTIVE, OUTSIDE_SCHEDULE, TIME_OFF (or a newer one doctor adds). */
   | { available: false; reason: string };
 
@@ -26,6 +42,8 @@ export interface AvailabilityQuery {
   doctorId: string;
   startsAt: Date;
   endsAt: Date;
+  /** Rooms and devices the visit needs; the answer lists the candidates. */
+  required?: ResourceRequirement[];
 }
 
 /**

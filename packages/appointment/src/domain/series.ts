@@ -11,6 +11,7 @@ import { assertTypeSuitsDoctor, resolveVisit } from './appointment-types.js';
 import { rangeOf, snapshotColumns, visitColumns } from './booking.js';
 import type { AppointmentsContext } from './context.js';
 import { bookingRefusal, policyFor } from './policy.js';
+import { withResources } from './resources.js';
 import { snapshotOf, toAppointment } from './views.js';
 
 export type SeriesInput = z.infer<typeof BookSeriesBody>;
@@ -79,27 +80,30 @@ export async function bookSeries(ctx: AppointmentsContext, actor: Actor, input: 
   }
 
   const parties = { patientId: input.patientId, doctorId: input.doctorId };
-  const explainConflicts = async (): Promise<FieldIssue[]> => {
+  const required = visit.requiredResources;
+  const checkOccurrences = async () => {
     const [answers, busy] = await Promise.all([
-      Promise.all(ranges.map((range) => ctx.peers.checkAvailability({ ...parties, startsAt: range.startsAt, endsAt: range.endsAt }, requestId))),
+      Promise.all(ranges.map((range) => ctx.peers.checkAvailability({ ...parties, startsAt: range.startsAt, endsAt: range.endsAt, required }, requestId))),
       findBusyRanges(ctx.db, parties, ranges),
     ]);
-    return ranges.flatMap((range, index) => {
+    const problems = ranges.flatMap((range, index) => {
       const answer = answers[index];
       if (answer && !answer.available) return [issue(index, range.startsAt, answer.reason)];
       if (busy[index]?.doctorBusy) return [issue(index, range.startsAt, 'SLOT_TAKEN')];
       if (busy[index]?.patientBusy) return [issue(index, range.startsAt, 'PATIENT_BUSY')];
       return [];
     });
+    return { answers, problems };
   };
   const refuse = (details: FieldIssue[]) =>
     new AppError('CONFLICT', `${details.length} of ${ranges.length} occurrences cannot be booked`, 'SERIES_CONFLICT', details);
 
-  const problems = await explainConflicts();
+  const { answers, problems } = await checkOccurrences();
   if (problems.length > 0) throw refuse(problems);
+  const offered = answers.map((answer) => (answer.available ? answer : { locationId: null, candidates: [] }));
 
   const seriesId = randomUUID();
-  const values = ranges.map((range) => ({
+  const base = ranges.map((range, index) => ({
     id: randomUUID(),
     ...parties,
     ...range,
@@ -108,16 +112,21 @@ export async function bookSeries(ctx: AppointmentsContext, actor: Actor, input: 
     reason: input.reason || null,
     bookedBy: actor.principal.userId,
     ...snapshotColumns({ patient, doctor }),
+    locationId: offered[index]?.locationId ?? null,
   }));
+  const needs = ranges.map((range, index) => ({ range, candidates: offered[index]?.candidates ?? [] }));
   try {
-    // The rows and their AppointmentBooked events: one statement, one round trip.
-    const events = values.map((value) => newEvent('AppointmentBooked', snapshotOf(value), requestId));
-    const rows = await insertAppointmentsWithEvents(ctx.db, values, events);
+    // The rows (with their rooms and devices) and their AppointmentBooked events: one statement.
+    const rows = await withResources(ctx, required, needs, (picked) => {
+      const values = base.map((value, index) => ({ ...value, resources: picked[index] ?? [] }));
+      const events = values.map((value) => newEvent('AppointmentBooked', snapshotOf(value), requestId));
+      return insertAppointmentsWithEvents(ctx.db, values, events);
+    });
     return { seriesId, appointments: rows.map(toAppointment) };
   } catch (error) {
     // Someone booked in between the check and the insert: say which occurrences they took.
     if (isAppError(error) && error.kind === 'CONFLICT') {
-      const details = await explainConflicts();
+      const { problems: details } = await checkOccurrences();
       throw details.length > 0 ? refuse(details) : error;
     }
     throw error;

@@ -15,6 +15,8 @@ export function toAppointment(row: AppointmentRow): Appointment {
     cancelledBy: row.cancelledBy,
     appointmentTypeId: row.appointmentTypeId,
     seriesId: row.seriesId,
+    locationId: row.locationId,
+    resources: row.resources,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -39,6 +41,8 @@ type SnapshotFields = Pick<
   | 'bufferBeforeMinutes'
   | 'bufferAfterMinutes'
   | 'priceCents'
+  | 'locationId'
+  | 'resources'
 >;
 
 /** The AppointmentSnapshot every appointment event carries, from the row alone. */
@@ -58,5 +62,7 @@ export function snapshotOf(row: SnapshotFields): EventData<'AppointmentBooked'> 
     bufferBeforeMinutes: row.bufferBeforeMinutes,
     bufferAfterMinutes: row.bufferAfterMinutes,
     priceCents: row.priceCents,
+    locationId: row.locationId,
+    resources: row.resources,
   };
 }

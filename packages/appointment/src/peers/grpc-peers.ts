@@ -1,4 +1,4 @@
-import { doctorGrpc, patientGrpc, Specialty, uuid } from '@pms/contracts';
+import { doctorGrpc, patientGrpc, ResourceCategory, Specialty, uuid } from '@pms/contracts';
 import { AppError, createGrpcClient, isAppError, type GrpcClient } from '@pms/platform';
 import { z } from 'zod';
 import type { Availability, DoctorSummary, PatientSummary, Peers } from '../domain/ports.js';
@@ -35,6 +35,10 @@ const DoctorAnswer = z.object({
   timeZone: z.string().min(1),
 });
 
+const CandidatesAnswer = z.array(
+  z.object({ id: uuid, name: z.string().min(1), category: ResourceCategory, kind: z.string().min(1), capacity: z.number().int().min(1) }),
+);
+
 function parseAnswer<S extends z.ZodType>(schema: S, value: unknown, peer: string): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
@@ -64,16 +68,17 @@ export function grpcPeers(patients: PatientClient, doctors: DoctorClient): Peers
         throw error;
       }
     },
-    async checkAvailability({ doctorId, startsAt, endsAt }, requestId): Promise<Availability> {
+    async checkAvailability({ doctorId, startsAt, endsAt, required = [] }, requestId): Promise<Availability> {
       try {
         const answer = await doctors.call(
           'checkAvailability',
-          { doctorId, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() },
+          { doctorId, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), required },
           { requestId },
         );
         if (!answer.available) return { available: false, reason: answer.reason || 'UNAVAILABLE' };
         const doctor: DoctorSummary = parseAnswer(DoctorAnswer, answer.doctor, 'doctor');
-        return { available: true, doctor };
+        const candidates = parseAnswer(CandidatesAnswer, answer.candidates, 'doctor');
+        return { available: true, doctor, locationId: answer.location?.id || null, candidates };
       } catch (error) {
         if (isNotFound(error)) return { available: false, reason: 'UNKNOWN_DOCTOR' };
         throw error;

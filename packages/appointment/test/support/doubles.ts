@@ -10,6 +10,9 @@ interface DoctorEntry {
   doctor: doctorGrpc.Doctor;
   answer: DoctorAnswer;
   slow: boolean;
+  /** The rooms and devices at the doctor's location (answered when they fit what is asked). */
+  resources: doctorGrpc.ResourceCandidate[];
+  locationId: string;
 }
 
 export interface SeenCall {
@@ -77,7 +80,9 @@ export class PeerDoubles {
     return patient;
   }
 
-  addDoctor(options: { answer?: DoctorAnswer; slow?: boolean; specialty?: Specialty } = {}): doctorGrpc.Doctor {
+  addDoctor(
+    options: { answer?: DoctorAnswer; slow?: boolean; specialty?: Specialty; resources?: doctorGrpc.ResourceCandidate[]; locationId?: string } = {},
+  ): doctorGrpc.Doctor {
     const id = randomUUID();
     const doctor: doctorGrpc.Doctor = {
       id,
@@ -88,7 +93,13 @@ export class PeerDoubles {
       active: options.answer !== 'INACTIVE',
       timeZone: 'Europe/Berlin',
     };
-    this.doctors.set(id, { doctor, answer: options.answer ?? 'available', slow: options.slow ?? false });
+    this.doctors.set(id, {
+      doctor,
+      answer: options.answer ?? 'available',
+      slow: options.slow ?? false,
+      resources: options.resources ?? [],
+      locationId: options.locationId ?? '',
+    });
     return doctor;
   }
 
@@ -122,9 +133,15 @@ export class PeerDoubles {
         const entry = this.doctors.get(request.doctorId);
         if (entry?.slow) await stall(context.signal);
         if (!entry) throw notFound(`Doctor ${request.doctorId} not found`, 'DOCTOR_NOT_FOUND');
-        if (entry.answer === 'UNKNOWN_DOCTOR') return { available: false, reason: 'UNKNOWN_DOCTOR', doctor: undefined };
-        if (entry.answer !== 'available') return { available: false, reason: entry.answer, doctor: entry.doctor };
-        return { available: true, reason: '', doctor: entry.doctor };
+        const none = { location: undefined, candidates: [] };
+        if (entry.answer === 'UNKNOWN_DOCTOR') return { available: false, reason: 'UNKNOWN_DOCTOR', doctor: undefined, ...none };
+        if (entry.answer !== 'available') return { available: false, reason: entry.answer, doctor: entry.doctor, ...none };
+        // Like doctor: what fits any requirement asked; NO_RESOURCE when one has nothing at all.
+        const fitting = (need: doctorGrpc.ResourceRequirement) => (c: doctorGrpc.ResourceCandidate) => c.category === need.category && c.kind === need.kind;
+        const candidates = entry.resources.filter((c) => request.required.some((need) => fitting(need)(c)));
+        if (request.required.some((need) => !candidates.some(fitting(need)))) return { available: false, reason: 'NO_RESOURCE', doctor: entry.doctor, ...none };
+        const location = entry.locationId ? { id: entry.locationId, timeZone: entry.doctor.timeZone } : undefined;
+        return { available: true, reason: '', doctor: entry.doctor, location, candidates };
       }),
     };
   }

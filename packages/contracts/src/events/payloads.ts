@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isoDate, isoDateTime, uuid } from '../common.js';
 import { Specialty } from '../http/doctor.js';
+import { BookedResource } from '../http/floor.js';
 import { ContactPreferences } from '../http/patient.js';
 import { AppointmentTypeInput, SchedulingPolicy } from '../http/scheduling.js';
 
@@ -51,6 +52,9 @@ export const AppointmentSnapshot = z.object({
   bufferAfterMinutes: z.number().int().nonnegative().optional(),
   /** The type's price; billing charges it instead of the specialty fee. */
   priceCents: z.number().int().nonnegative().nullable().optional(),
+  /** Where, and the rooms and devices reserved (for the visit with its buffers). */
+  locationId: uuid.nullable().optional(),
+  resources: z.array(BookedResource).optional(),
 });
 export const AppointmentBooked = AppointmentSnapshot;
 export const AppointmentCancelled = AppointmentSnapshot.extend({

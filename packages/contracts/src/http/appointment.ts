@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { afterValid, dateTimeInput, isoDateTime, PageQuery, pageOf, text, uuid } from '../common.js';
+import { BookedResource } from './floor.js';
 
 export const appointmentStatuses = ['BOOKED', 'CHECKED_IN', 'COMPLETED', 'CANCELLED', 'NO_SHOW'] as const;
 export const AppointmentStatus = z.enum(appointmentStatuses);
@@ -38,6 +39,10 @@ export const Appointment = z
     appointmentTypeId: uuid.nullable(),
     /** Set on every occurrence of a recurring series. */
     seriesId: uuid.nullable(),
+    /** Where the visit takes place (null: booked before locations, or at the default one). */
+    locationId: uuid.nullable(),
+    /** The rooms and devices reserved for it. */
+    resources: z.array(BookedResource),
     createdAt: isoDateTime,
     updatedAt: isoDateTime,
   })

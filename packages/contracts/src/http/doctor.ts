@@ -44,7 +44,7 @@ export const DoctorListQuery = PageQuery.extend({
 export const DoctorPage = pageOf(Doctor);
 
 const clockTime = text().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24h)');
-const isTimeZone = (zone: string) => {
+export const isTimeZone = (zone: string) => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;
@@ -53,8 +53,19 @@ const isTimeZone = (zone: string) => {
   }
 };
 
-export const WorkingHours = z
+/** A weekly block of clock times (working hours, a location's opening hours). */
+export const WeeklyHours = z
   .object({ weekday: z.number().int().min(1).max(7).describe('1 = Monday … 7 = Sunday'), start: clockTime, end: clockTime })
+  .refine((hours) => hours.start < hours.end, { message: 'start must be before end', path: ['end'], ...afterValid });
+
+export const WorkingHours = z
+  .object({
+    weekday: z.number().int().min(1).max(7).describe('1 = Monday … 7 = Sunday'),
+    start: clockTime,
+    end: clockTime,
+    /** Where the doctor works in this block, in that location's time zone; none: the default location, in the schedule's time zone. */
+    locationId: uuid.optional(),
+  })
   .refine((hours) => hours.start < hours.end, { message: 'start must be before end', path: ['end'], ...afterValid });
 
 export const ScheduleInput = z.object({
@@ -97,6 +108,6 @@ export const AvailabilityQuery = z
 export const Slot = z.object({ startsAt: isoDateTime, endsAt: isoDateTime });
 export const Availability = z.object({ slots: z.array(Slot) });
 
-export const unavailabilityReasons = ['UNKNOWN_DOCTOR', 'INACTIVE', 'OUTSIDE_SCHEDULE', 'TIME_OFF'] as const;
+export const unavailabilityReasons = ['UNKNOWN_DOCTOR', 'INACTIVE', 'OUTSIDE_SCHEDULE', 'TIME_OFF', 'NO_RESOURCE'] as const;
 export const UnavailabilityReason = z.enum(unavailabilityReasons);
 export type UnavailabilityReason = z.infer<typeof UnavailabilityReason>;

@@ -9,3 +9,4 @@ export * from './notification.js';
 export * from './analytics.js';
 export { PaymentMethod } from '../events/payloads.js';
 export * from './scheduling.js';
+export * from './floor.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { afterValid, dateTimeInput, isoDateTime, PageQuery, pageOf, text, uuid } from '../common.js';
 import { Appointment } from './appointment.js';
 import { Specialty } from './doctor.js';
+import { ResourceRequirement } from './floor.js';
 
 const minutes = (max: number) => z.number().int().min(0).max(max);
 
@@ -18,6 +19,8 @@ export const AppointmentTypeInput = z.object({
   /** Only doctors of this specialty offer it; null: any doctor. */
   specialty: Specialty.nullable().default(null),
   active: z.boolean().default(true),
+  /** Rooms and devices every visit of this type needs, reserved with the doctor. */
+  requiredResources: z.array(ResourceRequirement).max(5).default([]),
 });
 export type AppointmentTypeInput = z.infer<typeof AppointmentTypeInput>;
 
@@ -31,6 +34,7 @@ export const AppointmentType = z
     priceCents: z.number().int().nullable(),
     specialty: Specialty.nullable(),
     active: z.boolean(),
+    requiredResources: z.array(ResourceRequirement),
   })
   .meta({ id: 'AppointmentType' });
 export type AppointmentType = z.infer<typeof AppointmentType>;

@@ -1,12 +1,14 @@
 import { and, asc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Executor } from './database.js';
-import { bookedSlots } from './schema.js';
+import { bookedSlots, type HeldResource } from './schema.js';
 
 export interface BookedSlot {
   appointmentId: string;
   doctorId: string;
   startsAt: Date;
   endsAt: Date;
+  resources: HeldResource[];
+  resourceIds: string[];
 }
 
 /**
@@ -20,7 +22,14 @@ export async function upsertBookedSlots(db: Executor, slots: BookedSlot[]): Prom
     .values(slots)
     .onConflictDoUpdate({
       target: bookedSlots.appointmentId,
-      set: { doctorId: sql`excluded.doctor_id`, startsAt: sql`excluded.starts_at`, endsAt: sql`excluded.ends_at`, updatedAt: sql`now()` },
+      set: {
+        doctorId: sql`excluded.doctor_id`,
+        startsAt: sql`excluded.starts_at`,
+        endsAt: sql`excluded.ends_at`,
+        resources: sql`excluded.resources`,
+        resourceIds: sql`excluded.resource_ids`,
+        updatedAt: sql`now()`,
+      },
       setWhere: isNull(bookedSlots.releasedAt),
     });
 }

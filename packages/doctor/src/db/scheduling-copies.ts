@@ -11,6 +11,7 @@ export async function upsertAppointmentType(db: Executor, type: EventData<'Appoi
     specialty: type.specialty,
     active: type.active,
     deleted: type.deleted,
+    requiredResources: type.requiredResources,
   };
   await db
     .insert(appointmentTypes)

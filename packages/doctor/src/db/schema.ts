@@ -9,6 +9,21 @@ export interface WorkingHoursRow {
   weekday: number;
   start: string;
   end: string;
+  /** The block's location (none: the default location, in the doctor's time zone). */
+  locationId?: string;
+  /** That location's time zone, kept here so CheckAvailability still reads one row (locations.ts rewrites it). */
+  timeZone?: string;
+}
+
+/** A room or device an appointment holds: `unit` of a resource that takes several visits at once. */
+export interface HeldResource {
+  resourceId: string;
+  unit: number;
+}
+
+export interface RequirementRow {
+  category: 'ROOM' | 'EQUIPMENT';
+  kind: string;
 }
 
 /**
@@ -70,6 +85,10 @@ export const bookedSlots = pgTable(
     startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
     endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
     releasedAt: timestamp('released_at', { withTimezone: true }),
+    /** The rooms and devices the appointment holds for this (buffered) period. */
+    resources: jsonb('resources').$type<HeldResource[]>().notNull().default([]),
+    /** Their ids, for the GIN index that finds a resource's bookings. */
+    resourceIds: uuid('resource_ids').array().notNull().default(sql`'{}'`),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
@@ -93,6 +112,7 @@ export const appointmentTypes = pgTable('appointment_types', {
   specialty: specialty('specialty'),
   active: boolean('active').notNull(),
   deleted: boolean('deleted').notNull(),
+  requiredResources: jsonb('required_resources').$type<RequirementRow[]>().notNull().default([]),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 export type AppointmentTypeRow = typeof appointmentTypes.$inferSelect;
@@ -108,3 +128,51 @@ export const schedulingPolicy = pgTable(
   },
   (table) => [check('scheduling_policy_single_row', sql`${table.id} = 1`)],
 );
+
+/** A clinic site; its time zone is the one of every working-hours block held there. */
+export const locations = pgTable('locations', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  address: text('address'),
+  timeZone: text('time_zone').notNull(),
+  openingHours: jsonb('opening_hours').$type<WorkingHoursRow[]>().notNull().default([]),
+  isDefault: boolean('is_default').notNull().default(false),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+export type LocationRow = typeof locations.$inferSelect;
+
+/** Rooms (always at a location) and equipment (at one, or movable: no location). */
+export const resources = pgTable(
+  'resources',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    category: text('category').$type<'ROOM' | 'EQUIPMENT'>().notNull(),
+    name: text('name').notNull(),
+    kind: text('kind').notNull(),
+    locationId: uuid('location_id').references(() => locations.id),
+    capacity: integer('capacity').notNull().default(1),
+    active: boolean('active').notNull().default(true),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('resources_kind_idx').on(table.category, table.kind, table.locationId)],
+);
+export type ResourceRow = typeof resources.$inferSelect;
+
+/** Maintenance and other periods a room or device cannot be booked. */
+export const resourceTimeOff = pgTable(
+  'resource_time_off',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    resourceId: uuid('resource_id')
+      .notNull()
+      .references(() => resources.id, { onDelete: 'cascade' }),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    reason: text('reason'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('resource_time_off_resource_ends_idx').on(table.resourceId, table.endsAt)],
+);
+export type ResourceTimeOffRow = typeof resourceTimeOff.$inferSelect;

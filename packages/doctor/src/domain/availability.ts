@@ -6,7 +6,10 @@ import type { DoctorRow } from '../db/schema.js';
 import { findAppointmentType, readPolicy } from '../db/scheduling-copies.js';
 import { listTimeOff } from '../db/time-off.js';
 import { doctorNotFound, toDoctor } from './doctors.js';
-import { fitsSchedule, visitSlots, type VisitShape, type WeeklySchedule } from './slots.js';
+import { blockHolding, visitSlots, type VisitShape, type WeeklySchedule } from './slots.js';
+import { findCandidates } from '../db/resources.js';
+import type { RequirementRow, ResourceRow } from '../db/schema.js';
+import { floorFitFor } from './floor-fit.js';
 import { notFound, type Actor } from '@pms/platform/domain';
 import type { DoctorContext } from './context.js';
 
@@ -17,6 +20,10 @@ export interface AvailabilityCheck {
   /** Why not; undefined when available. */
   reason?: UnavailabilityReason;
   doctor?: Doctor;
+  /** The block's location when it names one (none: the default location). */
+  location?: { id: string; timeZone: string };
+  /** Resources fitting the requirements asked, usable there and free of maintenance (bookings are appointment's to check). */
+  candidates: ResourceRow[];
 }
 
 export const weeklySchedule = (row: DoctorRow): WeeklySchedule => ({
@@ -64,27 +71,44 @@ export async function freeSlots(ctx: DoctorContext, actor: Actor, doctorId: stri
     window.end = Math.min(window.end, now + policy.maxAdvanceDays * 86_400_000);
     if (window.start >= window.end) return { slots: [] };
   }
-  const [timeOff, booked] = await Promise.all([
+  // Buffers reach outside the window: look that far for bookings that block it.
+  const around = { from: new Date(from.getTime() - reach), to: new Date(to.getTime() + reach) };
+  const [timeOff, booked, floorFits] = await Promise.all([
     listTimeOff(ctx.db, doctorId, { from, to }),
-    // Buffers reach outside the window: look that far for bookings that block it.
-    listBookedPeriods(ctx.db, doctorId, new Date(from.getTime() - reach), new Date(to.getTime() + reach)),
+    listBookedPeriods(ctx.db, doctorId, around.from, around.to),
+    floorFitFor(ctx, type?.requiredResources ?? [], around.from, around.to),
   ]);
   const visit: VisitShape = type ?? { durationMinutes: row.slotMinutes, bufferBeforeMinutes: 0, bufferAfterMinutes: 0 };
-  const slots = visitSlots(weeklySchedule(row), window, [...timeOff, ...booked].map(toPeriod), now, visit);
+  const slots = visitSlots(weeklySchedule(row), window, [...timeOff, ...booked].map(toPeriod), now, visit, floorFits);
   return { slots: slots.map((slot) => ({ startsAt: iso(slot.start), endsAt: iso(slot.end) })) };
 }
 
 /**
  * Whether the doctor works in [startsAt, endsAt): known, active, on the slot grid of one
  * working-hours block, and not on time off. Bookings are not checked: appointment's database
- * rules out double booking, and this view of them is only eventually consistent.
+ * rules out double booking, and this view of them is only eventually consistent. With
+ * requirements, one more query lists the fitting resources at the block's location that are not
+ * under maintenance (NO_RESOURCE when some requirement has none); appointment picks free ones.
  */
-export async function checkAvailability(ctx: DoctorContext, doctorId: string, startsAt: Date, endsAt: Date): Promise<AvailabilityCheck> {
+export async function checkAvailability(
+  ctx: DoctorContext,
+  doctorId: string,
+  startsAt: Date,
+  endsAt: Date,
+  required: RequirementRow[] = [],
+): Promise<AvailabilityCheck> {
   const row = await findDoctorForCheck(ctx.db, doctorId, { startsAt, endsAt });
-  if (!row) return { available: false, reason: 'UNKNOWN_DOCTOR' };
+  if (!row) return { available: false, reason: 'UNKNOWN_DOCTOR', candidates: [] };
   const doctor = toDoctor(row);
-  if (!row.active) return { available: false, reason: 'INACTIVE', doctor };
-  if (!fitsSchedule(weeklySchedule(row), toPeriod({ startsAt, endsAt }))) return { available: false, reason: 'OUTSIDE_SCHEDULE', doctor };
-  if (row.onTimeOff) return { available: false, reason: 'TIME_OFF', doctor };
-  return { available: true, doctor };
+  if (!row.active) return { available: false, reason: 'INACTIVE', doctor, candidates: [] };
+  const block = blockHolding(weeklySchedule(row), toPeriod({ startsAt, endsAt }));
+  if (!block) return { available: false, reason: 'OUTSIDE_SCHEDULE', doctor, candidates: [] };
+  if (row.onTimeOff) return { available: false, reason: 'TIME_OFF', doctor, candidates: [] };
+  const hours = row.workingHours.find((entry) => entry.locationId === block.locationId);
+  const location = block.locationId ? { id: block.locationId, timeZone: hours?.timeZone ?? row.timeZone } : undefined;
+  const candidates = await findCandidates(ctx.db, required, block.locationId, startsAt, endsAt);
+  if (required.some((need) => !candidates.some((c) => c.category === need.category && c.kind === need.kind))) {
+    return { available: false, reason: 'NO_RESOURCE', doctor, location, candidates: [] };
+  }
+  return { available: true, doctor, location, candidates };
 }

@@ -13,6 +13,9 @@ const slotOf = (appointment: AppointmentSnapshot): BookedSlot => ({
   doctorId: appointment.doctorId,
   startsAt: new Date(Date.parse(appointment.startsAt) - (appointment.bufferBeforeMinutes ?? 0) * minuteMs),
   endsAt: new Date(Date.parse(appointment.endsAt) + (appointment.bufferAfterMinutes ?? 0) * minuteMs),
+  // Rooms and devices are held for the same buffered period as the doctor.
+  resources: (appointment.resources ?? []).map(({ resourceId, unit }) => ({ resourceId, unit })),
+  resourceIds: [...new Set((appointment.resources ?? []).map((resource) => resource.resourceId))],
 });
 
 /** One slot per appointment, the last of the run winning: a statement may not touch a row twice. */

@@ -1,7 +1,8 @@
 import type { Schedule, ScheduleInput, TimeOff, TimeOffInput, TimeOffQuery } from '@pms/contracts';
-import { badInput, notFound, requireRole, type Actor, type FieldIssue } from '@pms/platform/domain';
+import { AppError, badInput, notFound, requireRole, type Actor, type FieldIssue } from '@pms/platform/domain';
 import type { z } from 'zod';
 import { findDoctor } from '../db/doctors.js';
+import { findLocations } from '../db/locations.js';
 import type { DoctorRow, TimeOffRow } from '../db/schema.js';
 import { deleteTimeOff, insertTimeOff, listTimeOff } from '../db/time-off.js';
 import type { DoctorContext } from './context.js';
@@ -17,7 +18,8 @@ export const toSchedule = (row: DoctorRow): Schedule => ({
   doctorId: row.id,
   timeZone: row.timeZone,
   slotMinutes: row.slotMinutes,
-  hours: row.workingHours,
+  // The block's copy of its location's time zone is internal (db/schema.ts).
+  hours: row.workingHours.map(({ weekday, start, end, locationId }) => ({ weekday, start, end, ...(locationId ? { locationId } : {}) })),
 });
 
 const toTimeOff = (row: TimeOffRow): TimeOff => ({
@@ -64,10 +66,18 @@ export async function replaceSchedule(ctx: DoctorContext, actor: Actor, doctorId
   requireRole(actor.principal, 'admin');
   const problems = scheduleProblems(input);
   if (problems.length > 0) throw badInput(`Invalid schedule: ${problems.map((p) => p.field).join(', ')}`, problems);
+  const named = [...new Set(input.hours.flatMap((hours) => (hours.locationId ? [hours.locationId] : [])))];
+  const zones = new Map((await findLocations(ctx.db, named)).map((location) => [location.id, location.timeZone]));
+  const unknown = input.hours.flatMap((hours, index) =>
+    hours.locationId && !zones.has(hours.locationId) ? [{ field: `hours.${index}.locationId`, message: `no location ${hours.locationId}` }] : [],
+  );
+  if (unknown.length > 0) throw new AppError('UNPROCESSABLE', 'Unknown location in the schedule', 'UNKNOWN_LOCATION', unknown);
   const schedule = {
     timeZone: canonicalZone(input.timeZone),
     slotMinutes: input.slotMinutes,
-    workingHours: input.hours.map(({ weekday, start, end }) => ({ weekday, start, end })).sort(byDayAndTime),
+    workingHours: input.hours
+      .map(({ weekday, start, end, locationId }) => ({ weekday, start, end, ...(locationId ? { locationId, timeZone: zones.get(locationId) } : {}) }))
+      .sort(byDayAndTime),
   };
   const row = await ctx.db.transaction(async (tx) => changeDoctor(tx, await lockDoctor(tx, doctorId), schedule, actor.requestId));
   return toSchedule(row);

@@ -12,6 +12,14 @@ export interface WorkingHours {
   /** HH:MM, wall-clock time in the schedule's time zone. */
   start: string;
   end: string;
+  /** At this location, in its time zone (both absent: the default location, in the schedule's zone). */
+  locationId?: string;
+  timeZone?: string;
+}
+
+/** A working-hours block as an absolute period, with where it is held (null: the default location). */
+export interface Block extends Period {
+  locationId: string | null;
 }
 
 export interface WeeklySchedule {
@@ -29,18 +37,21 @@ function wallClock(day: DateTime, clock: string): number {
 }
 
 /**
- * The working-hours blocks, as absolute periods, of every local day the window touches in the
- * schedule's time zone; only blocks overlapping the window, earliest first.
+ * The working-hours blocks, as absolute periods, of every local day the window touches; each
+ * block in its own location's time zone (the schedule's without one). Only blocks overlapping
+ * the window, earliest first.
  */
-export function workingBlocks(schedule: WeeklySchedule, window: Period): Period[] {
-  const zone = schedule.timeZone;
-  const lastDay = DateTime.fromMillis(window.end, { zone }).startOf('day');
-  const blocks: Period[] = [];
-  for (let day = DateTime.fromMillis(window.start, { zone }).startOf('day'); day <= lastDay; day = day.plus({ days: 1 })) {
-    for (const hours of schedule.hours) {
-      if (hours.weekday !== day.weekday) continue;
-      const block = { start: wallClock(day, hours.start), end: wallClock(day, hours.end) };
-      if (block.start < window.end && block.end > window.start && block.start < block.end) blocks.push(block);
+export function workingBlocks(schedule: WeeklySchedule, window: Period): Block[] {
+  const blocks: Block[] = [];
+  const zones = new Set(schedule.hours.map((hours) => hours.timeZone ?? schedule.timeZone));
+  for (const zone of zones) {
+    const lastDay = DateTime.fromMillis(window.end, { zone }).startOf('day');
+    for (let day = DateTime.fromMillis(window.start, { zone }).startOf('day'); day <= lastDay; day = day.plus({ days: 1 })) {
+      for (const hours of schedule.hours) {
+        if (hours.weekday !== day.weekday || (hours.timeZone ?? schedule.timeZone) !== zone) continue;
+        const block = { start: wallClock(day, hours.start), end: wallClock(day, hours.end), locationId: hours.locationId ?? null };
+        if (block.start < window.end && block.end > window.start && block.start < block.end) blocks.push(block);
+      }
     }
   }
   return blocks.sort((a, b) => a.start - b.start);
@@ -59,7 +70,7 @@ export function slotsOf(blocks: Period[], slotMinutes: number): Period[] {
   return slots;
 }
 
-const overlaps = (a: Period, b: Period) => a.start < b.end && b.start < a.end;
+export const overlaps = (a: Period, b: Period) => a.start < b.end && b.start < a.end;
 
 /**
  * The schedule's slots that lie inside the window, start at or after `now` and overlap none
@@ -91,7 +102,15 @@ export interface VisitShape {
  * working-hours block and the window, starting at or after `now`, and the visit with its buffers
  * clear of every busy period (time off, booked appointments with their buffers).
  */
-export function visitSlots(schedule: WeeklySchedule, window: Period, busy: Period[], now: number, visit: VisitShape): Period[] {
+export function visitSlots(
+  schedule: WeeklySchedule,
+  window: Period,
+  busy: Period[],
+  now: number,
+  visit: VisitShape,
+  /** Whether the floor has what the visit needs at the block's location for the buffered period (rooms, devices). */
+  floorFits: (blocked: Period, locationId: string | null) => boolean = () => true,
+): Period[] {
   const step = schedule.slotMinutes * minuteMs;
   const length = visit.durationMinutes * minuteMs;
   const before = visit.bufferBeforeMinutes * minuteMs;
@@ -102,7 +121,7 @@ export function visitSlots(schedule: WeeklySchedule, window: Period, busy: Perio
       const slot = { start, end: start + length };
       if (slot.start < window.start || slot.end > window.end || slot.start < now) continue;
       const blocked = { start: start - before, end: slot.end + after };
-      if (!busy.some((period) => overlaps(blocked, period))) slots.push(slot);
+      if (!busy.some((period) => overlaps(blocked, period)) && floorFits(blocked, block.locationId)) slots.push(slot);
     }
   }
   return slots;
@@ -114,8 +133,13 @@ export function visitSlots(schedule: WeeklySchedule, window: Period, busy: Perio
  * decides durations); a longer appointment simply spans several slots.
  */
 export function fitsSchedule(schedule: WeeklySchedule, period: Period): boolean {
+  return blockHolding(schedule, period) !== undefined;
+}
+
+/** The working-hours block an appointment fits in (see fitsSchedule), which says where it is held. */
+export function blockHolding(schedule: WeeklySchedule, period: Period): Block | undefined {
   const length = schedule.slotMinutes * minuteMs;
-  return workingBlocks(schedule, period).some(
+  return workingBlocks(schedule, period).find(
     (block) => block.start <= period.start && period.end <= block.end && (period.start - block.start) % length === 0,
   );
 }

@@ -47,6 +47,29 @@ export interface CheckAvailabilityRequest {
   /** ISO-8601 timestamps with offset. */
   startsAt: string;
   endsAt: string;
+  /** Rooms and devices the visit needs: the answer lists the fitting ones free of maintenance. */
+  required: ResourceRequirement[];
+}
+
+export interface ResourceRequirement {
+  /** ROOM or EQUIPMENT. */
+  category: string;
+  kind: string;
+}
+
+/** Where the doctor works at the asked time (from the working-hours block). */
+export interface Location {
+  id: string;
+  timeZone: string;
+}
+
+/** A room or device fitting one of the requirements, at the location (or movable). */
+export interface ResourceCandidate {
+  id: string;
+  name: string;
+  category: string;
+  kind: string;
+  capacity: number;
 }
 
 export interface CheckAvailabilityResponse {
@@ -54,7 +77,18 @@ export interface CheckAvailabilityResponse {
   /** Empty when available; otherwise UNKNOWN_DOCTOR, INACTIVE, OUTSIDE_SCHEDULE or TIME_OFF. */
   reason: string;
   /** The doctor, when known (lets the caller enrich its events without a second call). */
-  doctor: Doctor | undefined;
+  doctor:
+    | Doctor
+    | undefined;
+  /**
+   * The location of the working-hours block holding the time, when available and the block names
+   * one (unset: the default location).
+   */
+  location:
+    | Location
+    | undefined;
+  /** For the requirements asked: every fitting active resource not under maintenance then. */
+  candidates: ResourceCandidate[];
 }
 
 function createBaseGetDoctorRequest(): GetDoctorRequest {
@@ -363,7 +397,7 @@ export const Doctor: MessageFns<Doctor> = {
 };
 
 function createBaseCheckAvailabilityRequest(): CheckAvailabilityRequest {
-  return { doctorId: "", startsAt: "", endsAt: "" };
+  return { doctorId: "", startsAt: "", endsAt: "", required: [] };
 }
 
 export const CheckAvailabilityRequest: MessageFns<CheckAvailabilityRequest> = {
@@ -376,6 +410,9 @@ export const CheckAvailabilityRequest: MessageFns<CheckAvailabilityRequest> = {
     }
     if (message.endsAt !== "") {
       writer.uint32(26).string(message.endsAt);
+    }
+    for (const v of message.required) {
+      ResourceRequirement.encode(v!, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -417,6 +454,14 @@ export const CheckAvailabilityRequest: MessageFns<CheckAvailabilityRequest> = {
             message.endsAt = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.required.push(ResourceRequirement.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -446,6 +491,9 @@ export const CheckAvailabilityRequest: MessageFns<CheckAvailabilityRequest> = {
         : isSet(object.ends_at)
         ? globalThis.String(object.ends_at)
         : "",
+      required: globalThis.Array.isArray(object?.required)
+        ? object.required.map((e: any) => ResourceRequirement.fromJSON(e))
+        : [],
     };
   },
 
@@ -460,6 +508,9 @@ export const CheckAvailabilityRequest: MessageFns<CheckAvailabilityRequest> = {
     if (message.endsAt !== "") {
       obj.endsAt = message.endsAt;
     }
+    if (message.required?.length) {
+      obj.required = message.required.map((e) => ResourceRequirement.toJSON(e));
+    }
     return obj;
   },
 
@@ -471,12 +522,320 @@ export const CheckAvailabilityRequest: MessageFns<CheckAvailabilityRequest> = {
     message.doctorId = object.doctorId ?? "";
     message.startsAt = object.startsAt ?? "";
     message.endsAt = object.endsAt ?? "";
+    message.required = object.required?.map((e) => ResourceRequirement.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseResourceRequirement(): ResourceRequirement {
+  return { category: "", kind: "" };
+}
+
+export const ResourceRequirement: MessageFns<ResourceRequirement> = {
+  encode(message: ResourceRequirement, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.category !== "") {
+      writer.uint32(10).string(message.category);
+    }
+    if (message.kind !== "") {
+      writer.uint32(18).string(message.kind);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResourceRequirement {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResourceRequirement();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.category = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResourceRequirement {
+    return {
+      category: isSet(object.category) ? globalThis.String(object.category) : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+    };
+  },
+
+  toJSON(message: ResourceRequirement): unknown {
+    const obj: any = {};
+    if (message.category !== "") {
+      obj.category = message.category;
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResourceRequirement>, I>>(base?: I): ResourceRequirement {
+    return ResourceRequirement.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResourceRequirement>, I>>(object: I): ResourceRequirement {
+    const message = createBaseResourceRequirement();
+    message.category = object.category ?? "";
+    message.kind = object.kind ?? "";
+    return message;
+  },
+};
+
+function createBaseLocation(): Location {
+  return { id: "", timeZone: "" };
+}
+
+export const Location: MessageFns<Location> = {
+  encode(message: Location, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.timeZone !== "") {
+      writer.uint32(18).string(message.timeZone);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Location {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLocation();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.timeZone = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Location {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      timeZone: isSet(object.timeZone)
+        ? globalThis.String(object.timeZone)
+        : isSet(object.time_zone)
+        ? globalThis.String(object.time_zone)
+        : "",
+    };
+  },
+
+  toJSON(message: Location): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.timeZone !== "") {
+      obj.timeZone = message.timeZone;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Location>, I>>(base?: I): Location {
+    return Location.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Location>, I>>(object: I): Location {
+    const message = createBaseLocation();
+    message.id = object.id ?? "";
+    message.timeZone = object.timeZone ?? "";
+    return message;
+  },
+};
+
+function createBaseResourceCandidate(): ResourceCandidate {
+  return { id: "", name: "", category: "", kind: "", capacity: 0 };
+}
+
+export const ResourceCandidate: MessageFns<ResourceCandidate> = {
+  encode(message: ResourceCandidate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.category !== "") {
+      writer.uint32(26).string(message.category);
+    }
+    if (message.kind !== "") {
+      writer.uint32(34).string(message.kind);
+    }
+    if (message.capacity !== 0) {
+      writer.uint32(40).int32(message.capacity);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResourceCandidate {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResourceCandidate();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.category = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.capacity = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResourceCandidate {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      category: isSet(object.category) ? globalThis.String(object.category) : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      capacity: isSet(object.capacity) ? globalThis.Number(object.capacity) : 0,
+    };
+  },
+
+  toJSON(message: ResourceCandidate): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.category !== "") {
+      obj.category = message.category;
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.capacity !== 0) {
+      obj.capacity = Math.round(message.capacity);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResourceCandidate>, I>>(base?: I): ResourceCandidate {
+    return ResourceCandidate.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResourceCandidate>, I>>(object: I): ResourceCandidate {
+    const message = createBaseResourceCandidate();
+    message.id = object.id ?? "";
+    message.name = object.name ?? "";
+    message.category = object.category ?? "";
+    message.kind = object.kind ?? "";
+    message.capacity = object.capacity ?? 0;
     return message;
   },
 };
 
 function createBaseCheckAvailabilityResponse(): CheckAvailabilityResponse {
-  return { available: false, reason: "", doctor: undefined };
+  return { available: false, reason: "", doctor: undefined, location: undefined, candidates: [] };
 }
 
 export const CheckAvailabilityResponse: MessageFns<CheckAvailabilityResponse> = {
@@ -489,6 +848,12 @@ export const CheckAvailabilityResponse: MessageFns<CheckAvailabilityResponse> = 
     }
     if (message.doctor !== undefined) {
       Doctor.encode(message.doctor, writer.uint32(26).fork()).join();
+    }
+    if (message.location !== undefined) {
+      Location.encode(message.location, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.candidates) {
+      ResourceCandidate.encode(v!, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -530,6 +895,22 @@ export const CheckAvailabilityResponse: MessageFns<CheckAvailabilityResponse> = 
             message.doctor = Doctor.decode(reader, reader.uint32());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.location = Location.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.candidates.push(ResourceCandidate.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -547,6 +928,10 @@ export const CheckAvailabilityResponse: MessageFns<CheckAvailabilityResponse> = 
       available: isSet(object.available) ? globalThis.Boolean(object.available) : false,
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
       doctor: isSet(object.doctor) ? Doctor.fromJSON(object.doctor) : undefined,
+      location: isSet(object.location) ? Location.fromJSON(object.location) : undefined,
+      candidates: globalThis.Array.isArray(object?.candidates)
+        ? object.candidates.map((e: any) => ResourceCandidate.fromJSON(e))
+        : [],
     };
   },
 
@@ -561,6 +946,12 @@ export const CheckAvailabilityResponse: MessageFns<CheckAvailabilityResponse> = 
     if (message.doctor !== undefined) {
       obj.doctor = Doctor.toJSON(message.doctor);
     }
+    if (message.location !== undefined) {
+      obj.location = Location.toJSON(message.location);
+    }
+    if (message.candidates?.length) {
+      obj.candidates = message.candidates.map((e) => ResourceCandidate.toJSON(e));
+    }
     return obj;
   },
 
@@ -574,6 +965,10 @@ export const CheckAvailabilityResponse: MessageFns<CheckAvailabilityResponse> = 
     message.doctor = (object.doctor !== undefined && object.doctor !== null)
       ? Doctor.fromPartial(object.doctor)
       : undefined;
+    message.location = (object.location !== undefined && object.location !== null)
+      ? Location.fromPartial(object.location)
+      : undefined;
+    message.candidates = object.candidates?.map((e) => ResourceCandidate.fromPartial(e)) || [];
     return message;
   },
 };
