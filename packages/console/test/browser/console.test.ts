@@ -499,10 +499,12 @@ describe('the console in a real browser', () => {
 
     const viewer = await openTab(browser, zipkin.url);
     tabs.push(viewer);
-    await viewer.page.goto(`/zipkin/traces/${traceId}`);
-    // Zipkin's trace page lists the services of the trace in its span rows.
+    await viewer.page.goto(`/zipkin/traces/${traceId}`, { waitUntil: 'networkidle' });
+    // Zipkin's trace page lists each span as `<service>: <name>`; the page's own errors say why when it does not.
     for (const service of ['gateway', 'appointment', 'billing', 'notification', 'analytics']) {
-      await expect.poll(() => viewer.page.getByText(service, { exact: false }).count(), { timeout: 30_000 }).toBeGreaterThan(0);
+      await expect
+        .poll(() => viewer.page.getByText(`${service}: `, { exact: false }).count(), { timeout: 60_000, message: `${service} in Zipkin's trace page; page errors: ${viewer.errors.join('; ')}` })
+        .toBeGreaterThan(0);
     }
     await viewer.screenshot('zipkin-trace');
   });
