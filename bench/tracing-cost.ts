@@ -73,7 +73,11 @@ for (let round = 1; round <= rounds; round += 1) {
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  return Number.isInteger(middle) ? Math.round((sorted[middle - 1]! + sorted[middle]!) / 2) : sorted[Math.floor(middle)]!;
+};
 const summary = modes.map(({ name }) => {
   const mine = figures.filter((figure) => figure.mode === name);
   return { mode: name, readUs: median(mine.map((f) => f.readUs)), bookingUs: median(mine.map((f) => f.bookingUs)), runs: mine.length };

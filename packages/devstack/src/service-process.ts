@@ -12,12 +12,13 @@ export interface ServiceProcess {
 
 /**
  * Runs a service's src/main.ts as its own process with nothing but `env` (plus PATH), the
- * way a deployment does, and resolves once it answers /health/live.
+ * way a deployment does (behind platform's tracing entry), and resolves once it answers /health/live.
  */
 export async function startServiceProcess(packageDir: string, env: Record<string, string>, timeoutMs = 60_000): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['--conditions=@pms/source', '--import', 'tsx', '--import', '@pms/platform/register', 'src/main.ts'], {
     cwd: packageDir,
-    env: { PATH: process.env.PATH, ...env },
+    // Tracing off unless the test turns it on: there is no Zipkin to send to.
+    env: { PATH: process.env.PATH, OTEL_SDK_DISABLED: 'true', ...env },
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
