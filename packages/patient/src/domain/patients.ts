@@ -44,7 +44,8 @@ export async function readPatient(ctx: PatientContext, actor: Actor, id: string)
   // The read and its audit entry are one statement: no record leaves without its entry.
   const row = await readAudited(ctx.db, id, ownerScopeOf(actor), auditActor(actor));
   if (!row) throw patientNotFound(id);
-  return toPatient(row);
+  // A merged duplicate's id answers with its survivor, and says so.
+  return row.id === id ? toPatient(row) : { ...toPatient(row), redirectedFrom: id };
 }
 
 export interface CreateOutcome {
@@ -158,7 +159,8 @@ export async function deletePatient(ctx: PatientContext, actor: Actor, id: strin
 /** For other services (gRPC GetPatient, on every booking): one primary-key lookup, nothing else. */
 export async function findPatientSummary(db: Executor, id: string): Promise<Patient> {
   if (!uuid.safeParse(id).success) throw badInput('Invalid patient id', [{ field: 'id', message: 'must be a UUID' }]);
-  const row = await repo.findPatient(db, id);
+  // A merged duplicate answers as its survivor: a booking made for it lands on the survivor.
+  const row = await repo.findLivePatient(db, id);
   if (!row) throw patientNotFound(id);
   return toPatient(row);
 }
