@@ -1,4 +1,6 @@
+import type { Patient as FhirPatient } from '@medplum/fhirtypes';
 import { freePort } from '@pms/devstack';
+import { expectValidFhir, sharedFhirValidator, type FhirValidator } from '@pms/devstack/testing';
 import { AppError } from '@pms/platform/domain';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
@@ -264,5 +266,30 @@ describe('POST /api/patients/:id/merge', () => {
     expect(bothLinked.statusCode).toBe(409);
     expect(bothLinked.json().code).toBe('BOTH_LINKED');
     expect((await eventsOf(duplicate.id)).some((event) => event.type === 'PatientMerged')).toBe(false);
+  });
+});
+
+describe('FHIR Patient after a merge', () => {
+  let validator: FhirValidator;
+  // HAPI's validator takes a while to start on a busy machine: before the test, with the hook's time.
+  beforeAll(async () => {
+    validator = await sharedFhirValidator();
+  });
+
+  it('the tombstone is an inactive Patient replaced-by the survivor; the survivor replaces it; both valid R4', async () => {
+    const survivor = await create();
+    const duplicate = await create();
+    expect((await api('POST', `/api/patients/${survivor.id}/merge`, staff, { duplicateId: duplicate.id })).json().merged).toBe(true);
+    const read = async (id: string) => {
+      const response = await service.app.inject({ method: 'GET', url: `/fhir/R4/Patient/${id}`, headers: { accept: 'application/fhir+json', authorization: `Bearer ${staff}` } });
+      expect(response.statusCode).toBe(200);
+      await expectValidFhir(validator, response.json(), `Patient/${id}`);
+      return response.json() as FhirPatient;
+    };
+    const tombstone = await read(duplicate.id);
+    expect(tombstone).toMatchObject({ id: duplicate.id, active: false, link: [{ type: 'replaced-by', other: { reference: `Patient/${survivor.id}` } }] });
+    // The tombstone keeps what it said.
+    expect(tombstone.telecom).toContainEqual({ system: 'email', value: duplicate.email });
+    expect(await read(survivor.id)).toMatchObject({ id: survivor.id, active: true, link: [{ type: 'replaces', other: { reference: `Patient/${duplicate.id}` } }] });
   });
 });

@@ -61,6 +61,23 @@ export async function readAudited(db: Executor, id: string, owner: OwnerScope, a
   return rows[0] && fromRaw(rows[0]);
 }
 
+/**
+ * The record itself, a tombstone too, with the ids of the records merged into it, and its READ
+ * audit entry, in one statement (FHIR: Patient.link replaced-by / replaces).
+ */
+export async function readAuditedAsIs(
+  db: Executor,
+  id: string,
+  owner: OwnerScope,
+  actor: AuditActor,
+): Promise<(PatientRow & { replaces: string[] }) | undefined> {
+  const rows = await db.execute<RawPatient & { replaces: string[] }>(sql`
+    with p as (select * from patients where id = ${id} and ${ownedBy(owner)}),
+    a as (${auditFrom('p', 'READ', actor)})
+    select p.*, array(select r.id from patients r where r.merged_into = p.id order by r.merged_at) as replaces from p`);
+  return rows[0] && { ...fromRaw(rows[0]), replaces: rows[0].replaces };
+}
+
 // The expressions match the indexes in schema.ts; id breaks ties so pages never overlap.
 const orderings: Record<PatientSort, string> = {
   name: 'lower(name) asc, id asc',

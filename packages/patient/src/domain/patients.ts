@@ -4,10 +4,10 @@ import { insertAuditEntries } from '../db/audit.js';
 import type { Database, Executor } from '../db/database.js';
 import { recordPatientDeleted, recordPatientSaved } from '../db/outbox.js';
 import * as repo from '../db/patients.js';
-import { insertRecorded, listAudited, readAudited, updateRecorded } from '../db/statements.js';
+import { insertRecorded, listAudited, readAudited, readAuditedAsIs, updateRecorded } from '../db/statements.js';
 import type { PatientRow } from '../db/schema.js';
 import type { PatientContext } from './context.js';
-import { auditActor, auditEntry, toPatient, type PatientRecord } from './records.js';
+import { auditActor, auditEntry, toPatient, type MergedRecord, type PatientRecord } from './records.js';
 
 
 /** A patient user reaches only the record they own; every other role reaches every record. */
@@ -46,6 +46,14 @@ export async function readPatient(ctx: PatientContext, actor: Actor, id: string)
   if (!row) throw patientNotFound(id);
   // A merged duplicate's id answers with its survivor, and says so.
   return row.id === id ? toPatient(row) : { ...toPatient(row), redirectedFrom: id };
+}
+
+/** A record as it is, a merged duplicate too (FHIR shows the tombstone), with what merged into it. */
+export async function readPatientAsIs(ctx: PatientContext, actor: Actor, id: string): Promise<MergedRecord> {
+  requireRole(actor.principal, 'admin', 'staff', 'doctor', 'patient');
+  const row = await readAuditedAsIs(ctx.db, id, ownerScopeOf(actor), auditActor(actor));
+  if (!row) throw patientNotFound(id);
+  return { ...toPatient(row), mergedInto: row.mergedInto, replaces: row.replaces };
 }
 
 export interface CreateOutcome {
