@@ -9,6 +9,7 @@ import { appointmentRoutes } from './routes/appointments.js';
 import { registerAppointmentFhir } from './routes/fhir.js';
 import { schedulingRoutes } from './routes/scheduling.js';
 import { waitlistRoutes } from './routes/waitlist.js';
+import { patientMergeRoutes } from './routes/patient-merges.js';
 import { startOfferExpiry } from './workers/offer-expiry.js';
 
 export interface AppDeps {
@@ -53,6 +54,7 @@ export async function buildApp(deps: AppDeps): Promise<ServiceInstance> {
   appointmentRoutes(app, ctx);
   schedulingRoutes(app, ctx);
   waitlistRoutes(app, ctx);
+  patientMergeRoutes(app, ctx);
   await registerAppointmentFhir(app, ctx);
 
   runAlongside(app, config, {

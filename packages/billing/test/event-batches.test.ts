@@ -67,7 +67,8 @@ it('applies each run of bookings as one statement, keeping a cancellation in its
   // The booking of b again after its cancellation (a republished event): it must not revive the invoice.
   const events = [booked(a), booked(b), booked(c), cancelB, booked(b), booked(d), booked(a)];
 
-  expect(await applyBatch(events)).toBe(2);
+  // One to map merged patients (followingPatientMerges), one per run of bookings around the cancellation.
+  expect(await applyBatch(events)).toBe(3);
 
   const { invoices, accounts, events: written } = await stateOf([p, q]);
   const statusOf = Object.fromEntries(invoices.map((row) => [row.appointment_id, row.status]));
@@ -113,4 +114,44 @@ it('voids a run of cancellations together, each invoice with its own reason and 
   });
   const { events } = await stateOf([p]);
   expect(events.filter((event) => event.type === 'InvoiceVoided')).toHaveLength(3);
+});
+
+it("PatientMerged moves the duplicate's invoices to the survivor's account; a booking of the duplicate arriving later is billed to the survivor", async () => {
+  const [survivor, duplicate] = [randomUUID(), randomUUID()];
+  const ofSurvivor = appointment({ patientId: survivor });
+  const ofDuplicate = appointment({ patientId: duplicate });
+  await applyBatch([booked(ofSurvivor), booked(ofDuplicate)]);
+  const merged = envelope('PatientMerged', duplicate, {
+    duplicatePatientId: duplicate,
+    survivorPatientId: survivor,
+    movedOwnerUserId: null,
+    mergedAt: new Date().toISOString(),
+  }) as TypedEvent;
+  // appointment-events are not ordered with patient-events: this booking of the duplicate comes after the merge.
+  const late = appointment({ patientId: duplicate });
+  await applyBatch([merged, booked(late)]);
+  // Delivered again (another replica, a redelivery): nothing moves twice.
+  await applyBatch([merged]);
+
+  const { invoices, accounts } = await stateOf([survivor, duplicate]);
+  const survivorAccount = accounts.find((row) => row.patient_id === survivor)!;
+  expect(invoices.map((row) => row.appointment_id).sort()).toEqual([ofSurvivor, ofDuplicate, late].map((row) => row.appointmentId).sort());
+  expect(new Set(invoices.map((row) => row.account_id))).toEqual(new Set([survivorAccount.id]));
+  const onSurvivor = await database.sql<{ n: string }[]>`select count(*) as n from invoices where patient_id = ${survivor}`;
+  expect(Number(onSurvivor[0]!.n)).toBe(3);
+  const [duplicateAccount] = await database.sql<{ status: string }[]>`select status from billing_accounts where patient_id = ${duplicate}`;
+  expect(duplicateAccount?.status).toBe('MERGED');
+});
+
+it('PatientMerged gives the duplicate\'s account to a survivor billing has no account for yet', async () => {
+  const [survivor, duplicate] = [randomUUID(), randomUUID()];
+  const ofDuplicate = appointment({ patientId: duplicate });
+  await applyBatch([booked(ofDuplicate)]);
+  const [before] = await database.sql<{ id: string }[]>`select id from billing_accounts where patient_id = ${duplicate}`;
+  await applyBatch([
+    envelope('PatientMerged', duplicate, { duplicatePatientId: duplicate, survivorPatientId: survivor, movedOwnerUserId: null, mergedAt: new Date().toISOString() }) as TypedEvent,
+  ]);
+  const { invoices, accounts } = await stateOf([survivor, duplicate]);
+  expect(accounts).toEqual([expect.objectContaining({ id: before!.id, patient_id: survivor })]);
+  expect(invoices).toEqual([expect.objectContaining({ appointment_id: ofDuplicate.appointmentId, account_id: before!.id })]);
 });

@@ -4,6 +4,7 @@ export * from './events/envelope.js';
 export * as events from './events/payloads.js';
 export * from './http/auth.js';
 export * from './http/patient.js';
+export * from './http/patient-merge.js';
 export * from './http/doctor.js';
 export * from './http/appointment.js';
 export * from './http/scheduling.js';

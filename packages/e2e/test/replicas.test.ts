@@ -50,6 +50,7 @@ beforeAll(async () => {
       GRPC_DEADLINE_MS: '10000',
       BILLING_DEADLINE_MS: '10000',
       PATIENT_GRPC_DEADLINE_MS: '10000',
+      APPOINTMENT_DEADLINE_MS: '20000',
     },
     onLine: (service, line) => serviceLog.push(`${service} | ${line}`),
   });
@@ -163,6 +164,60 @@ describe('two replicas of every consuming and relaying service', () => {
     return run;
   }
 
+  /** A merge under load (issue 23): the survivor, the duplicate, and every booking either had. */
+  const merge = { survivorId: '', duplicateId: '', duplicateEmail: '', survivorEmail: '', bookings: [] as Booking[], outcomes: [] as { status: number; merged?: boolean; code?: string }[] };
+
+  /** A free slot at a time neither record of the merge has booked: their appointments never overlap. */
+  function mergeSlot(): { doctorId: string; startsAt: string } {
+    const taken = new Set(merge.bookings.map((booking) => booking.startsAt));
+    return freeSlots.splice(freeSlots.findIndex((free) => !taken.has(free.startsAt)), 1)[0]!;
+  }
+
+  async function bookFor(patientId: string): Promise<Booking> {
+    const slot = mergeSlot();
+    const booking: Booking = { id: '', doctorId: slot.doctorId, startsAt: slot.startsAt, cancelled: false };
+    merge.bookings.push(booking);
+    const booked = await api.post('/api/appointments', { patientId, doctorId: slot.doctorId, startsAt: slot.startsAt, reason: 'merge' }, admin);
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    booking.id = booked.body.id;
+    return booking;
+  }
+
+  async function cancel(booking: Booking): Promise<void> {
+    const cancelled = await api.post(`/api/appointments/${booking.id}/cancel`, { reason: 'merge' }, admin);
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    booking.cancelled = true;
+  }
+
+  /**
+   * Two records of one person, each with bookings; then, while bookings and cancellations for both
+   * keep coming, the merge, sent twice at once (a double click, two staff): one of them merges.
+   */
+  async function mergeStory(): Promise<void> {
+    const create = async (label: string) => {
+      const email = `merge-${label}-${randomUUID().slice(0, 8)}@replicas.example`;
+      const created = await api.post('/api/patients', { name: `Merge ${label}`, email, dateOfBirth: '1966-06-06' }, admin);
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      return { id: created.body.id as string, email };
+    };
+    const [survivor, duplicate] = [await create('survivor'), await create('duplicate')];
+    Object.assign(merge, { survivorId: survivor.id, duplicateId: duplicate.id, survivorEmail: survivor.email, duplicateEmail: duplicate.email });
+    for (const id of [survivor.id, duplicate.id, duplicate.id]) await bookFor(id);
+    const load = (async () => {
+      for (let round = 0; round < 3; round += 1) {
+        const [forDuplicate, forSurvivor] = [await bookFor(duplicate.id), await bookFor(survivor.id)];
+        await cancel(round % 2 === 0 ? forDuplicate : forSurvivor);
+      }
+    })();
+    const body = { duplicateId: duplicate.id, keep: { name: 'duplicate' } };
+    const sent = await Promise.all([1, 2].map(() => api.post(`/api/patients/${survivor.id}/merge`, body, admin)));
+    merge.outcomes = sent.map((response) => ({ status: response.status, merged: response.body?.merged, code: response.body?.code }));
+    await load;
+    // And one more of each after the merge: the duplicate's lands on the survivor.
+    await bookFor(duplicate.id);
+    await bookFor(survivor.id);
+  }
+
   it('every replica joins its consumer group', async () => {
     await expect
       .poll(groupMembers, { timeout: 60_000, interval: 500 })
@@ -188,8 +243,9 @@ describe('two replicas of every consuming and relaying service', () => {
   it('patients are created, book and cancel while the second process of every service is SIGKILLed', async () => {
     // Wave 1 with both replicas working.
     await Promise.all([1, 2, 3, 4].map((n) => patientStory(`w1p${n}`)));
-    // Wave 2 in flight when the replicas die: the kill lands while events stream through.
-    const wave2 = Promise.all([1, 2, 3, 4, 5, 6].map((n) => patientStory(`w2p${n}`)));
+    // Wave 2 and a merge under load in flight when the replicas die: the kill lands while events
+    // (PatientMerged among them) stream through.
+    const wave2 = Promise.all([...[1, 2, 3, 4, 5, 6].map((n) => patientStory(`w2p${n}`)), mergeStory()]);
     await expect.poll(() => done, { timeout: 120_000, interval: 20 }).toBeGreaterThanOrEqual(6);
     await Promise.all(
       replicated.map(async (name) => {
@@ -272,7 +328,7 @@ describe('two replicas of every consuming and relaying service', () => {
     const to = new Date(Date.parse(window.to) + 86_400_000).toISOString();
     const { status, body } = await api.get(`/api/analytics/summary?from=${from}&to=${to}`, admin);
     expect(status).toBe(200);
-    const bookings = patients.flatMap((patient) => patient.bookings);
+    const bookings = [...patients.flatMap((patient) => patient.bookings), ...merge.bookings];
     for (const doctorId of doctorIds) {
       const row = body.byDoctor.find((entry: { doctorId: string }) => entry.doctorId === doctorId) ?? { appointmentsBooked: 0, appointmentsCancelled: 0 };
       const mine = bookings.filter((booking) => booking.doctorId === doctorId);
@@ -287,9 +343,57 @@ describe('two replicas of every consuming and relaying service', () => {
     for (const doctorId of doctorIds) {
       const { body } = await api.get(`/api/doctors/${doctorId}/availability?from=${window.from}&to=${window.to}`, admin);
       const free = new Set(body.slots.map((slot: { startsAt: string }) => slot.startsAt));
-      for (const booking of patients.flatMap((patient) => patient.bookings).filter((b) => b.doctorId === doctorId)) {
+      for (const booking of [...patients.flatMap((patient) => patient.bookings), ...merge.bookings].filter((b) => b.doctorId === doctorId)) {
         expect(free.has(booking.startsAt), `${booking.startsAt} cancelled=${booking.cancelled}`).toBe(booking.cancelled);
       }
     }
+  });
+
+  it('the merge under load: one merge, and every appointment, invoice and email of both records on the survivor, once', async () => {
+    expect(merge.outcomes.filter((outcome) => outcome.status === 200 && outcome.merged === true)).toHaveLength(1);
+    // The other was refused while the first held the records (409 MERGE_IN_PROGRESS), or found it done (merged: false).
+    expect(merge.outcomes.every((outcome) => outcome.status === 200 || outcome.status === 409)).toBe(true);
+    const { survivorId, duplicateId } = merge;
+    const ids = merge.bookings.map((booking) => booking.id).sort();
+    expect(ids).toHaveLength(11);
+
+    // appointment: every booking of either record is the survivor's; the duplicate has none.
+    const appointmentsOf = async (patientId: string) =>
+      ((await api.get(`/api/appointments?patientId=${patientId}&pageSize=100`, admin)).body.items as { id: string; status: string }[]);
+    const appointments = await appointmentsOf(survivorId);
+    expect(appointments.map((appointment) => appointment.id).sort()).toEqual(ids);
+    for (const booking of merge.bookings) {
+      expect(appointments.find((appointment) => appointment.id === booking.id)?.status).toBe(booking.cancelled ? 'CANCELLED' : 'BOOKED');
+    }
+    expect(await appointmentsOf(duplicateId)).toEqual([]);
+
+    // billing: one invoice per booking on the survivor's account, voided exactly for the cancelled ones.
+    const invoicesOf = async (patientId: string) =>
+      ((await api.get(`/api/billing/invoices?patientId=${patientId}&pageSize=100`, admin)).body.items as { appointmentId: string; status: string }[]);
+    const invoices = await invoicesOf(survivorId);
+    expect(invoices.map((invoice) => invoice.appointmentId).sort()).toEqual(ids);
+    for (const booking of merge.bookings) {
+      expect(invoices.find((invoice) => invoice.appointmentId === booking.id)?.status).toBe(booking.cancelled ? 'VOID' : 'PENDING');
+    }
+    expect(await invoicesOf(duplicateId)).toEqual([]);
+    const account = await api.get(`/api/billing/accounts/${duplicateId}`, admin);
+    expect(account.body.status).toBe('MERGED');
+
+    // notification: every message about either record is logged for the survivor, none twice, none left on the duplicate.
+    const logged = await databases.notification!<{ subject: string; patient_id: string }[]>`
+      select subject, patient_id from notifications where patient_id in (${survivorId}::uuid, ${duplicateId}::uuid) and channel = 'EMAIL'`;
+    expect(logged.filter((row) => row.patient_id === duplicateId)).toEqual([]);
+    const count = (prefix: string) => logged.filter((row) => row.subject.startsWith(prefix)).length;
+    const cancelledCount = merge.bookings.filter((booking) => booking.cancelled).length;
+    expect([count('Appointment confirmed'), count('Your invoice'), count('Appointment cancelled')]).toEqual([ids.length, ids.length, cancelledCount]);
+    const [reminders] = await databases.notification!<{ n: number }[]>`select count(*)::int as n from reminders where patient_id = ${duplicateId}`;
+    expect(reminders!.n).toBe(0);
+
+    // patient: the duplicate reads as the survivor; MERGE in both audit trails.
+    const read = await api.get(`/api/patients/${duplicateId}`, admin);
+    expect(read.body).toMatchObject({ id: survivorId, redirectedFrom: duplicateId });
+    const [audit] = await databases.patient!<{ n: number }[]>`
+      select count(*)::int as n from audit_log where action = 'MERGE' and patient_id in (${survivorId}::uuid, ${duplicateId}::uuid)`;
+    expect(audit!.n).toBe(2);
   });
 });

@@ -10,6 +10,9 @@ import { registerFhir } from '@pms/platform/fhir';
 import { auditRoutes } from './routes/audit.js';
 import { patientFhir } from './routes/fhir.js';
 import { patientRoutes } from './routes/patients.js';
+import { duplicateRoutes } from './routes/duplicates.js';
+import type { AppointmentMerges } from './domain/merge-ports.js';
+import { appointmentMergesOver } from './peers/appointment-merges.js';
 
 export interface AppDeps {
   config: PatientConfig;
@@ -19,6 +22,8 @@ export interface AppDeps {
   kafka: Kafka;
   /** billing's gRPC client; closed by whoever opened it. */
   billing: BillingClient;
+  /** appointment's side of a merge; the HTTP adapter over APPOINTMENT_URL unless a test brings its own. */
+  appointments?: AppointmentMerges;
 }
 
 /** What runs beside the HTTP server once the app is ready: `runtime.grpcPort` is the bound gRPC port. */
@@ -41,8 +46,10 @@ export async function buildApp(deps: AppDeps): Promise<PatientApp> {
   });
 
   const billing = billingAccountsOver(deps.billing, config.BILLING_DEADLINE_MS);
-  const ctx: PatientContext = { db: database.db, billing, log: app.log };
+  const appointments = deps.appointments ?? appointmentMergesOver(config.APPOINTMENT_URL, config.APPOINTMENT_DEADLINE_MS);
+  const ctx: PatientContext = { db: database.db, billing, appointments, log: app.log };
   patientRoutes(app, ctx);
+  duplicateRoutes(app, ctx);
   auditRoutes(app, ctx);
   await registerFhir(app, { name: 'patient', version: '0.1.0' }, [patientFhir(ctx)]);
 

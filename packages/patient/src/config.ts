@@ -13,6 +13,10 @@ export const patientEnvSchema = z
     BILLING_GRPC_URL: z.string().min(1).default('localhost:9081'),
     /** How long a create waits for billing before answering with billingStatus PENDING. */
     BILLING_DEADLINE_MS: z.coerce.number().int().min(50).max(10_000).default(500),
+    /** appointment's HTTP base URL: a merge asks it to move the duplicate's appointments (or refuse an overlap). */
+    APPOINTMENT_URL: z.url().default('http://localhost:8084'),
+    /** How long a merge waits for appointment before answering 503 with nothing merged. */
+    APPOINTMENT_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
     /** The consumer group that reads billing-events (BillingAccountCreated → billingStatus ACTIVE). */
     KAFKA_GROUP_ID: z.string().min(1).default('patient'),
   })

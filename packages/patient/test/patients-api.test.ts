@@ -340,6 +340,7 @@ describe('GET /api/patients/audit', () => {
       action: 'READ',
       at: expect.stringMatching(/Z$/),
       requestId: 'req-audit-read',
+      relatedPatientId: null,
     });
     expect(log.items.map((entry: { requestId: string }) => entry.requestId).slice(0, 3)).toEqual([
       'req-audit-delete',
@@ -383,7 +384,11 @@ describe('service endpoints', () => {
     expect(Object.keys(openapi.json().paths).sort()).toEqual([
       '/api/patients',
       '/api/patients/audit',
+      '/api/patients/duplicates',
       '/api/patients/{id}',
+      '/api/patients/{id}/duplicates',
+      '/api/patients/{id}/merge',
+      '/api/patients/{id}/not-duplicates',
       '/api/patients/{id}/owner',
       '/fhir/R4/Patient',
       '/fhir/R4/Patient/{id}',

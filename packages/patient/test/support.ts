@@ -4,7 +4,7 @@ import { connectDatabase, createGrpcClient, createServiceKafka, type DatabaseHan
 import { createTestTokenIssuer } from '@pms/platform/testing';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { buildApp, type PatientApp } from '../src/app.js';
+import { buildApp, type AppDeps, type PatientApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { migrationsFolder } from '../src/db/migrations-folder.js';
 
@@ -16,7 +16,11 @@ export interface TestService {
 }
 
 /** One patient service on a database of its own, with billing at `billingAddress`. */
-export async function startPatientService(billingAddress: string, env: Record<string, string> = {}): Promise<TestService> {
+export async function startPatientService(
+  billingAddress: string,
+  env: Record<string, string> = {},
+  peers: Pick<AppDeps, 'appointments'> = {},
+): Promise<TestService> {
   const tokens = createTestTokenIssuer();
   const url = await createTestDatabase(inject('databaseUrl'), 'patient');
   const config = loadConfig({
@@ -33,7 +37,7 @@ export async function startPatientService(billingAddress: string, env: Record<st
   });
   const database = await connectDatabase({ url, poolSize: config.DATABASE_POOL_SIZE, migrationsFolder, eventTables: true });
   const billing = createGrpcClient(billingGrpc.BillingServiceClient, config.BILLING_GRPC_URL, { peerName: 'billing' });
-  const app = await buildApp({ config, database, kafka: createServiceKafka(config, 'patient').kafka, billing });
+  const app = await buildApp({ config, database, kafka: createServiceKafka(config, 'patient').kafka, billing, ...peers });
   await app.ready();
   return {
     app,

@@ -1,4 +1,5 @@
-import { consumeInRuns, runEffect, type EventLogger, type EventsInRuns } from '@pms/platform';
+import { consumeInRuns, followingPatientMerges, runEffect, type EventLogger, type EventsInRuns } from '@pms/platform';
+import { moveBilling } from '../db/patient-merges.js';
 import { ensureAccounts, followPatientContacts } from '../domain/accounts.js';
 import type { BillingContext } from '../domain/context.js';
 import { generateInvoices, rescheduleInvoice, voidInvoicesOfCancelled } from '../domain/invoice-lifecycle.js';
@@ -8,12 +9,14 @@ import { generateInvoices, rescheduleInvoice, voidInvoicesOfCancelled } from '..
  * consumer's transaction (with the processed_events rows), so a redelivery has no second effect.
  * Each unbroken run of patients created, patients updated, bookings or cancellations in a batch is one or two statements; every other event is applied by its
  * handler in its place in the order, so a cancellation or a reschedule never overtakes the
- * booking before it.
+ * booking before it. Events of a merged duplicate that arrive after its PatientMerged (other
+ * topics are not ordered with it) are applied to the survivor (followingPatientMerges).
  */
 export function billingEvents(ctx: BillingContext, logger: EventLogger): EventsInRuns {
-  return consumeInRuns(
+  const consumer = consumeInRuns(
     {
       AppointmentRescheduled: ({ data, requestId }, tx) => rescheduleInvoice(ctx, tx, data, requestId),
+      PatientMerged: ({ data }, tx) => moveBilling(tx, data),
     },
     [
       // The same statement as CreateBillingAccount: whichever comes second creates nothing.
@@ -46,4 +49,5 @@ export function billingEvents(ctx: BillingContext, logger: EventLogger): EventsI
       }),
     ],
   );
+  return followingPatientMerges(consumer);
 }

@@ -26,6 +26,7 @@ export const eventCatalog = {
   PatientCreated: { topic: topics.patient, version: 1, data: payloads.PatientCreated },
   PatientUpdated: { topic: topics.patient, version: 1, data: payloads.PatientUpdated },
   PatientDeleted: { topic: topics.patient, version: 1, data: payloads.PatientDeleted },
+  PatientMerged: { topic: topics.patient, version: 1, data: payloads.PatientMerged },
   DoctorCreated: { topic: topics.doctor, version: 1, data: payloads.DoctorCreated },
   DoctorUpdated: { topic: topics.doctor, version: 1, data: payloads.DoctorUpdated },
   AppointmentBooked: { topic: topics.appointment, version: 1, data: payloads.AppointmentBooked },

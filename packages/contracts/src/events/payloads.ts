@@ -20,6 +20,18 @@ export const PatientSnapshot = z.object({
 export const PatientCreated = PatientSnapshot;
 export const PatientUpdated = PatientSnapshot;
 export const PatientDeleted = z.object({ patientId: uuid });
+/**
+ * The duplicate (the event's subject, so it follows every event of that record) became a tombstone
+ * of the survivor: every service moves what it holds of the duplicate to the survivor. No
+ * `patientId`, on purpose: consumers that follow merges rewrite that field in other events.
+ */
+export const PatientMerged = z.object({
+  duplicatePatientId: uuid,
+  survivorPatientId: uuid,
+  /** The user account whose link moved from the duplicate to the survivor, if any. */
+  movedOwnerUserId: uuid.nullable(),
+  mergedAt: isoDateTime,
+});
 
 export const DoctorSnapshot = z.object({
   doctorId: uuid,

@@ -2,6 +2,7 @@
 export * from '../common.js';
 export * from './auth.js';
 export * from './patient.js';
+export * from './patient-merge.js';
 export * from './doctor.js';
 export * from './appointment.js';
 export * from './billing.js';

@@ -33,6 +33,8 @@ export const Patient = z
     ownerUserId: uuid.nullable(),
     billingStatus: BillingStatus,
     contactPreferences: ContactPreferences,
+    /** Set when the id asked for is a duplicate merged into this record: the read answers the survivor. */
+    redirectedFrom: uuid.optional(),
   })
   .meta({ id: 'Patient' });
 export type Patient = z.infer<typeof Patient>;
@@ -49,9 +51,10 @@ export const PatientPage = pageOf(Patient);
 
 /**
  * CLAIM: a patient user with a verified email linked an existing, unlinked record to their
- * account. LINK: staff linked (or unlinked) a record and a user account.
+ * account. LINK: staff linked (or unlinked) a record and a user account. MERGE: a duplicate was
+ * merged into a survivor (one entry on each record, each naming the other in relatedPatientId).
  */
-export const AuditAction = z.enum(['READ', 'CREATE', 'UPDATE', 'DELETE', 'LIST', 'CLAIM', 'LINK']);
+export const AuditAction = z.enum(['READ', 'CREATE', 'UPDATE', 'DELETE', 'LIST', 'CLAIM', 'LINK', 'MERGE']);
 export type AuditAction = z.infer<typeof AuditAction>;
 
 export const AuditEntry = z.object({
@@ -62,6 +65,8 @@ export const AuditEntry = z.object({
   action: AuditAction,
   at: isoDateTime,
   requestId: z.string().nullable(),
+  /** MERGE: the other record of the merge. */
+  relatedPatientId: uuid.nullable().optional(),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 export const AuditQuery = PageQuery.extend({ patientId: uuid.optional() });

@@ -1,5 +1,6 @@
 import type { EventType, TypedEvent } from '@pms/contracts';
-import { consumeInRuns, runEffect, type EventsInRuns, type Transaction } from '@pms/platform';
+import { consumeInRuns, followingPatientMerges, runEffect, type EventsInRuns, type Transaction } from '@pms/platform';
+import { moveNotifications } from '../db/patient-merges.js';
 import { notifyingEventTypes } from '../domain/messages.js';
 import { recordEventNotifications } from '../domain/notifications.js';
 import { forgetContact, recordContacts, reminderSchedule } from '../domain/reminders.js';
@@ -10,13 +11,15 @@ import { forgetContact, recordContacts, reminderSchedule } from '../domain/remin
  * contact copy reminders consult. The messages depend on nothing the other effects write, so a
  * batch logs them first; then each run of bookings, of reschedules and of endings keeps the
  * reminder schedule, and each run of patient events records its contacts, in one or two statements. One event at a time (a failed batch
- * retried) goes the same way, as a batch of one.
+ * retried) goes the same way, as a batch of one. Events of a merged duplicate that arrive after
+ * its PatientMerged are applied to the survivor (followingPatientMerges).
  */
 export function notificationConsumer(reminderOffsetsSeconds: number[]): EventsInRuns {
   const schedule = reminderSchedule(reminderOffsetsSeconds);
   const effects = consumeInRuns(
     {
       PatientDeleted: (event, tx) => forgetContact(tx, event),
+      PatientMerged: ({ data }, tx) => moveNotifications(tx, data),
     },
     [
       runEffect({ types: ['AppointmentBooked'], apply: (run, tx) => schedule.booked(tx, run) }),
@@ -34,8 +37,8 @@ export function notificationConsumer(reminderOffsetsSeconds: number[]): EventsIn
     await effects.handleBatch(events, tx);
   };
   const handledTypes = new Set<EventType>([...notifyingEventTypes, ...(Object.keys(effects.handlers) as EventType[])]);
-  return {
+  return followingPatientMerges({
     handlers: Object.fromEntries([...handledTypes].map((type) => [type, (event: TypedEvent, tx: Transaction) => handleBatch([event], tx)])),
     handleBatch,
-  };
+  });
 }

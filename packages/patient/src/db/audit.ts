@@ -9,6 +9,8 @@ export interface NewAuditEntry {
   actorRole: string;
   action: AuditAction;
   requestId: string | null;
+  /** MERGE: the other record of the merge. */
+  relatedPatientId?: string | null;
 }
 
 export async function insertAuditEntries(db: Executor, entries: NewAuditEntry[]): Promise<void> {

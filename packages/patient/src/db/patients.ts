@@ -39,6 +39,16 @@ export async function findPatient(db: Executor, id: string, owner?: OwnerScope):
   return row;
 }
 
+/** The record an id answers under now: a merged duplicate's survivor (one statement). */
+export async function findLivePatient(db: Executor, id: string): Promise<PatientRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(patients)
+    .where(eq(patients.id, sql`coalesce((select merged_into from patients where id = ${id}), ${id}::uuid)`))
+    .limit(1);
+  return row;
+}
+
 export async function findPatientOwnedBy(db: Executor, userId: string): Promise<PatientRow | undefined> {
   const [row] = await db.select().from(patients).where(eq(patients.ownerUserId, userId)).limit(1);
   return row;
@@ -54,7 +64,7 @@ export async function claimUnlinkedPatient(db: Executor, email: string, userId: 
   const [row] = await db
     .update(patients)
     .set({ ownerUserId: userId, updatedAt: sql`now()` })
-    .where(and(sql`lower(${patients.email}) = ${email.toLowerCase()}`, isNull(patients.ownerUserId)))
+    .where(and(sql`lower(${patients.email}) = ${email.toLowerCase()}`, isNull(patients.ownerUserId), isNull(patients.mergedInto)))
     .returning()
     .catch(rethrowAsConflict);
   return row;

@@ -1,6 +1,6 @@
 import { AuditAction, BillingStatus } from '@pms/contracts';
 import { sql } from 'drizzle-orm';
-import { boolean, date, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, date, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 // zod lists an enum's values as a plain array; pgEnum wants a non-empty tuple.
 const valuesOf = <T extends string>(values: readonly T[]) => values as [T, ...T[]];
@@ -31,9 +31,15 @@ export const patients = pgTable(
      * which no representation shows): FHIR's meta.versionId and ETag, checked by If-Match.
      */
     version: integer('version').notNull().default(1),
+    /** Set when this record was merged into another: it stays as a tombstone with its original fields. */
+    mergedInto: uuid('merged_into'),
+    mergedAt: timestamp('merged_at', { withTimezone: true }),
+    // email_key and phone_key, generated columns (migration 0020), are read only by the duplicate
+    // search's SQL (db/duplicates.ts), so rows here stay what the record says.
   },
   (table) => [
-    uniqueIndex('patients_email_lower_key').on(sql`lower(${table.email})`),
+    uniqueIndex('patients_email_lower_key').on(sql`lower(${table.email})`).where(sql`${table.mergedInto} is null`),
+    index('patients_merged_into_idx').on(table.mergedInto).where(sql`${table.mergedInto} is not null`),
     // A patient user owns at most one record (NULLs, the unlinked records, never collide).
     uniqueIndex('patients_owner_user_id_key').on(table.ownerUserId),
     // Sorting and keyset-stable pagination of the list.
@@ -59,8 +65,22 @@ export const auditLog = pgTable(
     action: auditAction('action').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
     requestId: text('request_id'),
+    /** MERGE: the other record of the merge. */
+    relatedPatientId: uuid('related_patient_id'),
   },
   (table) => [index('audit_log_patient_at_idx').on(table.patientId, table.at), index('audit_log_at_idx').on(table.at)],
+);
+
+/** Pairs staff marked "not a duplicate", smaller id first. */
+export const notDuplicates = pgTable(
+  'not_duplicates',
+  {
+    firstId: uuid('first_id').notNull(),
+    secondId: uuid('second_id').notNull(),
+    markedBy: text('marked_by').notNull(),
+    markedAt: timestamp('marked_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ name: 'not_duplicates_pkey', columns: [table.firstId, table.secondId] }), check('not_duplicates_order_check', sql`${table.firstId} < ${table.secondId}`)],
 );
 
 export type PatientRow = typeof patients.$inferSelect;

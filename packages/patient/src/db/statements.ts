@@ -16,12 +16,12 @@ import type { PatientRow } from './schema.js';
 /** Who the audit entry names; the action is the statement's. */
 export type AuditActor = Omit<NewAuditEntry, 'patientId' | 'action'>;
 
-type RawPatient = Record<'id' | 'name' | 'email' | 'date_of_birth' | 'billing_status' | 'registered_at' | 'updated_at', string> &
-  Record<'phone' | 'address' | 'owner_user_id', string | null> &
+export type RawPatient = Record<'id' | 'name' | 'email' | 'date_of_birth' | 'billing_status' | 'registered_at' | 'updated_at', string> &
+  Record<'phone' | 'address' | 'owner_user_id' | 'merged_into' | 'merged_at', string | null> &
   Record<'contact_by_email' | 'contact_by_sms', boolean> & { version: number };
 
 /** A row as postgres.js returns it through drizzle (timestamps as text) into the drizzle row type. */
-const fromRaw = (raw: RawPatient): PatientRow => ({
+export const fromRaw = (raw: RawPatient): PatientRow => ({
   id: raw.id,
   name: raw.name,
   email: raw.email,
@@ -35,22 +35,47 @@ const fromRaw = (raw: RawPatient): PatientRow => ({
   registeredAt: new Date(raw.registered_at),
   updatedAt: new Date(raw.updated_at),
   version: raw.version,
+  mergedInto: raw.merged_into,
+  mergedAt: raw.merged_at === null ? null : new Date(raw.merged_at),
 });
 
-const auditFrom = (source: string, action: AuditAction, actor: AuditActor) => sql`
+export const auditFrom = (source: string, action: AuditAction, actor: AuditActor) => sql`
   insert into audit_log (patient_id, actor_id, actor_role, action, request_id)
   select id, ${actor.actorId}, ${actor.actorRole}, ${action}::audit_action, ${actor.requestId} from ${sql.raw(source)}`;
 
 /** Restricts to the records one patient user owns; a null owner parameter reaches every record. */
 const ownedBy = (owner: OwnerScope) => sql`(${owner ?? null}::uuid is null or owner_user_id = ${owner ?? null}::uuid)`;
 
-/** The record and its READ audit entry, in one statement; undefined (and nothing audited) when not found. */
+/** The id a record answers under: a merged duplicate's survivor, any other record's own. */
+export const liveIdOf = (id: string) => sql`coalesce((select merged_into from patients where id = ${id}), ${id}::uuid)`;
+
+/**
+ * The record and its READ audit entry, in one statement; undefined (and nothing audited) when not
+ * found. A merged duplicate's id reads its survivor (the entry names the survivor).
+ */
 export async function readAudited(db: Executor, id: string, owner: OwnerScope, actor: AuditActor): Promise<PatientRow | undefined> {
   const rows = await db.execute<RawPatient>(sql`
-    with p as (select * from patients where id = ${id} and ${ownedBy(owner)}),
+    with p as (select * from patients where id = ${liveIdOf(id)} and ${ownedBy(owner)}),
     a as (${auditFrom('p', 'READ', actor)})
     select * from p`);
   return rows[0] && fromRaw(rows[0]);
+}
+
+/**
+ * The record itself, a tombstone too, with the ids of the records merged into it, and its READ
+ * audit entry, in one statement (FHIR: Patient.link replaced-by / replaces).
+ */
+export async function readAuditedAsIs(
+  db: Executor,
+  id: string,
+  owner: OwnerScope,
+  actor: AuditActor,
+): Promise<(PatientRow & { replaces: string[] }) | undefined> {
+  const rows = await db.execute<RawPatient & { replaces: string[] }>(sql`
+    with p as (select * from patients where id = ${id} and ${ownedBy(owner)}),
+    a as (${auditFrom('p', 'READ', actor)})
+    select p.*, array(select r.id from patients r where r.merged_into = p.id order by r.merged_at) as replaces from p`);
+  return rows[0] && { ...fromRaw(rows[0]), replaces: rows[0].replaces };
 }
 
 // The expressions match the indexes in schema.ts; id breaks ties so pages never overlap.
@@ -72,7 +97,8 @@ const wordStart = (text: string) => `(^|\\s)${text.replace(/[.*+?^${}()|[\]\\]/g
  * word before it (FHIR string search: starts with, case-insensitive); email and phone match exactly.
  */
 function whereOf(criteria: PatientCriteria): SQL {
-  const parts: SQL[] = [];
+  // Merged duplicates (tombstones) are no longer listed: their survivor is.
+  const parts: SQL[] = [sql`merged_into is null`];
   if (criteria.q) {
     const pattern = `%${escapeLike(criteria.q)}%`;
     parts.push(sql`(name ilike ${pattern} or email ilike ${pattern})`);
@@ -88,7 +114,7 @@ function whereOf(criteria: PatientCriteria): SQL {
     if (bounds.atLeast) parts.push(sql`date_of_birth >= ${bounds.atLeast}::date`);
     if (bounds.before) parts.push(sql`date_of_birth < ${bounds.before}::date`);
   }
-  return parts.length === 0 ? sql`true` : sql.join(parts, sql` and `);
+  return sql.join(parts, sql` and `);
 }
 
 /**
@@ -136,6 +162,8 @@ export async function insertRecorded(db: Executor, input: PatientInput, ownerUse
     registeredAt: now,
     updatedAt: now,
     version: 1,
+    mergedInto: null,
+    mergedAt: null,
   };
   const { row: entry } = newOutboxEntry({ type: 'PatientCreated', subject: row.id, data: snapshotOf(row), source: 'patient', requestId: actor.requestId });
   await db
@@ -183,7 +211,7 @@ export async function updateRecorded(
           contact_by_email = coalesce(${input.contactPreferences?.email ?? null}::boolean, contact_by_email),
           contact_by_sms = coalesce(${input.contactPreferences?.sms ?? null}::boolean, contact_by_sms),
           updated_at = now(), version = version + 1
-        where id = ${id} and ${ownedBy(scope.owner)} and (${scope.expectedVersion ?? null}::int is null or version = ${scope.expectedVersion ?? null}::int)
+        where id = ${id} and merged_into is null and ${ownedBy(scope.owner)} and (${scope.expectedVersion ?? null}::int is null or version = ${scope.expectedVersion ?? null}::int)
         returning *),
       a as (${auditFrom('u', 'UPDATE', actor)}),
       o as (${outboxInsertFrom('u', entry, snapshotSql('u'))})

@@ -4,10 +4,10 @@ import { insertAuditEntries } from '../db/audit.js';
 import type { Database, Executor } from '../db/database.js';
 import { recordPatientDeleted, recordPatientSaved } from '../db/outbox.js';
 import * as repo from '../db/patients.js';
-import { insertRecorded, listAudited, readAudited, updateRecorded } from '../db/statements.js';
+import { insertRecorded, listAudited, readAudited, readAuditedAsIs, updateRecorded } from '../db/statements.js';
 import type { PatientRow } from '../db/schema.js';
 import type { PatientContext } from './context.js';
-import { auditActor, auditEntry, toPatient, type PatientRecord } from './records.js';
+import { auditActor, auditEntry, toPatient, type MergedRecord, type PatientRecord } from './records.js';
 
 
 /** A patient user reaches only the record they own; every other role reaches every record. */
@@ -44,7 +44,16 @@ export async function readPatient(ctx: PatientContext, actor: Actor, id: string)
   // The read and its audit entry are one statement: no record leaves without its entry.
   const row = await readAudited(ctx.db, id, ownerScopeOf(actor), auditActor(actor));
   if (!row) throw patientNotFound(id);
-  return toPatient(row);
+  // A merged duplicate's id answers with its survivor, and says so.
+  return row.id === id ? toPatient(row) : { ...toPatient(row), redirectedFrom: id };
+}
+
+/** A record as it is, a merged duplicate too (FHIR shows the tombstone), with what merged into it. */
+export async function readPatientAsIs(ctx: PatientContext, actor: Actor, id: string): Promise<MergedRecord> {
+  requireRole(actor.principal, 'admin', 'staff', 'doctor', 'patient');
+  const row = await readAuditedAsIs(ctx.db, id, ownerScopeOf(actor), auditActor(actor));
+  if (!row) throw patientNotFound(id);
+  return { ...toPatient(row), mergedInto: row.mergedInto, replaces: row.replaces };
 }
 
 export interface CreateOutcome {
@@ -158,7 +167,8 @@ export async function deletePatient(ctx: PatientContext, actor: Actor, id: strin
 /** For other services (gRPC GetPatient, on every booking): one primary-key lookup, nothing else. */
 export async function findPatientSummary(db: Executor, id: string): Promise<Patient> {
   if (!uuid.safeParse(id).success) throw badInput('Invalid patient id', [{ field: 'id', message: 'must be a UUID' }]);
-  const row = await repo.findPatient(db, id);
+  // A merged duplicate answers as its survivor: a booking made for it lands on the survivor.
+  const row = await repo.findLivePatient(db, id);
   if (!row) throw patientNotFound(id);
   return toPatient(row);
 }

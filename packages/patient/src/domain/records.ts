@@ -9,6 +9,9 @@ import type { AuditRow, PatientRow } from '../db/schema.js';
  */
 export type PatientRecord = Patient & { version: number; updatedAt: string };
 
+/** A record with its merges: the survivor it was merged into (a tombstone), the duplicates merged into it. */
+export type MergedRecord = PatientRecord & { mergedInto: string | null; replaces: string[] };
+
 export const toPatient = (row: PatientRow): PatientRecord => ({
   id: row.id,
   name: row.name,

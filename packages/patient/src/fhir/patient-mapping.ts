@@ -3,7 +3,7 @@ import { PatientInput } from '@pms/contracts';
 import { metaOf, type DateBounds, type FhirSearch, type SearchParamDefinitions } from '@pms/platform/fhir';
 import { z } from 'zod';
 import type { DateRange, PatientCriteria } from '../db/patients.js';
-import type { PatientRecord } from '../domain/records.js';
+import type { MergedRecord, PatientRecord } from '../domain/records.js';
 
 /**
  * The one place that knows how a patient record looks in FHIR R4, both ways.
@@ -13,7 +13,7 @@ import type { PatientRecord } from '../domain/records.js';
  * `telecom` entries; the address one text. Gender, identifiers and other elements are not
  * modelled: accepted on input and not kept.
  */
-export function toFhirPatient(record: PatientRecord): FhirPatient {
+export function toFhirPatient(record: PatientRecord | MergedRecord): FhirPatient {
   const words = record.name.trim().split(/\s+/);
   const family = words.at(-1);
   const given = words.slice(0, -1);
@@ -25,7 +25,21 @@ export function toFhirPatient(record: PatientRecord): FhirPatient {
     telecom: [{ system: 'email', value: record.email }, ...(record.phone ? [{ system: 'phone' as const, value: record.phone }] : [])],
     birthDate: record.dateOfBirth,
     ...(record.address && { address: [{ text: record.address }] }),
+    ...('mergedInto' in record && linksOf(record)),
   };
+}
+
+/**
+ * A merged duplicate is an inactive Patient `replaced-by` its survivor; the survivor `replaces`
+ * each duplicate merged into it (issue 23).
+ */
+function linksOf(record: MergedRecord): Pick<FhirPatient, 'active' | 'link'> {
+  const link = [
+    ...(record.mergedInto ? [{ other: { reference: `Patient/${record.mergedInto}` }, type: 'replaced-by' as const }] : []),
+    ...record.replaces.map((id) => ({ other: { reference: `Patient/${id}` }, type: 'replaces' as const })),
+  ];
+  // A record no merge touched says nothing (FHIR reads a missing `active` as active).
+  return link.length === 0 ? {} : { active: record.mergedInto === null, link };
 }
 
 const optionalText = z.string().optional();

@@ -1,7 +1,7 @@
 import { actorOf } from '@pms/platform';
 import { fhirResource } from '@pms/platform/fhir';
 import type { PatientContext } from '../domain/context.js';
-import { createPatient, deletePatient, readPatient, searchPatients, updatePatient } from '../domain/patients.js';
+import { createPatient, deletePatient, readPatientAsIs, searchPatients, updatePatient } from '../domain/patients.js';
 import { criteriaOf, FhirPatientInput, patientSearchParams, toFhirPatient } from '../fhir/patient-mapping.js';
 
 /**
@@ -21,7 +21,7 @@ export function patientFhir(ctx: PatientContext) {
         documentation: 'The patient with their appointments, invoices and communications (through the gateway)',
       },
     ],
-    read: async (request, id) => toFhirPatient(await readPatient(ctx, actorOf(request), id)),
+    read: async (request, id) => toFhirPatient(await readPatientAsIs(ctx, actorOf(request), id)),
     search: async (request, search) => {
       const page = { limit: search.count, offset: search.offset };
       const { records, total } = await searchPatients(ctx, actorOf(request), criteriaOf(search), page);

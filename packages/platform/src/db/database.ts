@@ -64,8 +64,9 @@ export async function connectDatabase(options: DatabaseOptions): Promise<Databas
   if (migrationsFolder || eventTables) {
     // Migrations run on the lock's own session, without the request-path timeouts.
     await withMigrationLock(options.url, async (migrator) => {
-      if (migrationsFolder) await migrate(migrator, { migrationsFolder });
+      // Event tables first: a service's migration may use what they bring (merge_patient triggers).
       if (eventTables) await migrateEventTables(migrator);
+      if (migrationsFolder) await migrate(migrator, { migrationsFolder });
     }).catch(async (error: unknown) => {
       await pool.end({ timeout: 1 });
       throw error;

@@ -4,3 +4,4 @@ export * from './database.js';
 export { newOutboxEntry, newOutboxEnvelope, outboxInsertFrom, writeEvent, writeEvents, type NewEvent, type OutboxRow } from '../events/outbox.js';
 export { outbox, processedEvents } from '../events/tables.js';
 export { isoInstantSql } from './sql-text.js';
+export { beginPatientMerge, lockPatientsForMerge, redirectMergedPatients } from './patient-merges.js';

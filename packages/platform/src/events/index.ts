@@ -8,3 +8,4 @@ export { newOutboxEntry, newOutboxEnvelope, outboxInsertFrom, writeEvent, writeE
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './relay.js';
 export { outbox, processedEvents } from './tables.js';
 export { createRevocationFeed, type RevocationFeed, type RevocationFeedStart } from './revocation-feed.js';
+export { followingPatientMerges } from './patient-merges.js';
