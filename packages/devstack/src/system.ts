@@ -147,7 +147,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     SMTP_PORT: String(options.stack.smtp.port),
     ...(options.zipkinSpansEndpoint ? { OTEL_EXPORTER_ZIPKIN_ENDPOINT: options.zipkinSpansEndpoint } : { OTEL_SDK_DISABLED: 'true' }),
     ...demoDefaults,
-    ...Object.fromEntries(serviceNames.map((n) => [`${n.toUpperCase()}_URL`, upstreamOf(n)])),
+    ...Object.fromEntries(serviceNames.map((n) => [`${n.toUpperCase()}_URL`, urls[n]])),
   };
 
   const echo = options.onLine ?? ((service, line) => console.log(`${service.padEnd(12)} | ${line}`));
@@ -183,7 +183,12 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
   };
   const processes = {} as Record<ServiceName, SupervisedProcess>;
   const superviseOptions = (name: ServiceName) => ({ ...options.supervision, log: (message: string) => echo(name, `devstack: ${message}`) });
-  for (const name of serviceNames) processes[name] = supervise(spawnService(name, ports[name]), superviseOptions(name));
+  // Only the gateway balances over lists of replicas; a service calling a peer over HTTP (patient
+  // → appointment at a merge) takes one address.
+  const ownEnv = (name: ServiceName) =>
+    name === 'gateway' && options.balanced ? Object.fromEntries(serviceNames.map((n) => [`${n.toUpperCase()}_URL`, upstreamOf(n)])) : {};
+  const spawnFirst = (name: ServiceName) => supervise(spawnService(name, ports[name], ownEnv(name)), superviseOptions(name));
+  for (const name of serviceNames) processes[name] = spawnFirst(name);
   const replicaSets: Partial<Record<ServiceName, ServiceReplica[]>> = {};
   const replicaLabel = (name: ServiceName, index: number) => `${name}-replica${index > 1 ? index : ''}`;
   const spawnReplica = (name: ServiceName, index: number, own: { http: number; grpc?: number }) => {
@@ -217,7 +222,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
       const [label, url] = replica ? [replicaLabel(name, index), replica.url] : [name, urls[name]];
       const started = replica
         ? await replica.process.stop(30_000).then(() => (replica.process = spawnReplica(name, index, replica.ports)))
-        : await processes[name].stop(30_000).then(() => (processes[name] = supervise(spawnService(name, ports[name]), superviseOptions(name))));
+        : await processes[name].stop(30_000).then(() => (processes[name] = spawnFirst(name)));
       await waitUntilLive(label, url, started, options.readyTimeoutMs ?? 180_000);
       await waitUntilReady([[label, url]], 120_000);
     },
