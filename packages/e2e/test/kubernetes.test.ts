@@ -171,6 +171,18 @@ describe.each(overlays)('deploy/kubernetes overlay %s', (overlay) => {
     }
   });
 
+  it('sends the spans of every service to the Zipkin the overlay runs, through a policy that lets them out', () => {
+    const zipkin = find(resources, 'Service', 'zipkin');
+    expect(zipkin?.spec.ports.map((port: { port: number }) => port.port), 'a zipkin Service on 9411').toEqual([9411]);
+    const viewer = find(resources, 'Deployment', 'zipkin')!;
+    expect(viewer.spec.template.metadata.labels).toMatchObject({ ...zipkin!.spec.selector, 'pms.clinic/tracing': 'true' });
+    const egress = find(resources, 'NetworkPolicy', 'allow-tracing')!.spec.egress;
+    expect(egress).toEqual([{ to: [{ podSelector: { matchLabels: { 'pms.clinic/tracing': 'true' } } }], ports: [{ port: 9411, protocol: 'TCP' }] }]);
+    for (const name of serviceNames as ServiceName[]) {
+      expect(environmentOf(resources, name).values.OTEL_EXPORTER_ZIPKIN_ENDPOINT, name).toBe('http://zipkin:9411/api/v2/spans');
+    }
+  });
+
   it('stops every pod within its grace period: the preStop wait, the drain, then in-flight work', () => {
     for (const name of serviceNames as ServiceName[]) {
       const deployment = find(resources, 'Deployment', name)!;
@@ -243,7 +255,7 @@ describe.each(overlays)('deploy/kubernetes overlay %s', (overlay) => {
             continue;
           }
           const [label] = Object.keys(selector);
-          expect([`pms.clinic/postgres-for-${name}`, 'pms.clinic/kafka', 'pms.clinic/role'], `${name} egress to ${label}`).toContain(label);
+          expect([`pms.clinic/postgres-for-${name}`, 'pms.clinic/kafka', 'pms.clinic/role', 'pms.clinic/tracing'], `${name} egress to ${label}`).toContain(label);
           if (label === 'pms.clinic/role') expect(name).toBe('notification');
           expect(pods.some((labels) => selects(selector, labels)), `${name}: nothing in ${overlay} carries ${label}`).toBe(label === 'pms.clinic/role' ? overlay === 'single-node' : true);
         }

@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { demoDefaults, startSystem, withDatabase, type RunningSystem, type ServiceName } from '@pms/devstack';
+import { demoDefaults, type RunningSystem, type ServiceName } from '@pms/devstack';
 import type {} from '../../devstack/src/vitest-provided.js';
 import { Kafka, logLevel } from 'kafkajs';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { gatewayClient, type GatewayClient } from '../src/client.js';
+import { startTestSystem, type TestSystem } from '../src/system.js';
 
 // Two processes of every service that consumes or relays events, against the same databases
 // and Kafka, the way a cluster runs them. Everything is driven through the gateway; halfway
@@ -20,30 +17,19 @@ const withOutbox = ['patient', 'doctor', 'appointment', 'billing'] as const;
 let system: RunningSystem;
 let api: GatewayClient;
 let kafka: Kafka;
-const serviceLog: string[] = [];
+let running: TestSystem;
+/** The databases the test reads (outboxes, the notification log, the patient audit trail). */
+let databases: TestSystem['databases'];
 const smtpApiUrl = inject('smtpApiUrl');
-const databasePrefix = `replicas_${Date.now().toString(36)}_`;
-const databases: Record<string, postgres.Sql> = {};
 /** Messages one notification replica sends at once. */
 const notificationConcurrency = 4;
 
 beforeAll(async () => {
-  system = await startSystem({
-    stack: {
-      databaseUrl: inject('databaseUrl'),
-      kafkaBrokers: inject('kafkaBrokers').split(','),
-      smtp: { host: inject('smtpHost'), port: inject('smtpPort'), apiUrl: smtpApiUrl },
-    },
-    dataDir: mkdtempSync(join(tmpdir(), 'pms-replicas-')),
-    databasePrefix,
-    ports: 'random',
-    runFrom: 'dist',
-    replicas: replicated,
+  running = await startTestSystem(
+    'replicas',
     // A message claimed by the killed replica is sent by the survivor once the claim expires.
     // Fourteen processes on two shared cores: calls may wait far longer than on an idle machine.
-    env: {
-      LOG_LEVEL: 'warn',
-      SEED_DEMO_DATA: 'false',
+    {
       NOTIFICATION_LEASE_MS: '15000',
       NOTIFICATION_CONCURRENCY: String(notificationConcurrency),
       UPSTREAM_TIMEOUT_MS: '30000',
@@ -52,21 +38,14 @@ beforeAll(async () => {
       PATIENT_GRPC_DEADLINE_MS: '10000',
       APPOINTMENT_DEADLINE_MS: '20000',
     },
-    onLine: (service, line) => serviceLog.push(`${service} | ${line}`),
-  });
+    { replicas: replicated, databases: [...withOutbox, 'notification'], readyTimeoutMs: 180_000 },
+  );
+  ({ system, databases } = running);
   api = gatewayClient(system.gatewayUrl, 40_000);
   kafka = new Kafka({ clientId: 'replicas-test', brokers: inject('kafkaBrokers').split(','), logLevel: logLevel.NOTHING });
-  for (const name of [...withOutbox, 'notification']) {
-    databases[name] = postgres(withDatabase(inject('databaseUrl'), `${databasePrefix}${name}`), { max: 1, onnotice: () => undefined });
-  }
 });
 
-afterAll(async () => {
-  await Promise.all(Object.values(databases).map((sql) => sql.end()));
-  await system?.stop();
-  const problems = serviceLog.filter((line) => /"level":(50|60)/.test(line));
-  if (problems.length) console.error(problems.slice(-20).join('\n'));
-});
+afterAll(() => running?.stop());
 
 /** Members of each consumer group by client id (`billing`, `billing-replica`). */
 async function groupMembers(): Promise<Record<string, string[]>> {

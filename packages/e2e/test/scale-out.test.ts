@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { demoDefaults, startSystem, withDatabase, type RunningSystem, type ServiceName } from '@pms/devstack';
-import type {} from '../../devstack/src/vitest-provided.js';
-import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { demoDefaults, type RunningSystem, type ServiceName } from '@pms/devstack';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayClient, type GatewayClient } from '../src/client.js';
+import { startTestSystem, type TestSystem } from '../src/system.js';
 
 // Issue 25: every service runs as several processes, balanced the way a cluster balances them:
 // the gateway over a list of replicas per upstream, gRPC clients round robin over an `ipv4:`
@@ -18,27 +14,14 @@ const restartOrder = Object.keys(extraReplicas) as (keyof typeof extraReplicas)[
 let system: RunningSystem;
 let api: GatewayClient;
 let admin: string;
-const serviceLog: string[] = [];
-const smtpApiUrl = inject('smtpApiUrl');
-const databasePrefix = `scale_${Date.now().toString(36)}_`;
-const databases: Record<string, postgres.Sql> = {};
+let running: TestSystem;
+/** Where the test counts invoices and emails. */
+let databases: TestSystem['databases'];
 
 beforeAll(async () => {
-  system = await startSystem({
-    stack: {
-      databaseUrl: inject('databaseUrl'),
-      kafkaBrokers: inject('kafkaBrokers').split(','),
-      smtp: { host: inject('smtpHost'), port: inject('smtpPort'), apiUrl: smtpApiUrl },
-    },
-    dataDir: mkdtempSync(join(tmpdir(), 'pms-scale-out-')),
-    databasePrefix,
-    ports: 'random',
-    runFrom: 'dist',
-    replicas: extraReplicas,
-    balanced: true,
-    env: {
-      LOG_LEVEL: 'warn',
-      SEED_DEMO_DATA: 'false',
+  running = await startTestSystem(
+    'scale',
+    {
       RATE_LIMIT_MAX: '0',
       // A stopping process stays in service, readiness red, long enough for the gateway's
       // health checks (every 250 ms) to take it out of rotation.
@@ -50,22 +33,14 @@ beforeAll(async () => {
       BILLING_DEADLINE_MS: '10000',
       PATIENT_GRPC_DEADLINE_MS: '10000',
     },
-    onLine: (service, line) => serviceLog.push(`${service} | ${line}`),
-  });
+    { replicas: extraReplicas, balanced: true, databases: ['billing', 'notification'], readyTimeoutMs: 180_000 },
+  );
+  ({ system, databases } = running);
   api = gatewayClient(system.gatewayUrl, 40_000);
-  await system.ready(180_000);
-  for (const name of ['billing', 'notification']) {
-    databases[name] = postgres(withDatabase(inject('databaseUrl'), `${databasePrefix}${name}`), { max: 1, onnotice: () => undefined });
-  }
   admin = await api.login(demoDefaults.ADMIN_EMAIL, demoDefaults.ADMIN_PASSWORD);
 });
 
-afterAll(async () => {
-  await Promise.all(Object.values(databases).map((sql) => sql.end()));
-  await system?.stop();
-  const problems = serviceLog.filter((line) => /"level":(50|60)/.test(line));
-  if (problems.length) console.error(problems.slice(-20).join('\n'));
-});
+afterAll(() => running?.stop());
 
 /** getPatient calls each patient process has answered (its /metrics). */
 async function getPatientCalls(): Promise<number[]> {

@@ -9,6 +9,8 @@ type Appointment = EventData<'AppointmentBooked'>;
 export interface ReminderRequest {
   appointment: Appointment;
   since: Date;
+  /** The booking event's trace: the reminder's span joins it when it comes due. */
+  traceparent: string | null;
 }
 
 /**
@@ -16,12 +18,12 @@ export interface ReminderRequest {
  * every request in one statement. A redelivered event finds its rows there and adds nothing.
  */
 export async function scheduleReminders(db: Executor, requests: ReminderRequest[], offsetsSeconds: number[]): Promise<void> {
-  const rows = requests.flatMap(({ appointment, since }) => {
+  const rows = requests.flatMap(({ appointment, since, traceparent }) => {
     const startsAt = new Date(appointment.startsAt);
     return offsetsSeconds
       .map((offsetSeconds) => ({ offsetSeconds, dueAt: new Date(startsAt.getTime() - offsetSeconds * 1000) }))
       .filter((row) => row.dueAt > since)
-      .map((row) => ({ ...row, appointmentId: appointment.appointmentId, patientId: appointment.patientId, startsAt, appointment }));
+      .map((row) => ({ ...row, appointmentId: appointment.appointmentId, patientId: appointment.patientId, startsAt, appointment, traceparent }));
   });
   if (rows.length > 0) await db.insert(reminders).values(rows).onConflictDoNothing();
 }

@@ -92,6 +92,8 @@ export const reminders = pgTable(
     appointment: jsonb('appointment').$type<EventData<'AppointmentBooked'>>().notNull(),
     status: reminderStatus('status').notNull().default('SCHEDULED'),
     queuedAt: timestamp('queued_at', { withTimezone: true }),
+    /** The W3C traceparent of the booking event's processing: the reminder's span joins that trace. */
+    traceparent: text('traceparent'),
   },
   (table) => [
     unique('reminders_appointment_offset_start_key').on(table.appointmentId, table.offsetSeconds, table.startsAt),

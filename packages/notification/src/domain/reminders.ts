@@ -1,5 +1,5 @@
 import { defaultContactPreferences, type EventData, type TypedEvent } from '@pms/contracts';
-import type { Database, Executor } from '@pms/platform';
+import { eventTraceparent, inStoredTraces, type Database, type Executor } from '@pms/platform';
 import { claimDueReminders, dropReminders, findContacts, scheduleReminders, upsertContacts } from '../db/reminders.js';
 import { insertNotifications } from '../db/notifications.js';
 import type { PatientContactRow, ReminderRow } from '../db/schema.js';
@@ -16,13 +16,15 @@ export function reminderSchedule(offsetsSeconds: number[]) {
   return {
     /** Bookings, each with when it happened; a whole run of them in one statement. */
     booked: (tx: Executor, bookings: TypedEvent<'AppointmentBooked'>[]) =>
-      scheduleReminders(tx, bookings.map((event) => ({ appointment: event.data, since: new Date(event.occurredAt) })), offsetsSeconds),
+      scheduleReminders(tx, bookings.map((event) => ({ appointment: event.data, since: new Date(event.occurredAt), traceparent: eventTraceparent(event) })), offsetsSeconds),
     /**
      * The reminders move: the ones not yet sent for the old times go, each appointment's latest
      * time gets its own; a whole run in two statements.
      */
     rescheduled: async (tx: Executor, moves: TypedEvent<'AppointmentRescheduled'>[]) => {
-      const latest = new Map(moves.map((event) => [event.data.appointmentId, { appointment: event.data, since: new Date(event.occurredAt) }]));
+      const latest = new Map(
+        moves.map((event) => [event.data.appointmentId, { appointment: event.data, since: new Date(event.occurredAt), traceparent: eventTraceparent(event) }]),
+      );
       await dropReminders(tx, [...latest.keys()]);
       await scheduleReminders(tx, [...latest.values()], offsetsSeconds);
     },
@@ -76,7 +78,8 @@ export async function queueDueReminders(db: Database, limit = 100): Promise<numb
     const claimed = await claimDueReminders(tx, limit);
     const queued = claimed.filter((reminder) => reminder.status === 'QUEUED');
     const contacts = await findContacts(tx, [...new Set(queued.map((reminder) => reminder.patientId))]);
-    await insertNotifications(
+    // Each reminder's span sits in the trace of the booking (or reschedule) that asked for it.
+    await inStoredTraces('remind', queued.map((reminder) => reminder.traceparent), () => insertNotifications(
       tx,
       queued.flatMap((reminder) =>
         reminderMessages(reminder.appointment, contacts.get(reminder.patientId) ?? fallbackContact(reminder), reminder.offsetSeconds).map(
@@ -91,7 +94,7 @@ export async function queueDueReminders(db: Database, limit = 100): Promise<numb
           }),
         ),
       ),
-    );
+    ));
     return claimed.length;
   });
 }

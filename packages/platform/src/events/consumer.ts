@@ -7,7 +7,7 @@ import { noForeground, type Foreground } from '../foreground.js';
 import { coalesce, mergeByTime } from './coalesce.js';
 import { backoff, delay, ensureTopics, sharedProducer, type EventLogger } from './kafka.js';
 import { newEventFlowStats, type EventFlowStats } from './stats.js';
-import { inProcessSpan, type ConsumedEvent } from './tracing.js';
+import { inEventTrace, inProcessSpan, type ConsumedEvent } from './tracing.js';
 
 export type EventHandler<T extends EventType> = (event: TypedEvent<T>, tx: Transaction) => Promise<unknown>;
 /** Handlers by event type; types without one are acknowledged and skipped. */
@@ -157,7 +157,7 @@ export function startConsumer(options: ConsumerOptions): EventConsumer {
         }
         for (const { event, handler } of events) {
           try {
-            await handler!(event, tx);
+            await inEventTrace(event, () => handler!(event, tx));
           } catch (error) {
             failed = { eventId: event.id, error };
             throw error;
@@ -337,6 +337,7 @@ const consumedEvent = ({ meta, event }: Item): ConsumedEvent => ({
   type: event.type,
   topic: meta.topic,
   traceparent: meta.message.headers?.traceparent?.toString(),
+  source: event,
 });
 
 function decode(value: Buffer | null): ReturnType<typeof parseEvent> {

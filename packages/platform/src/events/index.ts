@@ -9,3 +9,4 @@ export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './r
 export { outbox, processedEvents } from './tables.js';
 export { createRevocationFeed, type RevocationFeed, type RevocationFeedStart } from './revocation-feed.js';
 export { followingPatientMerges } from './patient-merges.js';
+export { eventTraceparent, inStoredTraces } from './tracing.js';

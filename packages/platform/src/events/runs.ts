@@ -1,6 +1,7 @@
 import type { EventType, TypedEvent } from '@pms/contracts';
 import type { Transaction } from '../db/database.js';
 import type { EventHandler, EventHandlers } from './consumer.js';
+import { inEventTrace } from './tracing.js';
 
 /** An effect that takes many events of its types at once (one multi-row statement, say). */
 export interface RunEffect<T extends EventType = EventType> {
@@ -43,7 +44,7 @@ export function consumeInRuns(handlers: EventHandlers, effects: RunEffect[]): Ev
       }
       await flush();
       if (effect) run = { effect, events: [event] };
-      else await (handlers[event.type] as EventHandler<EventType> | undefined)?.(event, tx);
+      else await inEventTrace(event, () => (handlers[event.type] as EventHandler<EventType> | undefined)?.(event, tx));
     }
     await flush();
   };

@@ -1,4 +1,4 @@
-import type { Link, Span } from '@opentelemetry/api';
+import { context, trace, type Context, type Link, type Span } from '@opentelemetry/api';
 import { SpanKind, contextOf, endWith, formatTraceparent, platformTracer, spanContextOf, tracingStarted, withSpan } from '../tracing/spans.js';
 
 /**
@@ -61,6 +61,34 @@ export interface ConsumedEvent {
   topic: string;
   /** The message's traceparent header. */
   traceparent: string | undefined;
+  /** The decoded event the handlers receive: what inEventTrace and eventTraceparent look up. */
+  source: object;
+}
+
+/**
+ * Each event's own `process` span while its batch is applied, by the event object the handlers
+ * receive. Weak: an event applied is forgotten with it.
+ */
+const eventSpans = new WeakMap<object, Context>();
+
+/**
+ * Runs a handler in its event's `process` span, so what it writes to the outbox (a waitlist offer
+ * after a cancellation) joins the trace of the request that caused the event, also when the
+ * event came in a batch of many.
+ */
+export function inEventTrace<T>(event: object, work: () => T): T {
+  const span = eventSpans.get(event);
+  return span ? context.with(span, work) : work();
+}
+
+/**
+ * The traceparent of the event's `process` span, for work that happens later and stores it (a
+ * reminder row): that work then joins the trace of the booking that caused it. Null untraced.
+ */
+export function eventTraceparent(event: object): string | null {
+  const span = eventSpans.get(event);
+  const spanContext = span && trace.getSpanContext(span);
+  return spanContext ? formatTraceparent(spanContext) : null;
 }
 
 /**
@@ -78,6 +106,7 @@ export async function inProcessSpan<T>(groupId: string, events: ConsumedEvent[],
   const single = events.length === 1 ? traced[0] : undefined;
   if (single) {
     const span = tracer.startSpan(`process ${single.event.type}`, { kind: SpanKind.CONSUMER, attributes: { ...attributes, 'messaging.message.id': single.event.id } }, single.parent);
+    eventSpans.set(single.event.source, trace.setSpan(context.active(), span));
     return endWith(span, withSpan(span, apply));
   }
   const links: Link[] = traced.map(({ parent }) => ({ context: spanContextOf(parent) }));
@@ -89,7 +118,25 @@ export async function inProcessSpan<T>(groupId: string, events: ConsumedEvent[],
       links: [{ context: batch.spanContext() }],
     }, parent),
   );
+  traced.forEach(({ event }, index) => eventSpans.set(event.source, trace.setSpan(context.active(), perEvent[index]!)));
   const outcome = withSpan(batch, apply);
   await Promise.all(perEvent.map((span) => endWith(span, outcome).catch(() => undefined)));
   return endWith(batch, outcome);
+}
+
+/**
+ * Work done later on behalf of requests whose traceparent a row stored (reminders coming due):
+ * one `name` span in each of those traces, so the booking's trace shows its reminder days later.
+ * With one trace the span is active (the work's statements and outbox rows become its children);
+ * with several, each gets its span and the work runs in none of them.
+ */
+export async function inStoredTraces<T>(name: string, traceparents: (string | null | undefined)[], work: () => Promise<T>): Promise<T> {
+  if (!tracingStarted()) return work();
+  const parents = traceparents.flatMap((traceparent) => contextOf(traceparent) ?? []);
+  if (parents.length === 0) return work();
+  const tracer = platformTracer();
+  const spans = parents.map((parent) => tracer.startSpan(name, { kind: SpanKind.INTERNAL }, parent));
+  const outcome = spans.length === 1 ? withSpan(spans[0]!, work) : work();
+  await Promise.all(spans.map((span) => endWith(span, outcome).catch(() => undefined)));
+  return outcome;
 }
