@@ -37,7 +37,7 @@ describe('FHIR metadata', () => {
   it('is public and lists the six types with their interactions and search parameters', async () => {
     const statement = await fhir<CapabilityStatement>('metadata', { headers: {} });
     const resources = statement.rest?.[0]?.resource ?? [];
-    expect(resources.map((resource) => resource.type)).toEqual(['Practitioner', 'PractitionerRole', 'Schedule', 'Slot', 'Location', 'Device']);
+    expect(resources.map((resource) => resource.type)).toEqual(['Device', 'Location', 'Practitioner', 'PractitionerRole', 'Schedule', 'Slot']);
     const slot = resources.find((resource) => resource.type === 'Slot');
     expect(slot?.interaction?.map((interaction) => interaction.code)).toEqual(['read', 'search-type']);
     expect(slot?.searchParam?.map((param) => param.name)).toEqual(['schedule', 'start', 'status']);
