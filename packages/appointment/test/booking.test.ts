@@ -165,7 +165,7 @@ describe('POST /api/appointments', () => {
     expect(await traceOfPatient(service.database, patient.id)).toEqual({ rows: 0, events: 0 });
   });
 
-  it.each<DoctorAnswer>(['OUTSIDE_SCHEDULE', 'TIME_OFF', 'INACTIVE'])(
+  it.each<DoctorAnswer>(['OUTSIDE_SCHEDULE', 'OUTSIDE_OPENING_HOURS', 'TIME_OFF', 'INACTIVE'])(
     'answers 409 %s when doctor says so, writing nothing',
     async (reason) => {
       const patient = peers.addPatient();

@@ -126,7 +126,9 @@ describe('create (a booking)', () => {
       [{ ...resource(patientId, doctorId, startEnd(0)), status: 'proposed' }, 'Appointment.status'],
       [{ ...resource(patientId, doctorId, startEnd(0)), status: 'nonsense' }, 'Appointment.status'],
       [{ ...resource(patientId, doctorId, startEnd(0)), participant: [{ actor: { reference: `Patient/${patientId}` }, status: 'accepted' }] }, 'Appointment.participant'],
-      [{ ...resource(patientId, doctorId, startEnd(0)), participant: [{ actor: { reference: `Location/${doctorId}` }, status: 'accepted' }] }, 'Appointment.participant[0].actor'],
+      [{ ...resource(patientId, doctorId, startEnd(0)), participant: [{ actor: { reference: `Organization/${doctorId}` }, status: 'accepted' }] }, 'Appointment.participant[0].actor'],
+      // Booking picks the rooms and devices (from the type): a create names none.
+      [{ ...resource(patientId, doctorId, startEnd(0)), participant: [...resource(patientId, doctorId).participant, { actor: { reference: `Location/${randomUUID()}` }, status: 'accepted' }] }, 'Appointment.participant'],
       [resource(patientId, doctorId, { start: '2001-01-01T09:00:00Z', end: '2001-01-01T09:30:00Z' }), 'Appointment.start'],
       [resource(patientId, doctorId, { start: at(0), end: at(-30) }), 'Appointment.end'],
       [resource(patientId, doctorId, { start: '0000-01-01T00:00:00Z' }), 'Appointment.start'],
@@ -241,6 +243,39 @@ describe('read and search', () => {
     const lenient = await service.app.inject({ method: 'GET', url: `/fhir/R4/Appointment?patient=${patient.id}&subject=x`, headers: { ...staff.headers, prefer: 'handling=lenient' } });
     expect(lenient.json().total).toBe(3);
     await expectValidFhir(validator, lenient.json());
+  });
+});
+
+describe('rooms and devices over FHIR', () => {
+  it('lists the booked room as a Location and the device as a Device participant; an update may name them back, not others', async () => {
+    const exam = { id: randomUUID(), name: `Exam ${randomUUID().slice(0, 4)}`, category: 'ROOM', kind: 'EXAM', capacity: 1 };
+    const scanner = { id: randomUUID(), name: `Ultrasound ${randomUUID().slice(0, 4)}`, category: 'EQUIPMENT', kind: 'ULTRASOUND', capacity: 1 };
+    const doctor = peers.addDoctor({ resources: [exam, scanner], locationId: randomUUID() });
+    const type = await service.app.inject({
+      method: 'POST',
+      url: '/api/appointment-types',
+      headers: admin.headers,
+      payload: { name: `Scan ${randomUUID().slice(0, 8)}`, durationMinutes: 30, requiredResources: [{ category: 'ROOM', kind: 'EXAM' }, { category: 'EQUIPMENT', kind: 'ULTRASOUND' }] },
+    });
+    expect(type.statusCode).toBe(201);
+    const booked = await service.app.inject({
+      method: 'POST',
+      url: '/api/appointments',
+      headers: staff.headers,
+      payload: { patientId: peers.addPatient().id, doctorId: doctor.id, startsAt: at(600), appointmentTypeId: type.json().id },
+    });
+    expect(booked.statusCode, booked.body).toBe(201);
+
+    const { body: appointment } = await call('GET', `Appointment/${booked.json().id}`, { status: 200 });
+    expect(appointment.participant.slice(2)).toEqual([
+      { actor: { reference: `Location/${exam.id}`, display: exam.name }, required: 'required', status: 'accepted' },
+      { actor: { reference: `Device/${scanner.id}`, display: scanner.name }, required: 'required', status: 'accepted' },
+    ]);
+    // What was read goes back as it is (a check-in keeps room and device).
+    const { body: arrived } = await put(appointment, { status: 'arrived' }, 200);
+    expect(arrived.participant.slice(2).map((one) => one.actor?.reference)).toEqual([`Location/${exam.id}`, `Device/${scanner.id}`]);
+    const otherRoom = [...arrived.participant.slice(0, 2), { actor: { reference: `Location/${randomUUID()}` }, status: 'accepted' as const }];
+    expect(expressions((await put(arrived, { participant: otherRoom }, 400)).body as unknown as OperationOutcome)).toContain('Appointment.participant');
   });
 });
 

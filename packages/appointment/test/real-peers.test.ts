@@ -1,6 +1,7 @@
 import { createTestDatabase, freePort } from '@pms/devstack';
 import { startServiceProcess, type ServiceProcess } from '@pms/devstack/testing';
 import { createTestTokenIssuer } from '@pms/platform/testing';
+import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -99,6 +100,46 @@ describe('booking with the real patient and doctor services', () => {
     expect(strangerDoctor.json()).toMatchObject({ statusCode: 422, code: 'UNKNOWN_DOCTOR' });
     const strangerPatient = await book({ patientId: randomUUID(), doctorId: doctor.body.id, startsAt: monday.toISOString() });
     expect(strangerPatient.json()).toMatchObject({ statusCode: 422, code: 'UNKNOWN_PATIENT' });
+  });
+
+  it('refuses a booking outside the location’s opening hours, read in the location’s time zone (409 OUTSIDE_OPENING_HOURS)', async () => {
+    const patient = await call(patientService.baseUrl, 'POST', '/api/patients', staff.headers, {
+      name: 'Opening Hours',
+      email: `opening-${randomUUID()}@example.test`,
+      dateOfBirth: '1985-05-05',
+    });
+    const location = await call(doctorService.baseUrl, 'POST', '/api/locations', admin.headers, {
+      name: `Uptown ${randomUUID().slice(0, 8)}`,
+      timeZone: 'America/New_York',
+      openingHours: [{ weekday: 1, start: '10:00', end: '12:00' }],
+    });
+    expect(location.status).toBe(201);
+    const doctor = await call(doctorService.baseUrl, 'POST', '/api/doctors', admin.headers, {
+      name: 'Dr. Opening',
+      email: `dr-opening-${randomUUID()}@example.test`,
+      specialty: 'NEUROLOGY',
+    });
+    // The doctor's block (08:00-13:00 New York time, the location's zone) is longer than the location is open.
+    const schedule = await call(doctorService.baseUrl, 'PUT', `/api/doctors/${doctor.body.id}/schedule`, admin.headers, {
+      timeZone: 'UTC',
+      slotMinutes: 30,
+      hours: [{ weekday: 1, start: '08:00', end: '13:00', locationId: location.body.id }],
+    });
+    expect(schedule.status).toBe(200);
+    const monday = DateTime.now().setZone('America/New_York').plus({ days: 7 }).startOf('week');
+    const bookAt = (hour: number, minute = 0) =>
+      appointment.app.inject({
+        method: 'POST',
+        url: '/api/appointments',
+        headers: staff.headers,
+        payload: { patientId: patient.body.id, doctorId: doctor.body.id, startsAt: monday.set({ hour, minute }).toUTC().toISO() },
+      });
+    const early = await bookAt(9, 30);
+    expect([early.statusCode, early.json().code]).toEqual([409, 'OUTSIDE_OPENING_HOURS']);
+    expect(early.json().message).toContain('opening hours');
+    const late = await bookAt(12);
+    expect([late.statusCode, late.json().code]).toEqual([409, 'OUTSIDE_OPENING_HOURS']);
+    expect((await bookAt(11, 30)).statusCode).toBe(201);
   });
 
   it('lets a patient user book only the record they own, as the patient service says', async () => {

@@ -1,39 +1,25 @@
 import type { Bundle, CapabilityStatement, OperationOutcome, PractitionerRole, Resource, Schedule, Slot } from '@medplum/fhirtypes';
 import { topics } from '@pms/contracts';
-import { expectValidFhir, sharedFhirValidator, type FhirValidator } from '@pms/devstack/testing';
+import { expectValidFhir } from '@pms/devstack/testing';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { as, doctorBody, startDoctor, uniqueTag, type DoctorHarness } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { as, doctorBody, uniqueTag } from './support.js';
+import { fhirTestbed } from './fhir-testbed.js';
 
-let doctor: DoctorHarness;
-let validator: FhirValidator;
-beforeAll(async () => {
-  [doctor, validator] = await Promise.all([startDoctor(), sharedFhirValidator()]);
-});
-afterAll(() => doctor?.close());
-
+const { bed, fhir } = fhirTestbed();
 const admin = as('admin');
 const staff = as('staff');
-
-/** A FHIR read or search; every answer (resource, Bundle, OperationOutcome) is checked by HAPI's validator: 0 errors. */
-async function fhir<T = unknown>(url: string, options: { headers?: Record<string, string>; status?: number } = {}) {
-  const response = await doctor.app.inject({ method: 'GET', url: `/fhir/R4/${url}`, headers: options.headers ?? staff });
-  expect(response.statusCode, response.body).toBe(options.status ?? 200);
-  expect(response.headers['content-type']).toMatch(/^application\/fhir\+json/);
-  await expectValidFhir(validator, response.json(), `GET ${url} (${response.statusCode})`);
-  return response.json() as T;
-}
 
 const resourcesOf = <T extends Resource>(bundle: Bundle<T>) => (bundle.entry ?? []).map((entry) => entry.resource!);
 
 async function createDoctor(overrides: Record<string, unknown> = {}, schedule?: object) {
   const body = doctorBody(overrides);
-  const created = await doctor.app.inject({ method: 'POST', url: '/api/doctors', headers: admin, payload: body });
+  const created = await bed.doctor.app.inject({ method: 'POST', url: '/api/doctors', headers: admin, payload: body });
   expect(created.statusCode, created.body).toBe(201);
   const { id } = created.json() as { id: string };
   if (schedule) {
-    const response = await doctor.app.inject({ method: 'PUT', url: `/api/doctors/${id}/schedule`, headers: admin, payload: schedule });
+    const response = await bed.doctor.app.inject({ method: 'PUT', url: `/api/doctors/${id}/schedule`, headers: admin, payload: schedule });
     expect(response.statusCode, response.body).toBe(200);
   }
   return { id, ...body };
@@ -48,14 +34,14 @@ const mondayNineToEleven = { timeZone: 'UTC', slotMinutes: 30, hours: [{ weekday
 const stamp = (at: DateTime) => at.toUTC().toFormat('yyyyMMddHHmm');
 
 describe('FHIR metadata', () => {
-  it('is public and lists the four types with their interactions and search parameters', async () => {
+  it('is public and lists the six types with their interactions and search parameters', async () => {
     const statement = await fhir<CapabilityStatement>('metadata', { headers: {} });
     const resources = statement.rest?.[0]?.resource ?? [];
-    expect(resources.map((resource) => resource.type)).toEqual(['Practitioner', 'PractitionerRole', 'Schedule', 'Slot']);
+    expect(resources.map((resource) => resource.type)).toEqual(['Device', 'Location', 'Practitioner', 'PractitionerRole', 'Schedule', 'Slot']);
     const slot = resources.find((resource) => resource.type === 'Slot');
     expect(slot?.interaction?.map((interaction) => interaction.code)).toEqual(['read', 'search-type']);
     expect(slot?.searchParam?.map((param) => param.name)).toEqual(['schedule', 'start', 'status']);
-    const openapi = (await doctor.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, unknown> };
+    const openapi = (await bed.doctor.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, unknown> };
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/fhir/R4/Slot', '/fhir/R4/Slot/{id}', '/fhir/R4/Practitioner', '/fhir/R4/metadata']));
   });
 });
@@ -99,14 +85,14 @@ describe('Practitioner and PractitionerRole', () => {
 
     const refused = await fhir<OperationOutcome>(`Practitioner?name=${tag}&family=x`, { status: 400 });
     expect(refused.issue[0]).toMatchObject({ code: 'invalid', expression: ['family'] });
-    const response = await doctor.app.inject({
+    const response = await bed.doctor.app.inject({
       method: 'GET',
       url: `/fhir/R4/Practitioner?name=${tag}&family=x`,
       headers: { ...staff, prefer: 'handling=lenient' },
     });
     expect(response.statusCode).toBe(200);
     expect(response.json().total).toBe(2);
-    await expectValidFhir(validator, response.json());
+    await expectValidFhir(bed.validator, response.json());
   });
 
   it('gives each doctor one PractitionerRole with the specialty in SNOMED CT and ours, searchable by either', async () => {
@@ -133,7 +119,8 @@ describe('Schedule and Slot', () => {
   it('has one Schedule per doctor, found by its actor', async () => {
     const created = await createDoctor({}, mondayNineToEleven);
     const schedule = await fhir<Schedule>(`Schedule/${created.id}`);
-    expect(schedule).toMatchObject({ active: true, actor: [{ reference: `Practitioner/${created.id}` }] });
+    // Its hours name no location: they are held at the default one, the second actor.
+    expect(schedule).toMatchObject({ active: true, actor: [{ reference: `Practitioner/${created.id}` }, { reference: expect.stringMatching(/^Location\//) }] });
     expect(schedule.comment).toContain('Mon 09:00-11:00');
     const bundle = await fhir<Bundle>(`Schedule?actor=Practitioner/${created.id}`);
     expect(resourcesOf(bundle).map((resource) => resource.id)).toEqual([created.id]);
@@ -143,10 +130,10 @@ describe('Schedule and Slot', () => {
     const created = await createDoctor({}, mondayNineToEleven);
     const monday = nextMonday();
     // 09:30 is booked (the booked-slot view, as appointment-events fill it), 10:00-10:30 is time off.
-    await doctor.database.sql`insert into booked_slots (appointment_id, doctor_id, starts_at, ends_at)
+    await bed.doctor.database.sql`insert into booked_slots (appointment_id, doctor_id, starts_at, ends_at)
       values (${randomUUID()}, ${created.id}, ${monday.set({ hour: 9, minute: 30 }).toISO()}, ${monday.set({ hour: 10 }).toISO()})`;
     const timeOff = { startsAt: monday.set({ hour: 10 }).toISO(), endsAt: monday.set({ hour: 10, minute: 30 }).toISO() };
-    const added = await doctor.app.inject({ method: 'POST', url: `/api/doctors/${created.id}/time-off`, headers: admin, payload: timeOff });
+    const added = await bed.doctor.app.inject({ method: 'POST', url: `/api/doctors/${created.id}/time-off`, headers: admin, payload: timeOff });
     expect(added.statusCode).toBe(201);
 
     const day = `schedule=Schedule/${created.id}&start=ge${monday.toISODate()}&start=lt${monday.plus({ days: 1 }).toISODate()}`;
@@ -173,7 +160,7 @@ describe('Schedule and Slot', () => {
     const created = await createDoctor({}, mondayNineToEleven);
     const nine = nextMonday().set({ hour: 9 });
     const slotId = `${created.id}.${stamp(nine)}.30`;
-    const producer = doctor.kafka.producer();
+    const producer = bed.doctor.kafka.producer();
     await producer.connect();
     try {
       const data = {
@@ -215,15 +202,15 @@ describe('Schedule and Slot', () => {
     const day = `Slot?schedule=Schedule/${created.id}&start=ge${monday.toISODate()}&start=lt${monday.plus({ days: 1 }).toISODate()}`;
     const states = async (headers: Record<string, string>) => resourcesOf(await fhir<Bundle<Slot>>(day, { headers })).map((slot) => slot.status);
     // The policy as appointment announced it (this file's database only): a patient books at most 3 days ahead.
-    await doctor.database.sql`insert into scheduling_policy (id, minimum_notice_minutes, max_advance_days) values (1, 0, 3)
+    await bed.doctor.database.sql`insert into scheduling_policy (id, minimum_notice_minutes, max_advance_days) values (1, 0, 3)
       on conflict (id) do update set max_advance_days = 3`;
     try {
       expect(await states(as('patient'))).toEqual(Array(4).fill('busy-unavailable'));
       expect(await states(staff)).toEqual(Array(4).fill('free'));
     } finally {
-      await doctor.database.sql`delete from scheduling_policy`;
+      await bed.doctor.database.sql`delete from scheduling_policy`;
     }
-    expect((await doctor.app.inject({ method: 'DELETE', url: `/api/doctors/${created.id}`, headers: admin })).statusCode).toBe(204);
+    expect((await bed.doctor.app.inject({ method: 'DELETE', url: `/api/doctors/${created.id}`, headers: admin })).statusCode).toBe(204);
     expect(await states(staff)).toEqual(Array(4).fill('busy-unavailable'));
     expect((await fhir<Schedule>(`Schedule/${created.id}`)).active).toBe(false);
   });

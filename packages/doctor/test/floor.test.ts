@@ -1,3 +1,4 @@
+import type { Bundle, Slot } from '@medplum/fhirtypes';
 import { doctorGrpc, type EventData, type EventType } from '@pms/contracts';
 import { createGrpcClient, type GrpcClient } from '@pms/platform';
 import { randomUUID } from 'node:crypto';
@@ -22,6 +23,7 @@ afterAll(async () => {
 
 const admin = as('admin');
 const post = (url: string, payload: object, headers = admin) => doctor.app.inject({ method: 'POST', url, headers, payload });
+const send = (method: 'POST' | 'PUT', url: string, payload: object) => doctor.app.inject({ method, url, headers: admin, payload });
 
 async function createLocation(timeZone = 'UTC') {
   const response = await post('/api/locations', { name: `Site ${uniqueTag()}`, address: '1 Main St', timeZone, openingHours: [{ weekday: 1, start: '08:00', end: '18:00' }] });
@@ -199,5 +201,59 @@ describe('availability of a type that needs a room', () => {
     });
     expect(moved.statusCode).toBe(200);
     expect((await startsIn(doctorId, '2027-03-15T00:00:00Z', '2027-03-16T00:00:00Z'))[0]).toBe('2027-03-15T14:00:00.000Z');
+  });
+});
+
+/** A Berlin site open on Sundays 09:00-12:00, and a doctor whose Sunday block there is 07:00-14:00. */
+async function sundayDoctor() {
+  const site = { name: `Site ${uniqueTag()}`, timeZone: 'Europe/Berlin', openingHours: [{ weekday: 7, start: '09:00', end: '12:00' }] };
+  const location = await send('POST', '/api/locations', site);
+  expect(location.statusCode).toBe(201);
+  const created = await send('POST', '/api/doctors', doctorBody());
+  const doctorId = created.json().id as string;
+  const hours = [{ weekday: 7, start: '07:00', end: '14:00', locationId: location.json().id }];
+  expect((await send('PUT', `/api/doctors/${doctorId}/schedule`, { timeZone: 'UTC', slotMinutes: 60, hours })).statusCode).toBe(200);
+  return { doctorId, locationId: location.json().id as string, site };
+}
+
+// Berlin springs forward on Sunday 2027-03-28: 09:00 local is 08:00Z the Sunday before, 07:00Z that day.
+const weekBefore = ['2027-03-21T08:00:00.000Z', '2027-03-21T09:00:00.000Z', '2027-03-21T10:00:00.000Z'];
+const changeDay = ['2027-03-28T07:00:00.000Z', '2027-03-28T08:00:00.000Z', '2027-03-28T09:00:00.000Z'];
+
+// A doctor's block at a location offers nothing outside that location's opening hours, in the
+// location's time zone: availability, FHIR Slots and the check appointment books with.
+describe('opening hours', () => {
+  it('clip availability and FHIR Slots to the location’s hours in its time zone, across its daylight-saving change', async () => {
+    const { doctorId } = await sundayDoctor();
+    expect(await startsIn(doctorId, '2027-03-20T00:00:00Z', '2027-03-29T00:00:00Z')).toEqual([...weekBefore, ...changeDay]);
+
+    const search = await doctor.app.inject({ url: `/fhir/R4/Slot?schedule=Schedule/${doctorId}&start=ge2027-03-28&start=lt2027-03-29`, headers: admin });
+    expect(search.statusCode).toBe(200);
+    const slots = ((search.json() as Bundle<Slot>).entry ?? []).map((entry) => entry.resource!);
+    expect(slots.map((slot) => slot.start)).toEqual(changeDay);
+    // 08:00 Berlin is in the doctor's block but the site is closed: no such slot.
+    const closed = await doctor.app.inject({ url: `/fhir/R4/Slot/${doctorId}.202703280600.60`, headers: admin });
+    expect(closed.statusCode).toBe(404);
+    expect((await doctor.app.inject({ url: `/fhir/R4/Slot/${slots[0]!.id}`, headers: admin })).statusCode).toBe(200);
+  });
+
+  it('make the booking check answer OUTSIDE_OPENING_HOURS, and follow a change of the hours without touching the schedule', async () => {
+    const { doctorId, locationId, site } = await sundayDoctor();
+    const check = (startsAt: string, endsAt: string) => client.call('checkAvailability', { doctorId, startsAt, endsAt, required: [] }, { requestId: 'opening-hours' });
+    // 08:00-09:00 Berlin (CET): inside the block, before the site opens; 11:00-12:00 ends as it closes.
+    const early = await check('2027-03-21T07:00:00Z', '2027-03-21T08:00:00Z');
+    expect([early.available, early.reason, early.location?.id]).toEqual([false, 'OUTSIDE_OPENING_HOURS', locationId]);
+    expect((await check('2027-03-21T10:00:00Z', '2027-03-21T11:00:00Z')).available).toBe(true);
+    // Running past closing time is outside too, as is a two-hour visit from 11:00.
+    expect((await check('2027-03-21T10:00:00Z', '2027-03-21T12:00:00Z')).reason).toBe('OUTSIDE_OPENING_HOURS');
+
+    const longer = await send('PUT', `/api/locations/${locationId}`, { ...site, openingHours: [{ weekday: 7, start: '08:00', end: '13:00' }] });
+    expect(longer.statusCode).toBe(200);
+    expect(await startsIn(doctorId, '2027-03-21T00:00:00Z', '2027-03-22T00:00:00Z')).toEqual([
+      '2027-03-21T07:00:00.000Z',
+      ...weekBefore,
+      '2027-03-21T11:00:00.000Z',
+    ]);
+    expect((await check('2027-03-21T07:00:00Z', '2027-03-21T08:00:00Z')).available).toBe(true);
   });
 });

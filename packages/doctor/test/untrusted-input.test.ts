@@ -48,3 +48,31 @@ describe('input the database cannot store', () => {
     }
   });
 });
+
+describe('the clinic floor’s input', () => {
+  it('answers every broken location, room and device write with 400 naming the field, never a 500', async () => {
+    const location = await send('POST', '/api/locations', { name: 'Input site', timeZone: 'UTC' });
+    expect(location.statusCode).toBe(201);
+    const room = await send('POST', '/api/rooms', { name: 'Input room', kind: 'EXAM', locationId: location.json().id });
+    expect(room.statusCode).toBe(201);
+    const cases: ['POST' | 'PUT', string, object, string][] = [
+      ['POST', '/api/locations', { name: 'a\u0000b', timeZone: 'UTC' }, 'name'],
+      ['POST', '/api/locations', { name: 'Site', address: 'x'.repeat(501), timeZone: 'UTC' }, 'address'],
+      ['PUT', `/api/locations/${location.json().id}`, { name: 'Site', timeZone: 'UTC\u0000' }, 'timeZone'],
+      ['PUT', `/api/locations/${location.json().id}`, { name: 'Site', timeZone: 'UTC', openingHours: [{ weekday: 8, start: '09:00', end: '17:00' }] }, 'openingHours.0.weekday'],
+      ['PUT', `/api/locations/${location.json().id}`, { name: 'Site', timeZone: 'UTC', openingHours: [{ weekday: 1, start: '17:00', end: '09:00' }] }, 'openingHours.0.end'],
+      ['POST', '/api/rooms', { name: 'Room', kind: 'EXAM\u0000', locationId: location.json().id }, 'kind'],
+      ['PUT', `/api/rooms/${room.json().id}`, { name: 'Room', kind: 'EXAM', locationId: 'nowhere' }, 'locationId'],
+      ['POST', '/api/equipment', { name: 'Scanner', kind: 'ECG', capacity: 1e308 }, 'capacity'],
+      ['POST', `/api/rooms/${room.json().id}/time-off`, { startsAt: '0000-01-01T00:00:00Z', endsAt: '2030-01-01T12:00:00Z' }, 'startsAt'],
+      ['POST', `/api/equipment/${room.json().id}/time-off`, { startsAt: '2030-01-01T10:00:00Z', endsAt: '2030-01-01T12:00:00Z', reason: 'a\u0000b' }, 'reason'],
+    ];
+    for (const [method, url, payload, field] of cases) {
+      const response = await send(method, url, payload);
+      expect([url, response.statusCode, response.json().code, failingFields(response.json())], JSON.stringify(payload)).toEqual([url, 400, 'VALIDATION_FAILED', [field]]);
+    }
+    for (const url of ['/api/rooms?locationId=a%00b', '/api/equipment?kind=%00', `/api/rooms/${room.json().id}/time-off?from=0000-01-01T00:00:00Z`]) {
+      expect((await send('GET', url)).statusCode, url).toBe(400);
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Appointment, Bundle, CapabilityStatement, Patient, ResourceType, Schedule, Slot } from '@medplum/fhirtypes';
+import type { Appointment, Bundle, CapabilityStatement, Location, Patient, ResourceType, Schedule, Slot } from '@medplum/fhirtypes';
 import { demoDefaults } from '@pms/devstack';
 import { sharedFhirValidator, type FhirValidator } from '@pms/devstack/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -74,7 +74,7 @@ describe('a FHIR client books and cancels through the gateway', () => {
     const interactionsOf = (type: ResourceType) => resources.get(type)?.interaction?.map((i) => i.code) ?? [];
     const paramsOf = (type: ResourceType) => resources.get(type)?.searchParam?.map((p) => p.name) ?? [];
     expect([...resources.keys()].sort()).toEqual(
-      expect.arrayContaining(['Appointment', 'Communication', 'Invoice', 'Patient', 'Practitioner', 'PractitionerRole', 'Schedule', 'Slot']),
+      expect.arrayContaining(['Appointment', 'Communication', 'Device', 'Invoice', 'Location', 'Patient', 'Practitioner', 'PractitionerRole', 'Schedule', 'Slot']),
     );
     expect(interactionsOf('Patient')).toEqual(expect.arrayContaining(['read', 'search-type', 'create', 'update', 'delete']));
     expect(interactionsOf('Appointment')).toEqual(expect.arrayContaining(['read', 'search-type', 'create', 'update']));
@@ -107,6 +107,14 @@ describe('a FHIR client books and cancels through the gateway', () => {
     slot = slots[2]!;
     // A slot's id is stable and resolvable.
     expect(await fhir.ok<Slot>('GET Slot/{id}', fhir.client.read({ resourceType: 'Slot', id: slot.id! }))).toMatchObject({ id: slot.id, status: 'free' });
+  });
+
+  it('reads the Location the doctor’s hours are held at (the Schedule’s second actor) through the gateway', async () => {
+    const schedule = await fhir.ok<Schedule>('GET Schedule/{id}', fhir.client.read({ resourceType: 'Schedule', id: doctorId }));
+    const [, where] = schedule.actor;
+    expect(where?.reference).toMatch(/^Location\//);
+    const location = await fhir.ok<Location>('GET Location/{id}', fhir.client.read({ resourceType: 'Location', id: where!.reference!.slice('Location/'.length) }));
+    expect(location).toMatchObject({ resourceType: 'Location', physicalType: { coding: [{ code: 'si' }] } });
   });
 
   const booking = (): Appointment => ({

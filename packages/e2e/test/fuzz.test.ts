@@ -53,11 +53,28 @@ async function createFixtures(admin: string): Promise<Fixtures> {
     const { body } = await api.get(`/api/billing/invoices?patientId=${patientId}`, admin);
     return (body.items as { id: string }[] | undefined)?.[0]?.id;
   });
-  // A user of its own: disabling or deleting it must not end the admin's session mid-run.
+  // The clinic floor: a location, a room there and a device, so its routes get past "not found".
+  const location = await api.post('/api/locations', { name: 'Fuzz site', timeZone: 'Europe/Berlin', openingHours: [{ weekday: 1, start: '08:00', end: '18:00' }] }, admin);
+  expect(location.status, JSON.stringify(location.body)).toBe(201);
+  const room = await api.post('/api/rooms', { name: 'Fuzz room', kind: 'EXAM', locationId: location.body.id }, admin);
+  expect(room.status, JSON.stringify(room.body)).toBe(201);
+  const equipment = await api.post('/api/equipment', { name: 'Fuzz scanner', kind: 'ULTRASOUND' }, admin);
+  expect(equipment.status, JSON.stringify(equipment.body)).toBe(201);
+    // A user of its own: disabling or deleting it must not end the admin's session mid-run.
   const user = await api.post('/auth/users', { email: unique(), password: 'fuzz-password-1', role: 'staff' }, admin);
   expect(user.status, JSON.stringify(user.body)).toBe(201);
   return {
-    ids: { doctorId, patientId, appointmentId: booking.body.id, invoiceId, timeOffId: timeOff.body.id, userId: user.body.id },
+    ids: {
+      doctorId,
+      patientId,
+      appointmentId: booking.body.id,
+      invoiceId,
+      timeOffId: timeOff.body.id,
+      userId: user.body.id,
+      locationId: location.body.id,
+      roomId: room.body.id,
+      equipmentId: equipment.body.id,
+    },
     uniqueEmail: unique,
     startsAt: `${day(2)}T12:00:00Z`,
   };
@@ -130,6 +147,13 @@ it('answers every broken request of every operation without a 5xx or a hang, and
       `slowest: ${slowest.map((o) => `${o.fuzzCase.method} ${o.fuzzCase.operation.path} [${o.fuzzCase.label}] ${o.answer.ms} ms`).join('; ')}`,
   );
 
+  // The floor's routes (issue 22) are in the run, and their valid baselines got through to storage:
+  // a 400 or 404 there would mean every broken variant was turned away before the code that stores it.
+  const floorWrites = ['POST /api/locations', 'PUT /api/locations/{id}', 'POST /api/rooms', 'PUT /api/rooms/{id}', 'POST /api/equipment', 'PUT /api/equipment/{id}', 'POST /api/rooms/{id}/time-off'];
+  const baselines = new Map(
+    outcomes.filter((o) => o.identity === 'admin' && o.fuzzCase.label === 'valid baseline').map((o) => [`${o.fuzzCase.method} ${o.fuzzCase.operation.path}`, o.answer.status]),
+  );
+  expect(floorWrites.map((write) => [write, baselines.get(write)])).toEqual(floorWrites.map((write) => [write, expect.toSatisfy((status: number) => status >= 200 && status < 300)]));
   // The run reached the services: an admin's /api requests were not all turned away at the door.
   const adminApi = outcomes.filter((o) => o.identity === 'admin' && o.fuzzCase.path.startsWith('/api/'));
   expect(adminApi.filter((o) => o.answer.status === 401)).toHaveLength(0);

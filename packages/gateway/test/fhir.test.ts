@@ -109,6 +109,8 @@ describe('/fhir/R4 through the gateway', () => {
     const down = await fhir(`/fhir/R4/Practitioner/${randomUUID()}`, { token: staff() });
     expect(down.status).toBe(503);
     expect(issueOf(down.json)).toMatchObject({ severity: 'fatal', code: 'transient' });
+    // The clinic floor (issue 22) is doctor's too: routed there, so unavailable as well, not unknown.
+    for (const type of ['Location', 'Device']) expect((await fhir(`/fhir/R4/${type}?_count=1`, { token: staff() })).status, type).toBe(503);
   });
 
   it('composes $everything: the patient, their appointments and invoices, and says what it could not include', async () => {

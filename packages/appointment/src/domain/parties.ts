@@ -48,6 +48,9 @@ export async function checkParties(ctx: AppointmentsContext, actor: Actor, query
     if (availability.reason === 'NO_RESOURCE') {
       throw conflict('No room or device the visit needs is in service at the doctor’s location then', 'RESOURCE_UNAVAILABLE');
     }
+    if (availability.reason === 'OUTSIDE_OPENING_HOURS') {
+      throw conflict('The doctor’s location is closed at that time (outside its opening hours)', 'OUTSIDE_OPENING_HOURS');
+    }
     throw conflict(`The doctor is not available at that time (${availability.reason})`, availability.reason);
   }
   return { patient, doctor: availability.doctor, locationId: availability.locationId, candidates: availability.candidates };

@@ -35,7 +35,7 @@ export type Availability =
       /** For the requirements asked (none asked: empty). */
       candidates: ResourceCandidate[];
     }
-  /** reason: UNKNOWN_DOCTOR, INACTIVE, OUTSIDE_SCHEDULE, TIME_OFF (or a newer one doctor adds). */
+  /** reason: UNKNOWN_DOCTOR, INACTIVE, OUTSIDE_SCHEDULE, OUTSIDE_OPENING_HOURS, TIME_OFF, NO_RESOURCE (or a newer one doctor adds). */
   | { available: false; reason: string };
 
 export interface AvailabilityQuery {

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { AppointmentRow } from '../db/schema.js';
 import type { BookInput } from '../domain/booking.js';
 import type { AppointmentChange } from '../domain/changes.js';
-import { statusOfFhir, type AppointmentRequest } from './appointment.js';
+import { heldReference, statusOfFhir, type AppointmentRequest } from './appointment.js';
 
 // A client's Appointment as one of our use cases: create is a booking, update is the one step
 // (cancel, check-in, complete, no-show, reschedule) that turns the stored appointment into it.
@@ -57,6 +57,7 @@ export function bookingOf(request: AppointmentRequest): BookInput {
   if (request.slot && request.doctorId && request.slot.doctorId !== request.doctorId) issues.push(issue('slot', 'must be a slot of the Practitioner'));
   const doctorId = request.doctorId ?? request.slot?.doctorId;
   if (!request.patientId) issues.push(issue('participant', 'needs a Patient/<id> participant'));
+  if (request.resources.length > 0) issues.push(issue('participant', 'names no Location or Device: booking picks the rooms and devices the appointment type needs'));
   if (!doctorId) issues.push(issue('participant', 'needs a Practitioner/<id> participant (or a slot)'));
   if (!startsAt) issues.push(issue('start', 'is required (or a slot)'));
   if (issues.length > 0) throw invalid(issues);
@@ -80,6 +81,9 @@ function unchangeable(current: AppointmentRow, request: AppointmentRequest): Fie
   if (request.patientId !== current.patientId || (request.doctorId ?? request.slot?.doctorId) !== current.doctorId) {
     issues.push(issue('participant', 'cannot be changed: the same Patient and Practitioner'));
   }
+  // The rooms and devices held may be named back as read (or left out: that releases nothing).
+  const held = new Set(current.resources.map(heldReference));
+  if (request.resources.some((named) => !held.has(named))) issues.push(issue('participant', 'names only the rooms (Location) and devices (Device) the appointment holds'));
   if ((request.appointmentTypeId ?? null) !== current.appointmentTypeId) issues.push(issue('appointmentType', 'cannot be changed'));
   if ((request.reason ?? null) !== current.reason) issues.push(issue('reasonCode', 'cannot be changed'));
   return issues;

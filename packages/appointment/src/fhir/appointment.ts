@@ -1,5 +1,5 @@
 import type { Appointment as FhirAppointment } from '@medplum/fhirtypes';
-import { dateTimeInput, text, uuid, type AppointmentStatus } from '@pms/contracts';
+import { dateTimeInput, text, uuid, type AppointmentStatus, type BookedResource } from '@pms/contracts';
 import { metaOf, referenceTarget, slotOfReference } from '@pms/platform/fhir';
 import { z } from 'zod';
 import type { AppointmentRow } from '../db/schema.js';
@@ -27,8 +27,13 @@ export const statusOfFhir = (status: string): AppointmentStatus | undefined =>
 /** Appointment types are ours (GET /api/appointment-types): their id is the code. */
 export const appointmentTypeSystem = 'https://pms.example.org/fhir/CodeSystem/appointment-type';
 
+/** A booked room as `Location/<id>`, a device as `Device/<id>` (doctor serves both: its fhir/location.ts and fhir/device.ts). */
+export const heldReference = (held: Pick<BookedResource, 'category' | 'resourceId'>) =>
+  `${held.category === 'ROOM' ? 'Location' : 'Device'}/${held.resourceId}`;
+
 /**
- * An appointment as FHIR sees it; the version is the row's (bumped by every change), so
+ * An appointment as FHIR sees it; the rooms it holds are Location participants and the devices
+ * Device participants (the server chose them: see FhirAppointmentInput). The version is the row's (bumped by every change), so
  * If-Match on an update guards against a change made since it was read. The cancellation
  * reason is said only for a cancelled appointment (FHIR's app-4).
  */
@@ -45,6 +50,7 @@ export function toFhirAppointment(row: AppointmentRow): FhirAppointment {
     participant: [
       { actor: { reference: `Patient/${row.patientId}`, display: row.patientName }, required: 'required', status: 'accepted' },
       { actor: { reference: `Practitioner/${row.doctorId}`, display: row.doctorName }, required: 'required', status: 'accepted' },
+      ...row.resources.map((held) => ({ actor: { reference: heldReference(held), display: held.name }, required: 'required' as const, status: 'accepted' as const })),
     ],
   };
   if (row.appointmentTypeId) appointment.appointmentType = { coding: [{ system: appointmentTypeSystem, code: row.appointmentTypeId }] };
@@ -61,6 +67,8 @@ export interface AppointmentRequest {
   startsAt?: string;
   endsAt?: string;
   slot?: SlotPeriod;
+  /** The Location (room) and Device participants named, as `Location/<id>` / `Device/<id>`. */
+  resources: string[];
   appointmentTypeId?: string;
   reason?: string;
   cancellationReason?: string;
@@ -107,13 +115,15 @@ export const FhirAppointmentInput = z
   })
   .transform((resource, context): AppointmentRequest => {
     const problem = (path: (string | number)[], message: string) => context.issues.push({ code: 'custom', path, message, input: resource });
-    const request: AppointmentRequest = { status: resource.status, startsAt: resource.start, endsAt: resource.end };
+    const request: AppointmentRequest = { status: resource.status, startsAt: resource.start, endsAt: resource.end, resources: [] };
     resource.participant.forEach(({ actor }, index) => {
       const patientId = idIn(actor?.reference, ['Patient']);
       const doctorId = idIn(actor?.reference, ['Practitioner', 'PractitionerRole']);
+      const held = (['Location', 'Device'] as const).find((type) => idIn(actor?.reference, [type]));
       if (patientId && !request.patientId) request.patientId = patientId;
       else if (doctorId && !request.doctorId) request.doctorId = doctorId;
-      else problem(['participant', index, 'actor'], 'must be the one Patient/<id> or the one Practitioner/<id> of the appointment');
+      else if (held) request.resources.push(`${held}/${idIn(actor?.reference, [held])}`);
+      else problem(['participant', index, 'actor'], 'must be the one Patient/<id>, the one Practitioner/<id>, or a room (Location/<id>) or device (Device/<id>) it holds');
     });
     const slot = resource.slot?.[0];
     if (slot) {

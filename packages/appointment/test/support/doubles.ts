@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** How the doctor double answers CheckAvailability for one doctor. */
-export type DoctorAnswer = 'available' | 'UNKNOWN_DOCTOR' | 'INACTIVE' | 'OUTSIDE_SCHEDULE' | 'TIME_OFF';
+export type DoctorAnswer = 'available' | 'UNKNOWN_DOCTOR' | 'INACTIVE' | 'OUTSIDE_SCHEDULE' | 'OUTSIDE_OPENING_HOURS' | 'TIME_OFF';
 
 interface DoctorEntry {
   doctor: doctorGrpc.Doctor;

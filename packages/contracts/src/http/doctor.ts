@@ -108,6 +108,6 @@ export const AvailabilityQuery = z
 export const Slot = z.object({ startsAt: isoDateTime, endsAt: isoDateTime });
 export const Availability = z.object({ slots: z.array(Slot) });
 
-export const unavailabilityReasons = ['UNKNOWN_DOCTOR', 'INACTIVE', 'OUTSIDE_SCHEDULE', 'TIME_OFF', 'NO_RESOURCE'] as const;
+export const unavailabilityReasons = ['UNKNOWN_DOCTOR', 'INACTIVE', 'OUTSIDE_SCHEDULE', 'OUTSIDE_OPENING_HOURS', 'TIME_OFF', 'NO_RESOURCE'] as const;
 export const UnavailabilityReason = z.enum(unavailabilityReasons);
 export type UnavailabilityReason = z.infer<typeof UnavailabilityReason>;

@@ -2,6 +2,7 @@ import type { Specialty } from '@pms/contracts';
 import { and, asc, count, eq, exists, gt, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from './database.js';
 import { doctors, timeOff, type DoctorRow, type WorkingHoursRow } from './schema.js';
+import { likePattern, wordStartsWith } from './text-search.js';
 
 export interface DoctorFields {
   name: string;
@@ -60,18 +61,11 @@ export async function updateDoctor(db: Executor, id: string, fields: Partial<Doc
   return row;
 }
 
-/** `%`, `_` and `\` are LIKE wildcards; a search for "50%" means the text. */
-const literal = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
-const likePattern = (text: string) => `%${literal(text)}%`;
-
-/** FHIR string search: some word of the name starts with the text (case-insensitive). */
-const wordStartsWith = (text: string) => or(ilike(doctors.name, `${literal(text)}%`), ilike(doctors.name, `% ${literal(text)}%`));
-
 function filterCondition(filter: DoctorFilter): SQL | undefined {
   const conditions: (SQL | undefined)[] = [];
   if (filter.specialty) conditions.push(eq(doctors.specialty, filter.specialty));
   if (filter.active !== undefined) conditions.push(eq(doctors.active, filter.active));
-  if (filter.name) conditions.push(wordStartsWith(filter.name));
+  if (filter.name) conditions.push(wordStartsWith(doctors.name, filter.name));
   if (filter.ids) conditions.push(inArray(doctors.id, filter.ids));
   if (filter.q) {
     const pattern = likePattern(filter.q);

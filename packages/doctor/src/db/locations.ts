@@ -1,6 +1,7 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Executor } from './database.js';
 import { doctors, locations, type LocationRow, type WorkingHoursRow } from './schema.js';
+import { wordStartsWith } from './text-search.js';
 
 export interface LocationFields {
   name: string;
@@ -55,4 +56,28 @@ export async function updateLocation(db: Executor, id: string, fields: LocationF
 export async function findDefaultLocation(db: Executor): Promise<LocationRow | undefined> {
   const [row] = await db.select().from(locations).where(eq(locations.isDefault, true)).limit(1);
   return row;
+}
+
+/** These locations and the default one (where working hours that name none are held): what opening hours a schedule needs. */
+export async function findLocationsAndDefault(db: Executor, ids: string[]): Promise<LocationRow[]> {
+  const named = ids.length > 0 ? sql`${locations.id} = any(${sql.param(ids)}::uuid[])` : undefined;
+  return db
+    .select()
+    .from(locations)
+    .where(or(eq(locations.isDefault, true), named));
+}
+
+/** FHIR's Location search over sites: by id, by a word of the name. */
+export interface SiteFilter {
+  ids?: string[];
+  name?: string;
+}
+
+export async function searchSites(db: Executor, filter: SiteFilter, page: { offset: number; limit: number }): Promise<{ rows: LocationRow[]; total: number }> {
+  const where = and(filter.ids ? inArray(locations.id, filter.ids) : undefined, filter.name ? wordStartsWith(locations.name, filter.name) : undefined);
+  const [rows, [totals]] = await Promise.all([
+    db.select().from(locations).where(where).orderBy(asc(locations.name), asc(locations.id)).offset(page.offset).limit(page.limit),
+    db.select({ total: count() }).from(locations).where(where),
+  ]);
+  return { rows, total: totals?.total ?? 0 };
 }

@@ -1,6 +1,7 @@
-import { and, asc, eq, gt, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from './database.js';
 import { bookedSlots, locations, resources, resourceTimeOff, type HeldResource, type RequirementRow, type ResourceRow, type ResourceTimeOffRow } from './schema.js';
+import { wordStartsWith } from './text-search.js';
 
 export interface ResourceFields {
   category: 'ROOM' | 'EQUIPMENT';
@@ -141,4 +142,28 @@ export async function listResourceBookings(
         lt(bookedSlots.startsAt, to),
       ),
     );
+}
+
+/** FHIR's Location (rooms) and Device (equipment) searches: by id, a word of the name, where, kind. */
+export interface ResourceSearch {
+  category: ResourceRow['category'];
+  ids?: string[];
+  name?: string;
+  locationIds?: string[];
+  kind?: string;
+}
+
+export async function searchResources(db: Executor, filter: ResourceSearch, page: { offset: number; limit: number }): Promise<{ rows: ResourceRow[]; total: number }> {
+  const where = and(
+    eq(resources.category, filter.category),
+    filter.ids ? inArray(resources.id, filter.ids) : undefined,
+    filter.name ? wordStartsWith(resources.name, filter.name) : undefined,
+    filter.locationIds ? inArray(resources.locationId, filter.locationIds) : undefined,
+    filter.kind ? eq(resources.kind, filter.kind) : undefined,
+  );
+  const [rows, [totals]] = await Promise.all([
+    db.select().from(resources).where(where).orderBy(asc(resources.name), asc(resources.id)).offset(page.offset).limit(page.limit),
+    db.select({ total: count() }).from(resources).where(where),
+  ]);
+  return { rows, total: totals?.total ?? 0 };
 }

@@ -6,8 +6,10 @@ import type { DoctorRow } from '../db/schema.js';
 import { findAppointmentType, readPolicy } from '../db/scheduling-copies.js';
 import { listTimeOff } from '../db/time-off.js';
 import { doctorNotFound, toDoctor } from './doctors.js';
-import { blockHolding, visitSlots, type VisitShape, type WeeklySchedule } from './slots.js';
+import { blockHolding, isOpen, visitSlots, type VisitShape, type WeeklySchedule } from './slots.js';
 import { findCandidates } from '../db/resources.js';
+import { findLocationsAndDefault } from '../db/locations.js';
+import type { OpeningHours, Openings } from './opening-hours.js';
 import type { RequirementRow, ResourceRow } from '../db/schema.js';
 import { floorFitFor } from './floor-fit.js';
 import { notFound, type Actor } from '@pms/platform/domain';
@@ -32,6 +34,24 @@ export const weeklySchedule = (row: DoctorRow): WeeklySchedule => ({
   hours: row.workingHours,
 });
 
+/** The opening hours of these locations (null: the default one), keyed as slots.ts looks them up. */
+export async function openingsAt(ctx: DoctorContext, locationIds: (string | null | undefined)[]): Promise<Openings> {
+  const named = [...new Set(locationIds.filter((id): id is string => typeof id === 'string'))];
+  const openings = new Map<string | null, OpeningHours>();
+  for (const row of await findLocationsAndDefault(ctx.db, named)) {
+    const opening = { timeZone: row.timeZone, hours: row.openingHours };
+    openings.set(row.id, opening);
+    if (row.isDefault) openings.set(null, opening);
+  }
+  return openings;
+}
+
+/** The doctor's weekly schedule with the opening hours of every location its blocks are held at. */
+export async function scheduleWithOpenings(ctx: DoctorContext, row: DoctorRow): Promise<WeeklySchedule> {
+  const openings = await openingsAt(ctx, row.workingHours.map((block) => block.locationId ?? null));
+  return { ...weeklySchedule(row), openings };
+}
+
 export interface FreeSlotQuery {
   from: Date;
   to: Date;
@@ -47,9 +67,10 @@ const iso = (ms: number) => new Date(ms).toISOString();
 // Free slots for people choosing a time, and the check appointment makes before it books.
 
 /**
- * The schedule's slots inside [from, to), minus time off, booked appointments (with their
- * buffers) and the past. With an appointment type, the slots where a visit of that type fits
- * with its buffers (none when the type is not for this doctor's specialty or not bookable).
+ * The schedule's slots inside [from, to) and inside the opening hours of their location, minus
+ * time off, booked appointments (with their buffers) and the past. With an appointment type, the
+ * slots where a visit of that type fits with its buffers (none when the type is not for this
+ * doctor's specialty or not bookable).
  * For a patient user, only what the booking policy lets them book. An inactive doctor has none.
  */
 export async function freeSlots(ctx: DoctorContext, actor: Actor, doctorId: string, { from, to, appointmentTypeId }: FreeSlotQuery): Promise<AvailabilityDto> {
@@ -73,20 +94,22 @@ export async function freeSlots(ctx: DoctorContext, actor: Actor, doctorId: stri
   }
   // Buffers reach outside the window: look that far for bookings that block it.
   const around = { from: new Date(from.getTime() - reach), to: new Date(to.getTime() + reach) };
-  const [timeOff, booked, floorFits] = await Promise.all([
+  const [timeOff, booked, floorFits, schedule] = await Promise.all([
     listTimeOff(ctx.db, doctorId, { from, to }),
     listBookedPeriods(ctx.db, doctorId, around.from, around.to),
     floorFitFor(ctx, type?.requiredResources ?? [], around.from, around.to),
+    scheduleWithOpenings(ctx, row),
   ]);
   const visit: VisitShape = type ?? { durationMinutes: row.slotMinutes, bufferBeforeMinutes: 0, bufferAfterMinutes: 0 };
-  const slots = visitSlots(weeklySchedule(row), window, [...timeOff, ...booked].map(toPeriod), now, visit, floorFits);
+  const slots = visitSlots(schedule, window, [...timeOff, ...booked].map(toPeriod), now, visit, floorFits);
   return { slots: slots.map((slot) => ({ startsAt: iso(slot.start), endsAt: iso(slot.end) })) };
 }
 
 /**
  * Whether the doctor works in [startsAt, endsAt): known, active, on the slot grid of one
- * working-hours block, and not on time off. Bookings are not checked: appointment's database
- * rules out double booking, and this view of them is only eventually consistent. With
+ * working-hours block, not on time off, and the block's location open then (else
+ * OUTSIDE_OPENING_HOURS; its hours are read concurrently with the candidates). Bookings are not
+ * checked: appointment's database rules out double booking, and this view of them is only eventually consistent. With
  * requirements, one more query lists the fitting resources at the block's location that are not
  * under maintenance (NO_RESOURCE when some requirement has none); appointment picks free ones.
  */
@@ -101,12 +124,18 @@ export async function checkAvailability(
   if (!row) return { available: false, reason: 'UNKNOWN_DOCTOR', candidates: [] };
   const doctor = toDoctor(row);
   if (!row.active) return { available: false, reason: 'INACTIVE', doctor, candidates: [] };
-  const block = blockHolding(weeklySchedule(row), toPeriod({ startsAt, endsAt }));
+  const schedule = weeklySchedule(row);
+  const period = toPeriod({ startsAt, endsAt });
+  const block = blockHolding(schedule, period);
   if (!block) return { available: false, reason: 'OUTSIDE_SCHEDULE', doctor, candidates: [] };
   if (row.onTimeOff) return { available: false, reason: 'TIME_OFF', doctor, candidates: [] };
   const hours = row.workingHours.find((entry) => entry.locationId === block.locationId);
   const location = block.locationId ? { id: block.locationId, timeZone: hours?.timeZone ?? row.timeZone } : undefined;
-  const candidates = await findCandidates(ctx.db, required, block.locationId, startsAt, endsAt);
+  const [openings, candidates] = await Promise.all([
+    openingsAt(ctx, [block.locationId]),
+    findCandidates(ctx.db, required, block.locationId, startsAt, endsAt),
+  ]);
+  if (!isOpen({ ...schedule, openings }, period, block)) return { available: false, reason: 'OUTSIDE_OPENING_HOURS', doctor, location, candidates: [] };
   if (required.some((need) => !candidates.some((c) => c.category === need.category && c.kind === need.kind))) {
     return { available: false, reason: 'NO_RESOURCE', doctor, location, candidates: [] };
   }

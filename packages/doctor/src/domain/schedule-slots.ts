@@ -4,12 +4,13 @@ import { findDoctor } from '../db/doctors.js';
 import type { DoctorRow } from '../db/schema.js';
 import { readPolicy } from '../db/scheduling-copies.js';
 import { listTimeOff } from '../db/time-off.js';
-import { toPeriod, weeklySchedule } from './availability.js';
+import { scheduleWithOpenings, toPeriod } from './availability.js';
 import type { DoctorContext } from './context.js';
 import { fitsSchedule, gridSlots, slotState, type Period, type SlotState, type StatedSlot, type SlotSurroundings } from './slots.js';
 
-// Every slot of a doctor's schedule with its state (FHIR's Slot): computed from the weekly hours,
-// time off, the booked-slot view and, for patient users, the booking policy, like freeSlots.
+// Every slot of a doctor's schedule with its state (FHIR's Slot): computed from the weekly hours
+// (within their locations' opening hours), time off, the booked-slot view and, for patient users,
+// the booking policy, like freeSlots.
 
 /** What may be booked at all, for this caller: a patient user only what the policy allows. */
 async function bookablePeriod(ctx: DoctorContext, actor: Actor, row: DoctorRow): Promise<Period | undefined> {
@@ -50,7 +51,7 @@ export async function scheduleSlots(
 ): Promise<DoctorSlots | undefined> {
   const row = await findDoctor(ctx.db, doctorId);
   if (!row) return undefined;
-  const grid = gridSlots(weeklySchedule(row), { start: window.from.getTime(), end: window.to.getTime() });
+  const grid = gridSlots(await scheduleWithOpenings(ctx, row), { start: window.from.getTime(), end: window.to.getTime() });
   if (grid.length === 0) return { doctor: row, slots: [] };
   const around = await surroundings(ctx, actor, row, { start: grid[0]!.start, end: grid.at(-1)!.end });
   const slots = grid
@@ -69,7 +70,7 @@ const noSuchSlot = () => notFound('Slot not found', 'SLOT_NOT_FOUND');
 export async function slotAt(ctx: DoctorContext, actor: Actor, key: { doctorId: string; start: Date; minutes: number }): Promise<DoctorSlots> {
   const row = await findDoctor(ctx.db, key.doctorId);
   const period = { start: key.start.getTime(), end: key.start.getTime() + key.minutes * 60_000 };
-  if (!row || !fitsSchedule(weeklySchedule(row), period)) throw noSuchSlot();
+  if (!row || !fitsSchedule(await scheduleWithOpenings(ctx, row), period)) throw noSuchSlot();
   const state = slotState(period, await surroundings(ctx, actor, row, period));
   return { doctor: row, slots: [{ ...period, doctorId: row.id, state }] };
 }

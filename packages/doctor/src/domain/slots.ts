@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { openingCheck, wallClock, type Openings } from './opening-hours.js';
 
 /** A half-open period [start, end) in epoch milliseconds. */
 export interface Period {
@@ -26,15 +27,11 @@ export interface WeeklySchedule {
   timeZone: string;
   slotMinutes: number;
   hours: WorkingHours[];
+  /** The opening hours of the blocks' locations: no slot lies outside them (none given: always open). */
+  openings?: Openings;
 }
 
 const minuteMs = 60_000;
-
-function wallClock(day: DateTime, clock: string): number {
-  const [hour, minute] = clock.split(':').map(Number);
-  // Built from wall-clock fields, so each day gets that day's UTC offset (daylight saving).
-  return day.set({ hour, minute, second: 0, millisecond: 0 }).toMillis();
-}
 
 /**
  * The working-hours blocks, as absolute periods, of every local day the window touches; each
@@ -99,8 +96,9 @@ export interface VisitShape {
 
 /**
  * Starts on the schedule's slot grid where the visit fits: the visit itself inside one
- * working-hours block and the window, starting at or after `now`, and the visit with its buffers
- * clear of every busy period (time off, booked appointments with their buffers).
+ * working-hours block, the opening hours of its location and the window, starting at or after
+ * `now`, and the visit with its buffers clear of every busy period (time off, booked appointments
+ * with their buffers).
  */
 export function visitSlots(
   schedule: WeeklySchedule,
@@ -116,10 +114,11 @@ export function visitSlots(
   const before = visit.bufferBeforeMinutes * minuteMs;
   const after = visit.bufferAfterMinutes * minuteMs;
   const slots: Period[] = [];
+  const open = openingCheck(schedule.openings, window);
   for (const block of workingBlocks(schedule, window)) {
     for (let start = block.start; start + length <= block.end; start += step) {
       const slot = { start, end: start + length };
-      if (slot.start < window.start || slot.end > window.end || slot.start < now) continue;
+      if (slot.start < window.start || slot.end > window.end || slot.start < now || !open(slot, block.locationId)) continue;
       const blocked = { start: start - before, end: slot.end + after };
       if (!busy.some((period) => overlaps(blocked, period)) && floorFits(blocked, block.locationId)) slots.push(slot);
     }
@@ -129,11 +128,17 @@ export function visitSlots(
 
 /**
  * Whether an appointment fits the schedule: it starts on a slot boundary of a working-hours
- * block and ends inside that same block. Its length is the caller's business (appointment
- * decides durations); a longer appointment simply spans several slots.
+ * block, ends inside that same block and lies inside its location's opening hours. Its length is
+ * the caller's business (appointment decides durations); a longer appointment spans several slots.
  */
 export function fitsSchedule(schedule: WeeklySchedule, period: Period): boolean {
-  return blockHolding(schedule, period) !== undefined;
+  const block = blockHolding(schedule, period);
+  return block !== undefined && isOpen(schedule, period, block);
+}
+
+/** Whether the period lies inside the opening hours of the block's location. */
+export function isOpen(schedule: WeeklySchedule, period: Period, block: Block): boolean {
+  return openingCheck(schedule.openings, period)(period, block.locationId);
 }
 
 /** The working-hours block an appointment fits in (see fitsSchedule), which says where it is held. */
@@ -152,10 +157,18 @@ export interface StatedSlot extends Period {
   state: SlotState;
 }
 
-/** The schedule's slots (slotMinutes long, cut from each block's start) whose start lies in [from, to). */
+/**
+ * The schedule's slots (slotMinutes long, cut from each block's start) whose start lies in
+ * [from, to), less those outside their location's opening hours: the grid stays the block's, so
+ * closing hours remove slots and never shift the others.
+ */
 export function gridSlots(schedule: WeeklySchedule, starts: Period): Period[] {
   // A slot starting in the window lies in a block that overlaps the window.
-  return slotsOf(workingBlocks(schedule, starts), schedule.slotMinutes).filter((slot) => slot.start >= starts.start && slot.start < starts.end);
+  const blocks = workingBlocks(schedule, starts);
+  const open = openingCheck(schedule.openings, { start: starts.start, end: Math.max(starts.end, ...blocks.map((block) => block.end)) });
+  return blocks.flatMap((block) =>
+    slotsOf([block], schedule.slotMinutes).filter((slot) => slot.start >= starts.start && slot.start < starts.end && open(slot, block.locationId)),
+  );
 }
 
 export interface SlotSurroundings {

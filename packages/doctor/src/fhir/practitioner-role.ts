@@ -1,30 +1,17 @@
-import type { PractitionerRole, PractitionerRoleAvailableTime } from '@medplum/fhirtypes';
-import type { DoctorRow, WorkingHoursRow } from '../db/schema.js';
+import type { PractitionerRole } from '@medplum/fhirtypes';
+import type { DoctorRow } from '../db/schema.js';
 import { telecomOf } from './practitioner.js';
 import { specialtyConcept } from './specialty.js';
-
-type Day = NonNullable<PractitionerRoleAvailableTime['daysOfWeek']>[number];
-const days: Day[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-
-/** Working-hours blocks with the same times become one entry listing their weekdays. */
-function availableTimes(hours: WorkingHoursRow[]): PractitionerRoleAvailableTime[] {
-  const byTimes = new Map<string, PractitionerRoleAvailableTime>();
-  for (const block of hours) {
-    const key = `${block.start}-${block.end}`;
-    const entry = byTimes.get(key) ?? { daysOfWeek: [], availableStartTime: `${block.start}:00`, availableEndTime: `${block.end}:00` };
-    entry.daysOfWeek?.push(days[block.weekday - 1]!);
-    byTimes.set(key, entry);
-  }
-  return [...byTimes.values()];
-}
+import { locationReferences, sameTimes } from './weekly.js';
 
 /**
  * The doctor's one role, with the same id as the doctor (and as its Practitioner and Schedule):
  * a doctor works in one specialty, so one role per doctor says everything we know. The weekly
  * hours are `availableTime`; FHIR's `time` has no zone, so the zone is said in
- * `availabilityExceptions`, and the exact bookable times are the Schedule's Slots.
+ * `availabilityExceptions`, and the exact bookable times are the Schedule's Slots. `location`
+ * lists where the blocks are held (the default location for those that name none).
  */
-export function toPractitionerRole(row: DoctorRow): PractitionerRole {
+export function toPractitionerRole(row: DoctorRow, defaultLocationId?: string): PractitionerRole {
   const role: PractitionerRole = {
     resourceType: 'PractitionerRole',
     id: row.id,
@@ -36,8 +23,11 @@ export function toPractitionerRole(row: DoctorRow): PractitionerRole {
     telecom: telecomOf(row),
   };
   if (row.workingHours.length > 0) {
-    role.availableTime = availableTimes(row.workingHours);
-    role.availabilityExceptions = `Times are local to ${row.timeZone}; bookable times are the free Slots of Schedule/${row.id}.`;
+    role.location = locationReferences(row.workingHours, defaultLocationId);
+    role.availableTime = sameTimes(row.workingHours).map(({ daysOfWeek, start, end }) => ({ daysOfWeek, availableStartTime: start, availableEndTime: end }));
+    // A block at a location is in that location's time zone (copied onto the block), the others in the doctor's.
+    const zones = [...new Set(row.workingHours.map((block) => block.timeZone ?? row.timeZone))];
+    role.availabilityExceptions = `Times are local to ${zones.join(' or ')} (each block in its location's zone); bookable times are the free Slots of Schedule/${row.id}.`;
   }
   return role;
 }

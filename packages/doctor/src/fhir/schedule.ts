@@ -1,6 +1,7 @@
 import type { Schedule } from '@medplum/fhirtypes';
 import type { DoctorRow } from '../db/schema.js';
 import { specialtyConcept } from './specialty.js';
+import { locationReferences } from './weekly.js';
 
 const dayNames = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
@@ -11,16 +12,17 @@ const hoursText = (row: DoctorRow) =>
 /**
  * A doctor's one Schedule, with the doctor's id: its Slots are cut from the weekly hours on
  * request (never stored), so the Schedule carries no planning horizon; `comment` says the hours
- * in words for people, the Slots say them for software.
+ * in words for people, the Slots say them for software. Its actors are the doctor and the
+ * Locations the hours are held at (R4's Slot has no location of its own: a Slot's is its Schedule's).
  */
-export function toSchedule(row: DoctorRow): Schedule {
+export function toSchedule(row: DoctorRow, defaultLocationId?: string): Schedule {
   return {
     resourceType: 'Schedule',
     id: row.id,
     meta: { lastUpdated: row.updatedAt.toISOString() },
     active: row.active,
     specialty: [specialtyConcept(row.specialty)],
-    actor: [{ reference: `Practitioner/${row.id}`, display: row.name }],
+    actor: [{ reference: `Practitioner/${row.id}`, display: row.name }, ...locationReferences(row.workingHours, defaultLocationId)],
     comment: `Weekly hours (${row.timeZone}), ${row.slotMinutes}-minute slots: ${hoursText(row)}`,
   };
 }

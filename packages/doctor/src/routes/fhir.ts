@@ -12,17 +12,13 @@ import { toPractitionerRole } from '../fhir/practitioner-role.js';
 import { toSchedule } from '../fhir/schedule.js';
 import { slotStateOf, toSlot } from '../fhir/slot.js';
 import { specialtyOfToken } from '../fhir/specialty.js';
+import { defaultLocationId } from '../domain/floor-search.js';
+import { device, location } from './fhir-floor.js';
+import { byId, referencedIds } from './fhir-params.js';
 
 // Practitioner, PractitionerRole and Schedule are three views of one doctor row (same id); Slots
-// are computed from it. Reads are open to every role, as GET /api/doctors is.
-
-const byId = { type: 'token', description: 'Logical id(s), comma-separated' } as const;
-
-/** A reference parameter to a doctor (Practitioner/…, Schedule/…) as an id list: [] when it cannot name one. */
-function doctorIdsOf(search: FhirSearch, name: string, type: string): string[] | undefined {
-  const id = search.referenceUuid(name, type);
-  return id === undefined ? undefined : id === null ? [] : [id];
-}
+// are computed from it; Location and Device are the clinic floor (fhir-floor.ts). Reads are open
+// to every role, as GET /api/doctors is.
 
 /** Both given: only ids in both lists. */
 const bothIds = (a?: string[], b?: string[]) => (a && b ? a.filter((id) => b.includes(id)) : (a ?? b));
@@ -49,14 +45,17 @@ const practitionerRole = (ctx: DoctorContext) =>
       specialty: { type: 'token', description: `The doctor's specialty: SNOMED CT (http://snomed.info/sct|394579002) or ours (CARDIOLOGY)` },
       practitioner: { type: 'reference', description: 'The doctor (Practitioner/<id>)', target: ['Practitioner'] },
     },
-    read: async (_request, id) => toPractitionerRole(await readDoctor(ctx, id)),
+    read: async (_request, id) => {
+      const [row, fallback] = await Promise.all([readDoctor(ctx, id), defaultLocationId(ctx)]);
+      return toPractitionerRole(row, fallback);
+    },
     search: async (_request, search) => {
       const token = search.token('specialty');
       const specialty = token && specialtyOfToken(token);
       if (token && !specialty) return { resources: [], total: 0 };
-      const ids = bothIds(search.uuids('_id'), doctorIdsOf(search, 'practitioner', 'Practitioner'));
-      const { rows, total } = await searchRows(ctx, search, { ids, specialty });
-      return { resources: rows.map(toPractitionerRole), total };
+      const ids = bothIds(search.uuids('_id'), referencedIds(search, 'practitioner', 'Practitioner'));
+      const [{ rows, total }, fallback] = await Promise.all([searchRows(ctx, search, { ids, specialty }), defaultLocationId(ctx)]);
+      return { resources: rows.map((row) => toPractitionerRole(row, fallback)), total };
     },
   });
 
@@ -64,11 +63,14 @@ const schedule = (ctx: DoctorContext) =>
   fhirResource({
     type: 'Schedule',
     searchParams: { _id: byId, actor: { type: 'reference', description: 'The doctor whose schedule it is (Practitioner/<id>)', target: ['Practitioner'] } },
-    read: async (_request, id) => toSchedule(await readDoctor(ctx, id)),
+    read: async (_request, id) => {
+      const [row, fallback] = await Promise.all([readDoctor(ctx, id), defaultLocationId(ctx)]);
+      return toSchedule(row, fallback);
+    },
     search: async (_request, search) => {
-      const ids = bothIds(search.uuids('_id'), doctorIdsOf(search, 'actor', 'Practitioner'));
-      const { rows, total } = await searchRows(ctx, search, { ids });
-      return { resources: rows.map(toSchedule), total };
+      const ids = bothIds(search.uuids('_id'), referencedIds(search, 'actor', 'Practitioner'));
+      const [{ rows, total }, fallback] = await Promise.all([searchRows(ctx, search, { ids }), defaultLocationId(ctx)]);
+      return { resources: rows.map((row) => toSchedule(row, fallback)), total };
     },
   });
 
@@ -107,7 +109,7 @@ const slot = (ctx: DoctorContext) =>
       return toSlot(slots[0]!, doctor.specialty);
     },
     search: async (request, search) => {
-      const [doctorId] = doctorIdsOf(search, 'schedule', 'Schedule') ?? missingSchedule();
+      const [doctorId] = referencedIds(search, 'schedule', 'Schedule') ?? missingSchedule();
       const window = startWindow(search, ctx.now());
       const states = statesOf(search);
       if (doctorId === undefined || states?.length === 0) return { resources: [], total: 0 };
@@ -123,6 +125,6 @@ const missingSchedule = (): never => {
   throw badInput('A Slot search names the schedule (Schedule/<doctor id>)', [{ field: 'schedule', message: 'is required' }]);
 };
 
-/** The FHIR API of the doctor service: /fhir/R4/{Practitioner,PractitionerRole,Schedule,Slot} and its /metadata. */
+/** The FHIR API of the doctor service: /fhir/R4/{Practitioner,PractitionerRole,Schedule,Slot,Location,Device} and its /metadata. */
 export const registerDoctorFhir = (app: ServiceInstance, ctx: DoctorContext) =>
-  registerFhir(app, { name: 'doctor', version: '0.1.0' }, [practitioner(ctx), practitionerRole(ctx), schedule(ctx), slot(ctx)]);
+  registerFhir(app, { name: 'doctor', version: '0.1.0' }, [practitioner(ctx), practitionerRole(ctx), schedule(ctx), slot(ctx), location(ctx), device(ctx)]);

@@ -14,6 +14,8 @@ const patternSamples: [RegExp, (name: string) => string][] = [
   [/0-9 \(\)-/, () => '+49 30 5550100'],
   [/\[01\]\\d\|2\[0-3\]/, (name) => (/end/i.test(name) ? '17:00' : '09:00')],
   [/^\^\[\\w-\]\+\$$/, () => 'fuzz-token-0123456789abcdef'],
+  // A room's or device's kind (contracts' ResourceKind): UPPER_CASE.
+  [/^\^\[A-Z\]\[A-Z0-9_\]/, () => 'EXAM'],
 ];
 
 const idKeyByCollection: Record<string, string> = {
@@ -23,6 +25,9 @@ const idKeyByCollection: Record<string, string> = {
   invoices: 'invoiceId',
   'time-off': 'timeOffId',
   users: 'userId',
+  locations: 'locationId',
+  rooms: 'roomId',
+  equipment: 'equipmentId',
 };
 
 /** The id a path parameter or field called `name` should carry, from the collection it follows. */

@@ -7,6 +7,9 @@ export const fhirOwners = {
   PractitionerRole: 'doctor',
   Schedule: 'doctor',
   Slot: 'doctor',
+  // Issue 22: the clinic floor (sites and rooms as Location, equipment as Device) is doctor's.
+  Location: 'doctor',
+  Device: 'doctor',
   Appointment: 'appointment',
   Invoice: 'billing',
   Communication: 'notification',
