@@ -13,7 +13,7 @@ export function MergeRecordCard(props: { patient: Patient; value: string; kept: 
       <Stack gap={4}>
         <Group justify="space-between" wrap="nowrap">
           <Radio value={value} label={`Keep ${patient.name}`} fw={600} />
-          {kept ? <Badge color="green">Kept</Badge> : <Badge color="gray">Becomes a tombstone</Badge>}
+          {kept ? <Badge color="green">Kept</Badge> : <Badge color="gray" miw="max-content">Becomes a tombstone</Badge>}
         </Group>
         <Text size="sm" c="dimmed">
           Registered {dateTimeIn(patient.registeredAt)} · {invoices} {invoices === 1 ? 'invoice' : 'invoices'}
