@@ -10,6 +10,8 @@ import { VerifyEmail } from './pages/VerifyEmail.js';
 // Everything past sign-in loads on demand: the first screen ships only what it shows.
 const Patients = lazy(() => import('./pages/Patients.js'));
 const PatientDetail = lazy(() => import('./pages/PatientDetail.js'));
+const MergePatients = lazy(() => import('./pages/MergePatients.js'));
+const Duplicates = lazy(() => import('./pages/Duplicates.js'));
 const Doctors = lazy(() => import('./pages/Doctors.js'));
 const DoctorDetail = lazy(() => import('./pages/DoctorDetail.js'));
 const Calendar = lazy(() => import('./pages/Calendar.js'));
@@ -59,6 +61,8 @@ export function App() {
         <Route path="/portal" element={<Guard allow={(role) => role === 'patient'}><Portal /></Guard>} />
         <Route path="/patients" element={<Guard allow={anyStaffOrDoctor}><Patients /></Guard>} />
         <Route path="/patients/:id" element={<Guard allow={anyStaffOrDoctor}><PatientDetail /></Guard>} />
+        <Route path="/patients/:id/merge/:otherId" element={<Guard allow={staff}><MergePatients /></Guard>} />
+        <Route path="/duplicates" element={<Guard allow={staff}><Duplicates /></Guard>} />
         <Route path="/doctors" element={<Guard allow={staff}><Doctors /></Guard>} />
         <Route path="/doctors/:id" element={<Guard allow={staff}><DoctorDetail /></Guard>} />
         <Route path="/calendar" element={<Guard allow={anyStaffOrDoctor}><Calendar /></Guard>} />

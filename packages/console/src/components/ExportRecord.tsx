@@ -1,35 +1,19 @@
-import { Button, Group, Text } from '@mantine/core';
-import { useState } from 'react';
-import { describeError } from '../api/errors.js';
+import { Button, Group } from '@mantine/core';
 import { useSession } from '../api/session.js';
 import { fetchPatientRecord, saveJsonFile } from '../lib/export.js';
+import { useAction } from '../lib/useAction.js';
+import { ActionError } from './FormAlert.js';
 
 /** A button that downloads a patient's record as a FHIR Bundle (JSON file), saying when it fails. */
 export function ExportRecord({ patientId, label, fileName }: { patientId: string; label: string; fileName: string }) {
   const { api } = useSession();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const download = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      saveJsonFile(fileName, await fetchPatientRecord(api, patientId));
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const download = useAction();
   return (
     <Group gap="xs">
-      <Button variant="default" onClick={() => void download()} loading={busy}>
+      <Button variant="default" onClick={() => void download.run(async () => saveJsonFile(fileName, await fetchPatientRecord(api, patientId)))} loading={download.busy}>
         {label}
       </Button>
-      {error && (
-        <Text size="sm" c="red" role="alert">
-          {error}
-        </Text>
-      )}
+      <ActionError message={download.message} />
     </Group>
   );
 }

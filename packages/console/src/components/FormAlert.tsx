@@ -1,4 +1,4 @@
-import { Alert, Button, Group } from '@mantine/core';
+import { Alert, Button, Group, Text } from '@mantine/core';
 
 /** A failure of the whole form (not one field), announced to screen readers. */
 export function FormAlert({ message }: { message: string | undefined }) {
@@ -18,5 +18,15 @@ export function SubmitRow({ label, submitting }: { label: string; submitting: bo
         {label}
       </Button>
     </Group>
+  );
+}
+
+/** Why a button's request failed, next to the button, announced to screen readers. */
+export function ActionError({ message }: { message: string | undefined }) {
+  if (!message) return null;
+  return (
+    <Text size="sm" c="red" role="alert">
+      {message}
+    </Text>
   );
 }

@@ -7,6 +7,7 @@ import { useSession } from '../api/session.js';
 const linksByRole: Record<string, { to: string; label: string }[]> = {
   admin: [
     { to: '/patients', label: 'Patients' },
+    { to: '/duplicates', label: 'Possible duplicates' },
     { to: '/doctors', label: 'Doctors' },
     { to: '/calendar', label: 'Calendar' },
     { to: '/series', label: 'Recurring series' },

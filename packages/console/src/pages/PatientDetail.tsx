@@ -10,8 +10,10 @@ import { AppointmentTable } from '../components/AppointmentTable.js';
 import { DataTable, type Column } from '../components/DataTable.js';
 import { ExportRecord } from '../components/ExportRecord.js';
 import { InvoiceTable } from '../components/InvoiceTable.js';
+import { MergeNotice } from '../components/MergeNotice.js';
 import { PageTitle } from '../components/PageTitle.js';
 import { PatientForm } from '../components/PatientForm.js';
+import { PossibleDuplicates } from '../components/PossibleDuplicates.js';
 import { useAppointments, useInvoices, usePatient, type Page, refreshAfterWrite } from '../lib/queries.js';
 import { dateTimeIn } from '../lib/time.js';
 
@@ -19,38 +21,50 @@ const auditColumns: Column<AuditEntry>[] = [
   { header: 'When', cell: (entry) => dateTimeIn(entry.at) },
   { header: 'Action', cell: (entry) => entry.action },
   { header: 'Role', cell: (entry) => entry.actorRole },
-  {
-    header: 'Actor',
-    cell: (entry) => (
-      <Text size="xs" ff="monospace">
-        {entry.actorId}
-      </Text>
-    ),
-  },
+  { header: 'Actor', cell: (entry) => <Id value={entry.actorId} /> },
+  // MERGE, and a pair marked "not a duplicate": the other record.
+  { header: 'Other record', cell: (entry) => entry.relatedPatientId && <Id value={entry.relatedPatientId} /> },
 ];
+
+function Id({ value }: { value: string }) {
+  return (
+    <Text size="xs" ff="monospace">
+      {value}
+    </Text>
+  );
+}
 
 export default function PatientDetail() {
   const { id } = useParams();
+  const patient = usePatient(id);
+  if (patient.isPending) return <Loader aria-label="Loading" />;
+  if (patient.isError) return <Alert color="red" role="alert">{describeError(patient.error)}</Alert>;
+  // Keyed by the record: another patient's page starts with its own state (no edit dialog left open).
+  return <PatientRecord key={patient.data.id} record={patient.data} />;
+}
+
+/**
+ * The record's page. Everything below is asked by the record's own id: opened by a merged
+ * record's id, the page shows the survivor, and what moved to it.
+ */
+function PatientRecord({ record }: { record: Patient }) {
   const { api, claims } = useSession();
   const queries = useQueryClient();
   const [editing, setEditing] = useState(false);
-  const patient = usePatient(id);
-  const appointments = useAppointments({ patientId: id }, { enabled: claims?.role !== 'doctor' });
-  const invoices = useInvoices({ patientId: id, pageSize: 100 }, isStaff(claims));
+  const appointments = useAppointments({ patientId: record.id }, { enabled: claims?.role !== 'doctor' });
+  const invoices = useInvoices({ patientId: record.id, pageSize: 100 }, isStaff(claims));
   const audit = useQuery({
-    queryKey: ['audit', id],
-    queryFn: () => api.get<Page<AuditEntry>>(`/api/patients/audit?patientId=${id}&pageSize=50`),
+    queryKey: ['audit', record.id],
+    queryFn: () => api.get<Page<AuditEntry>>(`/api/patients/audit?patientId=${record.id}&pageSize=50`),
     enabled: claims?.role === 'admin',
   });
-
-  if (patient.isPending) return <Loader aria-label="Loading" />;
-  if (patient.isError) return <Alert color="red" role="alert">{describeError(patient.error)}</Alert>;
-  const record = patient.data;
 
   const save = async (input: PatientInput) => {
     const saved = await api.put<Patient>(`/api/patients/${record.id}`, input);
     queries.setQueryData(['patient', record.id], saved);
     await refreshAfterWrite(queries, ['patients']);
+    // Opened by a merged record's id, the page reads the survivor under that id.
+    if (record.redirectedFrom) await refreshAfterWrite(queries, ['patient', record.redirectedFrom]);
     setEditing(false);
   };
 
@@ -64,6 +78,7 @@ export default function PatientDetail() {
           </Group>
         )}
       </PageTitle>
+      <MergeNotice patient={record} />
       <Grid>
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Card withBorder>
@@ -96,6 +111,7 @@ export default function PatientDetail() {
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Stack>
+            {isStaff(claims) && <PossibleDuplicates patientId={record.id} />}
             {claims?.role !== 'doctor' && (
               <section aria-labelledby="appointments-heading">
                 <Title order={3} id="appointments-heading" mb="xs">
