@@ -48,11 +48,11 @@ export const projects = [
     'packages/e2e',
   ),
   service('console', { include: ['test/unit/**/*.test.ts'] }),
-  // Chromium against the whole system started as `npm start` does: last and alone, so two full
-  // systems never compete for the machine.
+  // Chromium against the whole system started as `npm start` does: last and alone, one file (one
+  // full system) at a time, so two systems never compete for the machine.
   service(
     'console-browser',
-    { include: ['test/browser/**/*.test.ts'], testTimeout: 240_000, hookTimeout: 300_000, sequence: { groupOrder: 4 } },
+    { include: ['test/browser/**/*.test.ts'], fileParallelism: false, testTimeout: 240_000, hookTimeout: 300_000, sequence: { groupOrder: 4 } },
     'packages/console',
   ),
 ];

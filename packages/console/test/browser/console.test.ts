@@ -2,15 +2,18 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoDefaults, freePort, startSystem, startZipkin, type RunningSystem, type Zipkin } from '@pms/devstack';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { launchChromium, openTab, type Tab } from './browser.js';
+import { demoDefaults, freePort, startZipkin, type RunningSystem, type Zipkin } from '@pms/devstack';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { openTab, type Tab } from './browser.js';
 import { newestMail } from './mail.js';
+import { attributeOf, choosePatient, countOf, fillIn, reloadUntil, signIn } from './steps.js';
+import { startBrowserSystem, screenshotFailures } from './system.js';
 
 // The whole system as `npm start` runs it, driven only through the console in Chromium.
 let system: RunningSystem;
 let browser: Browser;
+let stopSystem: (() => Promise<void>) | undefined;
 /** The trace viewer the services export to, as under `npm start`. */
 let zipkin: Zipkin;
 const tabs: Tab[] = [];
@@ -27,41 +30,16 @@ const dayAfter = (day: string, days: number) => new Date(Date.parse(`${day}T00:0
 
 beforeAll(async () => {
   zipkin = await startZipkin({ port: await freePort(), logFile: join(mkdtempSync(join(tmpdir(), 'pms-console-zipkin-')), 'zipkin.log') });
-  [system, browser] = await Promise.all([
-    startSystem({
-      stack: {
-        databaseUrl: inject('databaseUrl'),
-        kafkaBrokers: inject('kafkaBrokers').split(','),
-        smtp: { host: inject('smtpHost'), port: inject('smtpPort'), apiUrl: smtpApiUrl },
-      },
-      dataDir: mkdtempSync(join(tmpdir(), 'pms-console-')),
-      databasePrefix: `console_${Date.now().toString(36)}_`,
-      ports: 'random',
-      runFrom: 'dist',
-      env: { LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false' },
-      onLine: () => undefined,
-      zipkinSpansEndpoint: zipkin.spansEndpoint,
-    }),
-    launchChromium(),
-  ]);
-  // Live is not ready: a service still connecting to PostgreSQL or Kafka answers 503.
-  await system.ready();
+  // The services take their tracing settings from the environment (this file's worker only).
+  process.env.OTEL_SDK_DISABLED = 'false';
+  process.env.OTEL_EXPORTER_ZIPKIN_ENDPOINT = zipkin.spansEndpoint;
+  ({ system, browser, stop: stopSystem } = await startBrowserSystem('console'));
 });
 
-// A failed walk leaves a picture of every tab, so the log says what the browser showed.
-const failures = mkdtempSync(join(tmpdir(), 'pms-console-failures-'));
-afterEach(async ({ task }) => {
-  if (task.result?.state !== 'fail') return;
-  for (const [index, opened] of tabs.entries()) {
-    const path = join(failures, `${task.name.replace(/\W+/g, '-')}-tab${index}.png`);
-    await opened.page.screenshot({ path, fullPage: true }).catch(() => undefined);
-    console.log(`failure screenshot: ${path} (${opened.page.url()})`);
-  }
-});
+screenshotFailures(tabs);
 
 afterAll(async () => {
-  await browser?.close();
-  await system?.stop();
+  await stopSystem?.();
   await zipkin?.stop();
 });
 
@@ -69,38 +47,6 @@ async function tab(): Promise<Tab> {
   const opened = await openTab(browser, system.gatewayUrl);
   tabs.push(opened);
   return opened;
-}
-
-/**
- * Reloads the page until the probe finds what the asynchronous parts of the system (events)
- * produce: polled, bounded, and the failure names what never appeared.
- */
-async function reloadUntil(page: Page, what: string, probe: () => Promise<boolean>, timeoutMs = 120_000) {
-  let first = true;
-  await vi.waitFor(
-    async () => {
-      if (!first) await page.reload({ waitUntil: 'networkidle' });
-      first = false;
-      if (!(await probe())) throw new Error(`timed out waiting for ${what}`);
-    },
-    { timeout: timeoutMs, interval: 1_000 },
-  );
-}
-
-/** The count a locator settles on: React renders after the event that changed it. */
-const countOf = (locator: Locator) => expect.poll(() => locator.count(), { timeout: 30_000 });
-const attributeOf = (locator: Locator, name: string) => expect.poll(() => locator.getAttribute(name), { timeout: 30_000 });
-
-/** Types into labelled fields of a form (or page), in order. */
-async function fillIn(scope: Page | Locator, fields: Record<string, string>) {
-  for (const [label, value] of Object.entries(fields)) await scope.getByLabel(label, { exact: false }).fill(value);
-}
-
-/** The patient picker: search by name, then choose the record once the search found it. */
-async function choosePatient(scope: Page | Locator, patient: { name: string; email: string }) {
-  await scope.getByLabel('Find patient').fill(patient.name);
-  await scope.locator('option', { hasText: patient.email }).waitFor({ state: 'attached' });
-  await scope.getByLabel('Patient', { exact: true }).selectOption({ label: `${patient.name} (${patient.email})` });
 }
 
 interface BundleFile {
@@ -117,14 +63,6 @@ async function downloadJson(page: Page, button: string): Promise<{ name: string;
 }
 
 const resourcesOf = (bundle: BundleFile, type: string) => (bundle.entry ?? []).map((entry) => entry.resource).filter((resource) => resource.resourceType === type);
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(email);
-  await page.getByRole('textbox', { name: 'Password' }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
-}
 
 describe('the console in a real browser', () => {
   let admin: Tab;
@@ -225,11 +163,12 @@ describe('the console in a real browser', () => {
     await page.getByRole('link', { name: 'Calendar' }).click();
     await page.getByLabel('Doctor').selectOption({ label: doctor.name });
     await page.getByLabel('Date', { exact: true }).fill(tomorrow);
-    await choosePatient(page, walkIn);
 
     const slot = page.getByRole('button', { name: /^Free slot .* 09:00$/ });
     await slot.click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Book' }).click();
+    const booking = page.getByRole('dialog');
+    await choosePatient(booking, walkIn);
+    await booking.getByRole('button', { name: 'Book' }).click();
     await page.getByRole('article', { name: `09:00 ${walkIn.name}` }).getByText('BOOKED').waitFor();
     await countOf(slot).toBe(0);
     await page.getByRole('button', { name: /^Free slot .* 09:30$/ }).waitFor();
@@ -460,10 +399,15 @@ describe('the console in a real browser', () => {
     await signIn(page, doctor.email, doctor.password);
     await page.getByRole('heading', { name: 'My calendar' }).waitFor();
     await page.getByLabel('Date', { exact: true }).fill(tomorrow);
-    const visit = page.getByRole('article', { name: `09:00 ${walkIn.name}` });
+    // A visit on the grid opens its steps.
+    await page.getByRole('article', { name: `09:00 ${walkIn.name}` }).getByRole('button').click();
+    const visit = page.getByRole('dialog');
     await visit.getByRole('button', { name: 'Check in' }).click();
     await visit.getByText('CHECKED IN').waitFor();
     await visit.getByRole('button', { name: 'Complete' }).waitFor();
+    await page.keyboard.press('Escape');
+    await visit.waitFor({ state: 'hidden' });
+    await page.getByRole('article', { name: `09:00 ${walkIn.name}` }).getByText('CHECKED IN').waitFor();
     await doctorTab.screenshot('doctor-day');
   });
 
