@@ -86,12 +86,12 @@ export default function Calendar() {
   const opened = items.find((appointment) => appointment.id === openedId);
   const failed = [...availability, appointments, rooms].find((result) => result.isError)?.error;
 
-  const choose = (patch: Partial<Record<CalendarChoice, string>>) =>
-    setParams((current) => {
-      const next = new URLSearchParams(current);
-      for (const [name, value] of Object.entries(patch)) if (value !== undefined) next.set(name, value);
-      return next;
-    });
+  // From the address bar, not this render's params: two choices in quick succession both stay.
+  const choose = (patch: Partial<Record<CalendarChoice, string>>) => {
+    const next = new URLSearchParams(window.location.search);
+    for (const [name, value] of Object.entries(patch)) if (value !== undefined) next.set(name, value);
+    setParams(next);
+  };
   const open = (block: Block) => {
     if (block.kind === 'free' && staff) setBooking(block);
     if (block.kind === 'appointment') setOpenedId(block.appointment.id);

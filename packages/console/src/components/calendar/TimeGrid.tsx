@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { Calendar, type Components } from 'react-big-calendar';
-import withDragAndDrop from 'react-big-calendar/lib/addons/dragAndDrop';
+import dragAndDrop from 'react-big-calendar/lib/addons/dragAndDrop';
 import 'react-big-calendar/lib/css/react-big-calendar.css';
 import 'react-big-calendar/lib/addons/dragAndDrop/styles.css';
 import type { AppointmentBlock, Block, Column } from '../../lib/calendar.js';
@@ -8,6 +8,8 @@ import { BlockContent, BlockWrapper, ColumnHeading, DayHeading } from './Blocks.
 import './calendar.css';
 import { GridZone, useZonedLocalizer, wallClock } from './zone.js';
 
+// The addon ships as CommonJS only: the bundle hands over its module, whose default is the function.
+const withDragAndDrop = (dragAndDrop as unknown as { default?: typeof dragAndDrop }).default ?? dragAndDrop;
 const DragAndDropCalendar = withDragAndDrop<Block, Column>(Calendar);
 
 const components: Components<Block, Column> = {
