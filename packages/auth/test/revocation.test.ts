@@ -59,4 +59,16 @@ describe('revoking access tokens', () => {
     expect(found.json().items).toEqual([expect.objectContaining({ id: other.id, email: other.email, role: 'patient' })]);
     expect(found.body).not.toMatch(/argon2|password/i);
   });
+
+  it('staff and admins read one account by id (an audit entry names its actor); a patient may not', async () => {
+    const user = await newPatient();
+    const other = await newPatient();
+    const read = await asAdmin('GET', `/auth/users/${other.id}`);
+    expect(read.statusCode).toBe(200);
+    expect(read.json()).toMatchObject({ id: other.id, email: other.email, role: 'patient' });
+    expect(read.body).not.toMatch(/argon2|password/i);
+    expect((await auth.app.inject({ method: 'GET', url: `/auth/users/${other.id}`, headers: bearer(user.accessToken) })).statusCode).toBe(403);
+    expect((await asAdmin('GET', '/auth/users/00000000-0000-4000-8000-000000000000')).json()).toMatchObject({ statusCode: 404, code: 'USER_NOT_FOUND' });
+    expect((await asAdmin('GET', '/auth/users/not-a-uuid')).json()).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });
+  });
 });

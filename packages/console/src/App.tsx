@@ -23,6 +23,9 @@ const AppointmentTypes = lazy(() => import('./pages/AppointmentTypes.js'));
 const Policy = lazy(() => import('./pages/Policy.js'));
 const Series = lazy(() => import('./pages/Series.js'));
 const Waitlist = lazy(() => import('./pages/Waitlist.js'));
+const Locations = lazy(() => import('./pages/Locations.js'));
+const Rooms = lazy(() => import('./pages/Resources.js').then((page) => ({ default: page.Rooms })));
+const Equipment = lazy(() => import('./pages/Resources.js').then((page) => ({ default: page.Equipment })));
 
 const loading = (
   <Center h="50vh">
@@ -73,6 +76,9 @@ export function App() {
         <Route path="/policy" element={<Guard allow={staff}><Policy /></Guard>} />
         <Route path="/series" element={<Guard allow={staff}><Series /></Guard>} />
         <Route path="/waitlist" element={<Guard allow={staff}><Waitlist /></Guard>} />
+        <Route path="/locations" element={<Guard allow={staff}><Locations /></Guard>} />
+        <Route path="/rooms" element={<Guard allow={staff}><Rooms /></Guard>} />
+        <Route path="/equipment" element={<Guard allow={staff}><Equipment /></Guard>} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>
     </Suspense>

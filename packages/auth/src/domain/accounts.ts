@@ -47,6 +47,14 @@ export async function listAccounts(ctx: AuthContext, actor: Actor, filter: { ema
   return { items: (await listUsers(ctx.db, filter)).map(toUser) };
 }
 
+/** Staff and admins name an account they know by id (the actor of an audit entry). */
+export async function readAccount(ctx: AuthContext, actor: Actor, id: string): Promise<User> {
+  requireRole(actor.principal, 'admin', 'staff');
+  const row = await findUserById(ctx.db, id);
+  if (!row) throw userNotFound();
+  return toUser(row);
+}
+
 /** Disabling revokes the user's tokens at once; enabling lets them log in again. */
 export async function setAccountDisabled(ctx: AuthContext, actor: Actor, id: string, disabled: boolean): Promise<User> {
   requireRole(actor.principal, 'admin');

@@ -1,7 +1,7 @@
 import { CreateUserBody, User, UserIdParams, UserList, UserListQuery } from '@pms/contracts';
 import { actorOf, type ServiceInstance } from '@pms/platform';
 import { z } from 'zod';
-import { createStaffAccount, deleteAccount, listAccounts, readOwnAccount, setAccountDisabled } from '../domain/accounts.js';
+import { createStaffAccount, deleteAccount, listAccounts, readAccount, readOwnAccount, setAccountDisabled } from '../domain/accounts.js';
 import type { AuthContext } from '../domain/context.js';
 import { resendEmailVerification } from '../domain/email-verification.js';
 
@@ -54,6 +54,19 @@ export function registerCallerRoutes(app: ServiceInstance, ctx: AuthContext) {
       },
     },
     async (request) => listAccounts(ctx, actorOf(request), request.query),
+  );
+
+  app.get(
+    '/auth/users/:id',
+    {
+      schema: {
+        summary: 'One user account by id, e.g. to name the actor of an audit entry (staff, admin)',
+        security: bearer,
+        params: UserIdParams,
+        response: { 200: User },
+      },
+    },
+    async (request) => readAccount(ctx, actorOf(request), request.params.id),
   );
 
   for (const [action, disabled] of [['disable', true], ['enable', false]] as const) {

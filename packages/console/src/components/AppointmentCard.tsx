@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { describeError } from '../api/errors.js';
 import { useSession } from '../api/session.js';
+import { resourceNames } from '../lib/calendar.js';
 import { usePatient, refreshAfterWrite } from '../lib/queries.js';
 import { dateTimeIn, timeIn } from '../lib/time.js';
 import { FormAlert } from './FormAlert.js';
@@ -50,6 +51,7 @@ export function AppointmentCard({ appointment, timeZone, freeSlots }: { appointm
         <StatusBadge status={appointment.status} />
       </Group>
       <Text size="sm">{name}</Text>
+      {appointment.resources.length > 0 && <Text size="sm">{resourceNames(appointment)}</Text>}
       {appointment.reason && (
         <Text size="xs" c="dimmed">
           {appointment.reason}

@@ -1,5 +1,6 @@
 import type { Appointment } from '@pms/contracts/http';
 import type { ReactNode } from 'react';
+import { resourceNames } from '../lib/calendar.js';
 import { useDoctors } from '../lib/queries.js';
 import { dateTimeIn } from '../lib/time.js';
 import { DataTable, type Column } from './DataTable.js';
@@ -12,6 +13,7 @@ export function AppointmentTable({ items, actions }: { items: Appointment[]; act
   const columns: Column<Appointment>[] = [
     { header: 'When', cell: (appointment) => dateTimeIn(appointment.startsAt, doctorOf(appointment.doctorId)?.timeZone) },
     { header: 'Doctor', cell: (appointment) => doctorOf(appointment.doctorId)?.name ?? '…' },
+    { header: 'Room and devices', cell: (appointment) => resourceNames(appointment) },
     { header: 'Reason', cell: (appointment) => appointment.reason ?? '' },
     { header: 'Status', cell: (appointment) => <StatusBadge status={appointment.status} /> },
   ];

@@ -1,4 +1,4 @@
-import { ActionIcon, Alert, Button, Group, Loader, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Loader, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
 import { ScheduleInput } from '@pms/contracts/http';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -6,17 +6,12 @@ import type { z } from 'zod';
 import { describeError } from '../api/errors.js';
 import { useApi } from '../api/session.js';
 import { fieldErrorsOf, serverFieldErrors, type FieldErrors } from '../forms/errors.js';
-import { FormAlert } from './FormAlert.js';
+import { useLocations } from '../lib/floor.js';
 import { refreshAfterWrite } from '../lib/queries.js';
+import { FormAlert } from './FormAlert.js';
+import { HoursRows, toHoursRows, type HoursRow } from './HoursRows.js';
 
 type Schedule = z.infer<typeof ScheduleInput>;
-interface Row {
-  weekday: string;
-  start: string;
-  end: string;
-}
-
-export const weekdays = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const presets = {
   'Weekdays 09:00–17:00': [1, 2, 3, 4, 5].map((day) => ({ weekday: String(day), start: '09:00', end: '17:00' })),
   'Every day 08:00–18:00': [1, 2, 3, 4, 5, 6, 7].map((day) => ({ weekday: String(day), start: '08:00', end: '18:00' })),
@@ -39,21 +34,22 @@ function ScheduleForm({ doctorId, editable, initial }: { doctorId: string; edita
   const queries = useQueryClient();
   const [timeZone, setTimeZone] = useState(initial.timeZone);
   const [slotMinutes, setSlotMinutes] = useState(String(initial.slotMinutes));
-  const [rows, setRows] = useState<Row[]>(initial.hours.map((hours) => ({ ...hours, weekday: String(hours.weekday) })));
+  const locations = useLocations();
+  const [rows, setRows] = useState<HoursRow[]>(toHoursRows(initial.hours));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string>();
   const [saved, setSaved] = useState(false);
   const [saving, setSaving] = useState(false);
 
-  const change = (index: number, patch: Partial<Row>) => {
+  const change = (next: HoursRow[]) => {
     setSaved(false);
-    setRows((current) => current.map((row, i) => (i === index ? { ...row, ...patch } : row)));
+    setRows(next);
   };
 
   const save = async () => {
     setFormError(undefined);
     setSaved(false);
-    const input = { timeZone, slotMinutes: Number(slotMinutes), hours: rows.map((row) => ({ ...row, weekday: Number(row.weekday) })) };
+    const input = { timeZone, slotMinutes: Number(slotMinutes), hours: rows.map((row) => ({ ...row, weekday: Number(row.weekday), locationId: row.locationId || undefined })) };
     const parsed = ScheduleInput.safeParse(input);
     if (!parsed.success) return setErrors(fieldErrorsOf(parsed.error));
     setErrors({});
@@ -89,32 +85,34 @@ function ScheduleForm({ doctorId, editable, initial }: { doctorId: string; edita
             w={120}
           />
         </Group>
-        {rows.length === 0 && <Text c="dimmed">No working hours yet.</Text>}
-        {rows.map((row, index) => (
-          <Group key={index} align="flex-end" role="group" aria-label={`Working hours ${index + 1}`}>
+        <HoursRows
+          label="Working hours"
+          rows={rows}
+          onChange={change}
+          errors={errors}
+          errorPath="hours"
+          editable={editable}
+          extra={(row, patch) => (
             <NativeSelect
-              label="Day"
-              value={row.weekday}
-              onChange={(e) => change(index, { weekday: e.currentTarget.value })}
-              data={weekdays.map((label, i) => ({ value: String(i + 1), label }))}
+              label="Location"
+              value={row.locationId ?? ''}
+              onChange={(e) => patch({ locationId: e.currentTarget.value })}
+              data={[
+                // A block without a location is at the default one, in the schedule's time zone.
+                { value: '', label: `${locations.data?.items.find((location) => location.isDefault)?.name ?? 'Default location'} (schedule\u2019s zone)` },
+                ...(locations.data?.items ?? []).filter((location) => !location.isDefault).map((location) => ({ value: location.id, label: `${location.name} (${location.timeZone})` })),
+              ]}
               disabled={!editable}
             />
-            <TextInput label="Start" type="time" value={row.start} onChange={(e) => change(index, { start: e.currentTarget.value })} error={errors[`hours.${index}.start`] ?? errors[`hours.${index}`]} disabled={!editable} />
-            <TextInput label="End" type="time" value={row.end} onChange={(e) => change(index, { end: e.currentTarget.value })} error={errors[`hours.${index}.end`]} disabled={!editable} />
-            {editable && (
-              <ActionIcon variant="subtle" color="red" size="lg" aria-label={`Remove working hours ${index + 1}`} onClick={() => setRows(rows.filter((_, i) => i !== index))}>
-                ×
-              </ActionIcon>
-            )}
-          </Group>
-        ))}
+          )}
+        />
         {editable && (
           <Group>
-            <Button variant="default" onClick={() => setRows([...rows, { weekday: '1', start: '09:00', end: '17:00' }])}>
+            <Button variant="default" onClick={() => change([...rows, { weekday: '1', start: '09:00', end: '17:00' }])}>
               Add hours
             </Button>
             {Object.entries(presets).map(([label, preset]) => (
-              <Button key={label} variant="default" onClick={() => setRows(preset)}>
+              <Button key={label} variant="default" onClick={() => change(preset)}>
                 {label}
               </Button>
             ))}

@@ -14,35 +14,40 @@ interface TimeOff {
   reason: string | null;
 }
 
-/** Time off is typed and shown in the doctor's zone (where they work), not the browser's. */
-export function TimeOffEditor({ doctorId, timeZone, editable }: { doctorId: string; timeZone: string; editable: boolean }) {
+/**
+ * Time off of a doctor, or maintenance of a room or device: `owner` is its path in the API
+ * (`/api/doctors/<id>`, `/api/rooms/<id>`). Typed and shown in the zone where it takes place, not
+ * the browser's.
+ */
+export function TimeOffEditor({ owner, title = 'Time off', timeZone, editable }: { owner: string; title?: string; timeZone: string; editable: boolean }) {
   const api = useApi();
   const queries = useQueryClient();
-  const list = useQuery({ queryKey: ['time-off', doctorId], queryFn: () => api.get<{ items: TimeOff[] }>(`/api/doctors/${doctorId}/time-off`) });
+  const list = useQuery({ queryKey: ['time-off', owner], queryFn: () => api.get<{ items: TimeOff[] }>(`${owner}/time-off`) });
   const refresh = async () => {
-    await refreshAfterWrite(queries, ['time-off', doctorId], ['availability', doctorId]);
+    // Free time changes with it: a doctor's own, or every doctor's who needs the room.
+    await refreshAfterWrite(queries, ['time-off', owner], ['availability']);
   };
   const form = useZodForm({
     schema: TimeOffInput,
     initial: { startsAt: '', endsAt: '', reason: '' },
     toInput: (values) => ({ startsAt: instantFor(values.startsAt, timeZone), endsAt: instantFor(values.endsAt, timeZone), reason: orUndefined(values.reason) }),
     submit: async (input) => {
-      await api.post(`/api/doctors/${doctorId}/time-off`, input);
+      await api.post(`${owner}/time-off`, input);
       form.reset({ startsAt: '', endsAt: '', reason: '' });
       await refresh();
     },
   });
   const remove = async (id: string) => {
-    await api.delete(`/api/doctors/${doctorId}/time-off/${id}`);
+    await api.delete(`${owner}/time-off/${id}`);
     await refresh();
   };
   return (
-    <section aria-labelledby="time-off-heading">
-      <Title order={3} id="time-off-heading" mb="xs">
-        Time off
+    <section aria-label={title}>
+      <Title order={3} mb="xs">
+        {title}
       </Title>
       {list.data?.items.length ? (
-        <Table aria-label="Time off">
+        <Table aria-label={title}>
           <Table.Tbody>
             {list.data.items.map((entry) => (
               <Table.Tr key={entry.id}>
@@ -62,10 +67,10 @@ export function TimeOffEditor({ doctorId, timeZone, editable }: { doctorId: stri
           </Table.Tbody>
         </Table>
       ) : (
-        <Text c="dimmed">No time off.</Text>
+        <Text c="dimmed">No {title.toLowerCase()}.</Text>
       )}
       {editable && (
-        <form onSubmit={form.onSubmit} noValidate aria-label="Add time off">
+        <form onSubmit={form.onSubmit} noValidate aria-label={`Add ${title.toLowerCase()}`}>
           <Stack gap="sm" mt="sm">
             <FormAlert message={form.formError} />
             <Group align="flex-start">
@@ -75,7 +80,7 @@ export function TimeOffEditor({ doctorId, timeZone, editable }: { doctorId: stri
             </Group>
             <Group>
               <Button type="submit" variant="default" loading={form.submitting}>
-                Add time off
+                Add {title.toLowerCase()}
               </Button>
             </Group>
           </Stack>

@@ -1,5 +1,5 @@
 import type { Appointment, Doctor, Invoice, Patient } from '@pms/contracts/http';
-import { keepPreviousData, useQuery, type QueryClient, type QueryKey } from '@tanstack/react-query';
+import { keepPreviousData, useQueries, useQuery, type QueryClient, type QueryKey } from '@tanstack/react-query';
 import { useApi } from '../api/session.js';
 
 export interface Page<T> {
@@ -42,14 +42,25 @@ export function useInvoices(params: Record<string, string | number | undefined>,
   return usePage<Invoice>('invoices', '/api/billing/invoices', params, { enabled });
 }
 
+type Api = ReturnType<typeof useApi>;
+type Slots = { slots: { startsAt: string; endsAt: string }[] };
+
+/** A doctor's free slots in [from, to); with a type, the starts where a visit of it fits (rooms and devices too). */
+const availabilityQuery = (api: Api, doctorId: string | undefined, from: string, to: string, appointmentTypeId: string | undefined, live: boolean) => ({
+  queryKey: ['availability', doctorId, from, to, appointmentTypeId ?? ''],
+  queryFn: () => api.get<Slots>(`/api/doctors/${doctorId}/availability${query({ from, to, appointmentTypeId })}`),
+  enabled: Boolean(doctorId),
+  refetchInterval: live ? LIVE_REFRESH_MS : (false as const),
+});
+
 export function useAvailability(doctorId: string | undefined, from: string, to: string, live = false) {
+  return useQuery(availabilityQuery(useApi(), doctorId, from, to, undefined, live));
+}
+
+/** The free slots of several doctors at once (the day grid's columns), in their order. */
+export function useAvailabilities(doctorIds: string[], from: string, to: string, appointmentTypeId: string | undefined, live = false) {
   const api = useApi();
-  return useQuery({
-    queryKey: ['availability', doctorId, from, to],
-    queryFn: () => api.get<{ slots: { startsAt: string; endsAt: string }[] }>(`/api/doctors/${doctorId}/availability${query({ from, to })}`),
-    enabled: Boolean(doctorId),
-    refetchInterval: live ? LIVE_REFRESH_MS : false,
-  });
+  return useQueries({ queries: doctorIds.map((doctorId) => availabilityQuery(api, doctorId, from, to, appointmentTypeId, live)) });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Button, Checkbox, Group, Modal, NativeSelect, SimpleGrid, Stack, TextInput } from '@mantine/core';
-import { AppointmentTypeInput, specialties, type AppointmentType } from '@pms/contracts/http';
+import { AppointmentTypeInput, specialties, type AppointmentType, type ResourceRequirement } from '@pms/contracts/http';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { describeError } from '../api/errors.js';
@@ -7,17 +7,23 @@ import { useSession } from '../api/session.js';
 import { DataTable, type Column } from '../components/DataTable.js';
 import { FormAlert, SubmitRow } from '../components/FormAlert.js';
 import { PageTitle } from '../components/PageTitle.js';
+import { RequirementRows } from '../components/RequirementRows.js';
 import { orNull, orNumber, useZodForm } from '../forms/useZodForm.js';
 import { specialtyLabel } from '../lib/labels.js';
 import { useAppointmentTypes } from '../lib/scheduling.js';
+import { categoryLabels } from '../lib/floor.js';
 import { money } from '../lib/time.js';
 import { refreshAfterWrite } from '../lib/queries.js';
 
 /** Euros as typed ("120", "89.50") to cents; '' bills by specialty. */
 const cents = (euros: string) => (euros.trim() ? Math.round(Number(euros.replace(',', '.')) * 100) : null);
 
+const needsText = (type: AppointmentType) => type.requiredResources.map((need) => `${categoryLabels[need.category]} ${need.kind}`).join(', ') || '—';
+
 function TypeForm({ type, onSaved }: { type?: AppointmentType; onSaved: () => void }) {
   const { api } = useSession();
+  // Sent with every save: a type edited here keeps the rooms and devices it needs.
+  const [needs, setNeeds] = useState<ResourceRequirement[]>(type?.requiredResources ?? []);
   const form = useZodForm({
     schema: AppointmentTypeInput,
     initial: {
@@ -37,6 +43,7 @@ function TypeForm({ type, onSaved }: { type?: AppointmentType; onSaved: () => vo
       priceCents: cents(values.priceCents),
       specialty: orNull(values.specialty),
       active: values.active === 'true',
+      requiredResources: needs,
     }),
     submit: async (input) => {
       await (type ? api.put(`/api/appointment-types/${type.id}`, input) : api.post('/api/appointment-types', input));
@@ -60,6 +67,7 @@ function TypeForm({ type, onSaved }: { type?: AppointmentType; onSaved: () => vo
           {...form.field('specialty')}
           data={[{ value: '', label: 'Any doctor' }, ...specialties.map((s) => ({ value: s, label: specialtyLabel(s) }))]}
         />
+        <RequirementRows rows={needs} onChange={setNeeds} errors={form.errors} />
         <Checkbox
           label="Bookable"
           checked={form.values.active === 'true'}
@@ -99,6 +107,7 @@ export default function AppointmentTypes() {
     { header: 'Buffers', cell: (type) => `${type.bufferBeforeMinutes} / ${type.bufferAfterMinutes} min` },
     { header: 'Price', cell: (type) => (type.priceCents == null ? 'by specialty' : money(type.priceCents, 'EUR')) },
     { header: 'Specialty', cell: (type) => (type.specialty ? specialtyLabel(type.specialty) : 'any') },
+    { header: 'Needs', cell: needsText },
     { header: 'Bookable', cell: (type) => (type.active ? 'yes' : 'no') },
   ];
   if (admin) {

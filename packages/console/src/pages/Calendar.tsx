@@ -1,126 +1,152 @@
-import { Alert, Button, Group, NativeSelect, Paper, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
-import type { Appointment } from '@pms/contracts/http';
+import { Alert, Modal, Stack, Text } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { describeError } from '../api/errors.js';
-import { useSession } from '../api/session.js';
+import { isStaff, useSession } from '../api/session.js';
 import { AppointmentCard } from '../components/AppointmentCard.js';
-import { BookSlot, type Slot } from '../components/BookSlot.js';
+import { BookSlot } from '../components/BookSlot.js';
+import { CalendarToolbar, type CalendarChoice } from '../components/calendar/CalendarToolbar.js';
+import { TimeGrid } from '../components/calendar/TimeGrid.js';
 import { PageTitle } from '../components/PageTitle.js';
-import { PatientPicker } from '../components/PatientPicker.js';
-import { useAppointments, useAvailability, useDoctor, useDoctors, refreshAfterWrite } from '../lib/queries.js';
-import { addDays, dateTimeIn, dayIn, dayLabel, dayStart, freeSlots, timeIn, weekStart } from '../lib/time.js';
+import { appointmentBlocks, freeBlocks, maintenanceBlocks, roomsOf, withMove, type AppointmentBlock, type Block, type Column, type FreeBlock } from '../lib/calendar.js';
+import { chosenLocation, useLocations, useMaintenance, useResources } from '../lib/floor.js';
+import { refreshAfterWrite, useAppointments, useAvailabilities, useDoctor, useDoctors } from '../lib/queries.js';
+import { addDays, dateTimeIn, dayIn, dayStart, weekStart } from '../lib/time.js';
 
-/** Day or week of one doctor: appointments and free slots; a free slot books in two clicks. */
+/**
+ * The clinic's day as a time grid: in columns by doctor (free time and visits) or by room at a
+ * location (visits and maintenance), or one doctor's week. A free block books; a visit opens its
+ * steps, and staff drag it to another time: the server decides, a refusal puts it back and says why.
+ */
 export default function Calendar() {
   const { api, claims } = useSession();
   const queries = useQueryClient();
   const [params, setParams] = useSearchParams();
-  const doctors = useDoctors();
+  const staff = isStaff(claims);
   const ownDoctorId = claims?.role === 'doctor' ? claims.doctorId : undefined;
-  const doctorId = ownDoctorId ?? params.get('doctor') ?? doctors.data?.items[0]?.id;
-  const doctor = useDoctor(doctorId);
-  const timeZone = doctor.data?.timeZone ?? 'UTC';
+  const doctors = useDoctors();
+  const locations = useLocations();
+
   const view = params.get('view') === 'week' ? 'week' : 'day';
+  const byRoom = view === 'day' && !ownDoctorId && params.get('by') === 'room';
+  const active = (doctors.data?.items ?? []).filter((doctor) => doctor.active);
+  // The week is one doctor's: the one chosen, else the first. The day shows every doctor unless one is chosen.
+  const doctorId = ownDoctorId ?? (params.get('doctor') || (view === 'week' ? active[0]?.id : undefined));
+  const doctor = useDoctor(doctorId);
+  const location = chosenLocation(locations.data?.items, params.get('location'));
+  // Times in the location's zone when one is chosen (or rooms are shown), else the doctor's own.
+  const timeZone = (params.get('location') || byRoom || !doctorId ? location?.timeZone : doctor.data?.timeZone) ?? 'UTC';
   const date = params.get('date') ?? dayIn(Date.now(), timeZone);
   const first = view === 'week' ? weekStart(date) : date;
-  const days = Array.from({ length: view === 'week' ? 7 : 1 }, (_, i) => addDays(first, i));
   const from = dayStart(first, timeZone).toISOString();
-  const to = dayStart(addDays(first, days.length), timeZone).toISOString();
-  // Live: other staff book and patients cancel while this calendar is open.
-  const availability = useAvailability(doctorId, from, to, true);
-  const appointments = useAppointments({ doctorId: ownDoctorId ? undefined : doctorId, from, to }, { enabled: Boolean(doctorId), live: true });
-  const [patientId, setPatientId] = useState(params.get('patient') ?? '');
-  const [booking, setBooking] = useState<Slot>();
+  const to = dayStart(addDays(first, view === 'week' ? 7 : 1), timeZone).toISOString();
+  const typeId = params.get('type') ?? '';
 
-  const navigate = (patch: Record<string, string>) => setParams((current) => ({ ...Object.fromEntries(current), ...patch }));
-  const slots = freeSlots(availability.data?.slots ?? [], appointments.data?.items ?? []);
-  const staff = claims?.role === 'admin' || claims?.role === 'staff';
+  const shownDoctors: Column[] = byRoom ? [] : doctorId ? [{ id: doctorId, title: doctor.data?.name ?? '…' }] : active.map((d) => ({ id: d.id, title: d.name }));
+  // Live: other staff book and patients cancel while this calendar is open.
+  const availability = useAvailabilities(
+    shownDoctors.map((column) => column.id),
+    from,
+    to,
+    typeId || undefined,
+    true,
+  );
+  const appointments = useAppointments(
+    { doctorId: ownDoctorId || !doctorId || byRoom ? undefined : doctorId, from, to },
+    { enabled: byRoom || shownDoctors.length > 0, live: true },
+  );
+  const rooms = useResources('ROOM', { locationId: location?.id }, byRoom && Boolean(location));
+  const roomList = rooms.data?.items ?? [];
+  const maintenance = useMaintenance(
+    'ROOM',
+    byRoom ? roomList.map((room) => room.id) : [],
+    from,
+    to,
+  );
+
+  const [booking, setBooking] = useState<FreeBlock>();
+  const [openedId, setOpenedId] = useState<string>();
+  const [moved, setMoved] = useState<{ appointmentId: string; start: Date; end: Date }>();
+  const [moveError, setMoveError] = useState<string>();
+
+  const items = appointments.data?.items ?? [];
+  const roomIds = new Set(roomList.map((room) => room.id));
+  const shownIds = new Set(shownDoctors.map((column) => column.id));
+  const blocks: Block[] = byRoom
+    ? [
+        ...appointmentBlocks(items, (a) => roomsOf(a).filter((id) => roomIds.has(id)), staff),
+        ...roomList.flatMap((room, index) => maintenanceBlocks(room.id, maintenance[index]?.data?.items ?? [])),
+      ]
+    : [
+        ...appointmentBlocks(items, (a) => (shownIds.has(a.doctorId) ? [a.doctorId] : []), staff),
+        ...shownDoctors.flatMap((column, index) => freeBlocks(column, availability[index]?.data?.slots ?? [], items, timeZone, shownDoctors.length > 1)),
+      ];
+  const columns = byRoom ? roomList.map((room) => ({ id: room.id, title: `${room.name} (${room.kind})` })) : shownDoctors;
+  const opened = items.find((appointment) => appointment.id === openedId);
+  const failed = [...availability, appointments, rooms].find((result) => result.isError)?.error;
+
+  // From the address bar, not this render's params: two choices in quick succession both stay.
+  const choose = (patch: Partial<Record<CalendarChoice, string>>) => {
+    const next = new URLSearchParams(window.location.search);
+    for (const [name, value] of Object.entries(patch)) if (value !== undefined) next.set(name, value);
+    setParams(next);
+  };
+  const open = (block: Block) => {
+    if (block.kind === 'free' && staff) setBooking(block);
+    if (block.kind === 'appointment') setOpenedId(block.appointment.id);
+  };
+  const move = async (block: AppointmentBlock, start: Date, end: Date, columnId: string | undefined) => {
+    setMoveError(undefined);
+    if (view === 'day' && columnId !== undefined && columnId !== block.columnId) {
+      return setMoveError(`A visit keeps its ${byRoom ? 'room' : 'doctor'}: move it up or down its own column.`);
+    }
+    if (start.getTime() === block.start.getTime()) return;
+    setMoved({ appointmentId: block.appointment.id, start, end });
+    try {
+      await api.post(`/api/appointments/${block.appointment.id}/reschedule`, { startsAt: start.toISOString() });
+      await refreshAfterWrite(queries, ['appointments'], ['availability']);
+    } catch (failure) {
+      setMoveError(describeError(failure));
+    } finally {
+      setMoved(undefined);
+    }
+  };
 
   return (
     <>
       <PageTitle title={ownDoctorId ? 'My calendar' : 'Calendar'} />
-      <Stack gap="sm" mb="md">
-        <Group align="flex-end">
-          {!ownDoctorId && (
-            <NativeSelect
-              label="Doctor"
-              value={doctorId ?? ''}
-              onChange={(e) => navigate({ doctor: e.currentTarget.value })}
-              data={(doctors.data?.items ?? []).map((d) => ({ value: d.id, label: d.name }))}
-            />
-          )}
-          <TextInput label="Date" type="date" value={date} onChange={(e) => e.currentTarget.value && navigate({ date: e.currentTarget.value })} />
-          <Button.Group>
-            <Button variant={view === 'day' ? 'filled' : 'default'} aria-pressed={view === 'day'} onClick={() => navigate({ view: 'day' })}>
-              Day
-            </Button>
-            <Button variant={view === 'week' ? 'filled' : 'default'} aria-pressed={view === 'week'} onClick={() => navigate({ view: 'week' })}>
-              Week
-            </Button>
-          </Button.Group>
-          <Button.Group>
-            <Button variant="default" onClick={() => navigate({ date: addDays(date, view === 'week' ? -7 : -1) })}>
-              Previous
-            </Button>
-            <Button variant="default" onClick={() => navigate({ date: dayIn(Date.now(), timeZone) })}>
-              Today
-            </Button>
-            <Button variant="default" onClick={() => navigate({ date: addDays(date, view === 'week' ? 7 : 1) })}>
-              Next
-            </Button>
-          </Button.Group>
-        </Group>
-        {staff && <PatientPicker value={patientId} onChange={setPatientId} />}
+      <Stack gap="sm">
+        <CalendarToolbar
+          view={view}
+          date={date}
+          timeZone={timeZone}
+          byRoom={byRoom}
+          ownCalendar={Boolean(ownDoctorId)}
+          doctorId={params.get('doctor') ?? ''}
+          locationId={location?.id ?? ''}
+          typeId={typeId}
+          onChoose={choose}
+        />
+        {!ownDoctorId && doctors.isSuccess && active.length === 0 && <Alert>No doctor yet: create one under Doctors.</Alert>}
+        {byRoom && rooms.isSuccess && roomList.length === 0 && <Alert>No rooms at {location?.name} yet: add them under Rooms.</Alert>}
+        {failed && <Alert color="red">{describeError(failed)}</Alert>}
+        {moveError && (
+          <Alert color="red" role="alert" title="The visit was not moved" withCloseButton onClose={() => setMoveError(undefined)}>
+            {moveError}
+          </Alert>
+        )}
+        <TimeGrid timeZone={timeZone} view={view} day={date} blocks={withMove(blocks, moved)} columns={columns} onOpen={open} onMove={(...args) => void move(...args)} />
+        <Text size="xs" c="dimmed">
+          {staff ? 'Click a free block to book it; drag a booked visit to another time to move it.' : 'Click a visit to check the patient in.'}
+        </Text>
       </Stack>
-      {!doctorId && <Alert>No doctor yet: create one under Doctors.</Alert>}
-      {availability.isError && <Alert color="red">{describeError(availability.error)}</Alert>}
-      <SimpleGrid cols={{ base: 1, md: days.length }} spacing="xs">
-        {days.map((day) => {
-          const inDay = (instant: string) => dayIn(instant, timeZone) === day;
-          const items = [
-            ...(appointments.data?.items ?? []).filter((a) => inDay(a.startsAt)).map((appointment) => ({ at: appointment.startsAt, appointment })),
-            ...slots.filter((slot) => inDay(slot.startsAt)).map((slot) => ({ at: slot.startsAt, slot })),
-          ].sort((a, b) => a.at.localeCompare(b.at));
-          return (
-            <Paper key={day} withBorder p="xs" component="section" aria-label={dayLabel(day)}>
-              <Title order={3} size="h5" mb="xs">
-                {dayLabel(day)}
-              </Title>
-              <Stack gap={6}>
-                {items.length === 0 && (
-                  <Text size="sm" c="dimmed">
-                    Nothing scheduled
-                  </Text>
-                )}
-                {items.map((item) =>
-                  'appointment' in item ? (
-                    <AppointmentCard key={item.appointment.id} appointment={item.appointment as Appointment} timeZone={timeZone} freeSlots={slots} />
-                  ) : (
-                    <Button
-                      key={item.slot.startsAt}
-                      variant="outline"
-                      size="compact-sm"
-                      disabled={!staff}
-                      aria-label={`Free slot ${dayLabel(day)} ${timeIn(item.slot.startsAt, timeZone)}`}
-                      onClick={() => setBooking(item.slot)}
-                    >
-                      {timeIn(item.slot.startsAt, timeZone)} free
-                    </Button>
-                  ),
-                )}
-              </Stack>
-            </Paper>
-          );
-        })}
-      </SimpleGrid>
-      {booking && doctorId && (
+      {booking && (
         <BookSlot
-          slot={booking}
-          doctorId={doctorId}
-          patientId={patientId}
-          label={`${doctor.data?.name ?? ''}, ${dateTimeIn(booking.startsAt, timeZone)}`}
+          slot={{ startsAt: booking.start.toISOString(), endsAt: booking.end.toISOString() }}
+          doctorId={booking.doctorId}
+          initial={{ patientId: params.get('patient') ?? '', appointmentTypeId: typeId }}
+          label={`${shownDoctors.find((column) => column.id === booking.doctorId)?.title ?? ''}, ${dateTimeIn(booking.start.toISOString(), timeZone)}`}
           onClose={() => setBooking(undefined)}
           onBooked={async () => {
             setBooking(undefined);
@@ -129,6 +155,15 @@ export default function Calendar() {
           book={(body) => api.post('/api/appointments', body)}
         />
       )}
+      <Modal opened={Boolean(opened)} onClose={() => setOpenedId(undefined)} title={opened ? dateTimeIn(opened.startsAt, timeZone) : ''}>
+        {opened && (
+          <AppointmentCard
+            appointment={opened}
+            timeZone={timeZone}
+            freeSlots={blocks.filter((block) => block.kind === 'free' && block.doctorId === opened.doctorId).map((block) => ({ startsAt: block.start.toISOString() }))}
+          />
+        )}
+      </Modal>
     </>
   );
 }

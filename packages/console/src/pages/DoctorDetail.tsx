@@ -29,7 +29,7 @@ export default function DoctorDetail() {
       <Stack gap="xl">
         <ScheduleEditor doctorId={doctor.data.id} editable={admin} />
         <Divider />
-        <TimeOffEditor doctorId={doctor.data.id} timeZone={doctor.data.timeZone} editable={admin} />
+        <TimeOffEditor owner={`/api/doctors/${doctor.data.id}`} timeZone={doctor.data.timeZone} editable={admin} />
         {admin && (
           <>
             <Divider />

@@ -6,6 +6,7 @@ import { useParams } from 'react-router';
 import { describeError } from '../api/errors.js';
 import { isStaff, useSession } from '../api/session.js';
 import { AccountLink } from '../components/AccountLink.js';
+import { ActorName } from '../components/ActorName.js';
 import { AppointmentTable } from '../components/AppointmentTable.js';
 import { DataTable, type Column } from '../components/DataTable.js';
 import { ExportRecord } from '../components/ExportRecord.js';
@@ -21,7 +22,7 @@ const auditColumns: Column<AuditEntry>[] = [
   { header: 'When', cell: (entry) => dateTimeIn(entry.at) },
   { header: 'Action', cell: (entry) => entry.action },
   { header: 'Role', cell: (entry) => entry.actorRole },
-  { header: 'Actor', cell: (entry) => <Id value={entry.actorId} /> },
+  { header: 'Actor', cell: (entry) => <ActorName id={entry.actorId} /> },
   // MERGE, and a pair marked "not a duplicate": the other record.
   { header: 'Other record', cell: (entry) => entry.relatedPatientId && <Id value={entry.relatedPatientId} /> },
 ];

@@ -1,17 +1,18 @@
 import { Alert, Button, Card, Group, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
-import type { Appointment, Patient } from '@pms/contracts/http';
+import type { Appointment, Patient, WaitlistEntry } from '@pms/contracts/http';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { describeError } from '../api/errors.js';
 import { useSession } from '../api/session.js';
+import { AcceptOffer } from '../components/AcceptOffer.js';
 import { AppointmentTable } from '../components/AppointmentTable.js';
 import { BookSlot, type Slot } from '../components/BookSlot.js';
 import { ExportRecord } from '../components/ExportRecord.js';
 import { InvoiceTable } from '../components/InvoiceTable.js';
 import { PageTitle } from '../components/PageTitle.js';
 import { PatientForm } from '../components/PatientForm.js';
-import { useAppointments, useAvailability, useDoctors, useInvoices, type Page, refreshAfterWrite } from '../lib/queries.js';
-import { addDays, dayIn, dayStart, freeSlots, timeIn } from '../lib/time.js';
+import { useAppointments, useAvailability, useDoctors, useInvoices, usePage, type Page, refreshAfterWrite } from '../lib/queries.js';
+import { addDays, dateTimeIn, dayIn, dayStart, freeSlots, timeIn } from '../lib/time.js';
 import { specialtyLabel } from '../lib/labels.js';
 
 function VerifyBanner() {
@@ -96,6 +97,32 @@ function BookFromFreeSlots({ patient, booked }: { patient: Patient; booked: Appo
   );
 }
 
+/** Slots the waitlist offers the patient: each taken with one click while the offer lasts. */
+function MyOffers({ patient }: { patient: Patient }) {
+  const offers = usePage<WaitlistEntry>('waitlist', '/api/waitlist', { patientId: patient.id, status: 'OFFERED' });
+  const doctors = useDoctors();
+  const items = offers.data?.items ?? [];
+  if (items.length === 0) return null;
+  return (
+    <Alert color="violet" title="A slot is free for you" role="status">
+      <Stack gap="xs">
+        {items.map((entry) => {
+          const doctor = doctors.data?.items.find((d) => d.id === entry.doctorId);
+          return (
+            <Group key={entry.id} gap="sm">
+              <Text size="sm">
+                {doctor?.name ?? 'Your doctor'}, {dateTimeIn(entry.offeredStartsAt ?? entry.from, doctor?.timeZone)}
+                {entry.offerExpiresAt ? ` (offer open until ${dateTimeIn(entry.offerExpiresAt, doctor?.timeZone)})` : ''}
+              </Text>
+              <AcceptOffer entry={entry} />
+            </Group>
+          );
+        })}
+      </Stack>
+    </Alert>
+  );
+}
+
 function MyRecord({ patient }: { patient: Patient }) {
   const { api } = useSession();
   const queries = useQueryClient();
@@ -126,6 +153,7 @@ function MyRecord({ patient }: { patient: Patient }) {
           <ExportRecord patientId={patient.id} label="Download my data" fileName="my-health-record.json" />
         </Group>
       </Card>
+      <MyOffers patient={patient} />
       <BookFromFreeSlots patient={patient} booked={appointments.data?.items ?? []} />
       <section aria-labelledby="mine-heading">
         <Title order={3} id="mine-heading" mb="xs">

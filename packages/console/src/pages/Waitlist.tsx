@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { describeError } from '../api/errors.js';
 import { useSession } from '../api/session.js';
+import { AcceptOffer } from '../components/AcceptOffer.js';
 import { DataTable, type Column } from '../components/DataTable.js';
 import { FormAlert, SubmitRow } from '../components/FormAlert.js';
 import { PageTitle } from '../components/PageTitle.js';
@@ -89,9 +90,12 @@ export default function Waitlist() {
       header: 'Actions',
       cell: (entry) =>
         (entry.status === 'WAITING' || entry.status === 'OFFERED') && (
-          <Button size="compact-xs" variant="subtle" color="red" onClick={() => void remove(entry)}>
-            Remove
-          </Button>
+          <Group gap={4}>
+            <AcceptOffer entry={entry} />
+            <Button size="compact-xs" variant="subtle" color="red" onClick={() => void remove(entry)}>
+              Remove
+            </Button>
+          </Group>
         ),
     },
   ];

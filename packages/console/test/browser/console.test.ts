@@ -3,12 +3,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoDefaults, freePort, startZipkin, type RunningSystem, type Zipkin } from '@pms/devstack';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { openTab, type Tab } from './browser.js';
 import { newestMail } from './mail.js';
+import { attributeOf, choosePatient, countOf, fillIn, reloadUntil, signIn } from './steps.js';
 import { screenshotFailures, startBrowserSystem } from './system.js';
-import { countOf, reloadUntil, signIn } from './walk.js';
 
 // The whole system as `npm start` runs it, driven only through the console in Chromium.
 let system: RunningSystem;
@@ -44,20 +44,6 @@ async function tab(): Promise<Tab> {
   const opened = await openTab(browser, system.gatewayUrl);
   tabs.push(opened);
   return opened;
-}
-
-const attributeOf = (locator: Locator, name: string) => expect.poll(() => locator.getAttribute(name), { timeout: 30_000 });
-
-/** Types into labelled fields of a form (or page), in order. */
-async function fillIn(scope: Page | Locator, fields: Record<string, string>) {
-  for (const [label, value] of Object.entries(fields)) await scope.getByLabel(label, { exact: false }).fill(value);
-}
-
-/** The patient picker: search by name, then choose the record once the search found it. */
-async function choosePatient(scope: Page | Locator, patient: { name: string; email: string }) {
-  await scope.getByLabel('Find patient').fill(patient.name);
-  await scope.locator('option', { hasText: patient.email }).waitFor({ state: 'attached' });
-  await scope.getByLabel('Patient', { exact: true }).selectOption({ label: `${patient.name} (${patient.email})` });
 }
 
 interface BundleFile {
@@ -174,11 +160,12 @@ describe('the console in a real browser', () => {
     await page.getByRole('link', { name: 'Calendar' }).click();
     await page.getByLabel('Doctor').selectOption({ label: doctor.name });
     await page.getByLabel('Date', { exact: true }).fill(tomorrow);
-    await choosePatient(page, walkIn);
 
     const slot = page.getByRole('button', { name: /^Free slot .* 09:00$/ });
     await slot.click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Book' }).click();
+    const booking = page.getByRole('dialog');
+    await choosePatient(booking, walkIn);
+    await booking.getByRole('button', { name: 'Book' }).click();
     await page.getByRole('article', { name: `09:00 ${walkIn.name}` }).getByText('BOOKED').waitFor();
     await countOf(slot).toBe(0);
     await page.getByRole('button', { name: /^Free slot .* 09:30$/ }).waitFor();
@@ -409,10 +396,15 @@ describe('the console in a real browser', () => {
     await signIn(page, doctor.email, doctor.password);
     await page.getByRole('heading', { name: 'My calendar' }).waitFor();
     await page.getByLabel('Date', { exact: true }).fill(tomorrow);
-    const visit = page.getByRole('article', { name: `09:00 ${walkIn.name}` });
+    // A visit on the grid opens its steps.
+    await page.getByRole('article', { name: `09:00 ${walkIn.name}` }).getByRole('button').click();
+    const visit = page.getByRole('dialog');
     await visit.getByRole('button', { name: 'Check in' }).click();
     await visit.getByText('CHECKED IN').waitFor();
     await visit.getByRole('button', { name: 'Complete' }).waitFor();
+    await page.keyboard.press('Escape');
+    await visit.waitFor({ state: 'hidden' });
+    await page.getByRole('article', { name: `09:00 ${walkIn.name}` }).getByText('CHECKED IN').waitFor();
     await doctorTab.screenshot('doctor-day');
   });
 

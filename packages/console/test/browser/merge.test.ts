@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openTab, type Tab } from './browser.js';
 import { screenshotFailures, startBrowserSystem } from './system.js';
-import { countOf, reloadUntil, signIn } from './walk.js';
+import { countOf, reloadUntil, signIn } from './steps.js';
 
 // Issue 23 in the console: a record's possible duplicates, the clinic's list, the side-by-side
 // merge (and a refused one), and the survivor that shows everything of both.
