@@ -109,8 +109,11 @@ describe('the clinic floor in the console', () => {
     await form.getByRole('button', { name: 'Create location' }).click();
     await form.getByText('start must be before end').waitFor();
     await form.getByLabel('End').fill('19:00');
+    // Open tomorrow (the day the walk books): availability keeps to the site's opening hours.
+    await form.getByLabel('Day').selectOption(String(tomorrowWeekday));
     await form.getByRole('button', { name: 'Create location' }).click();
-    await page.getByRole('table', { name: 'Locations' }).getByRole('row', { name: new RegExp(`${site.name}.*${zone}.*Mon 08:00–19:00`) }).waitFor();
+    const openDay = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][tomorrowWeekday - 1];
+    await page.getByRole('table', { name: 'Locations' }).getByRole('row', { name: new RegExp(`${site.name}.*${zone}.*${openDay} 08:00–19:00`) }).waitFor();
     await admin.screenshot('locations');
     ids.location = (await call<{ items: { id: string; name: string }[] }>('GET', '/api/locations')).items.find((location) => location.name === site.name)!.id;
 
