@@ -1,7 +1,7 @@
 import type { Availability as AvailabilitySchema, Doctor, UnavailabilityReason } from '@pms/contracts';
 import type { z } from 'zod';
 import { listBookedPeriods } from '../db/booked-slots.js';
-import { findDoctor, findDoctorForCheck } from '../db/doctors.js';
+import { findDoctor, findDoctorForCheck, type LocationHours } from '../db/doctors.js';
 import type { DoctorRow } from '../db/schema.js';
 import { findAppointmentType, readPolicy } from '../db/scheduling-copies.js';
 import { listTimeOff } from '../db/time-off.js';
@@ -34,16 +34,21 @@ export const weeklySchedule = (row: DoctorRow): WeeklySchedule => ({
   hours: row.workingHours,
 });
 
-/** The opening hours of these locations (null: the default one), keyed as slots.ts looks them up. */
-export async function openingsAt(ctx: DoctorContext, locationIds: (string | null | undefined)[]): Promise<Openings> {
-  const named = [...new Set(locationIds.filter((id): id is string => typeof id === 'string'))];
+/** Locations' opening hours, keyed as slots.ts looks them up (null: the default location). */
+function openingsOf(rows: LocationHours[]): Openings {
   const openings = new Map<string | null, OpeningHours>();
-  for (const row of await findLocationsAndDefault(ctx.db, named)) {
+  for (const row of rows) {
     const opening = { timeZone: row.timeZone, hours: row.openingHours };
     openings.set(row.id, opening);
     if (row.isDefault) openings.set(null, opening);
   }
   return openings;
+}
+
+/** The opening hours of these locations and of the default one. */
+export async function openingsAt(ctx: DoctorContext, locationIds: (string | null | undefined)[]): Promise<Openings> {
+  const named = [...new Set(locationIds.filter((id): id is string => typeof id === 'string'))];
+  return openingsOf(await findLocationsAndDefault(ctx.db, named));
 }
 
 /** The doctor's weekly schedule with the opening hours of every location its blocks are held at. */
@@ -108,7 +113,7 @@ export async function freeSlots(ctx: DoctorContext, actor: Actor, doctorId: stri
 /**
  * Whether the doctor works in [startsAt, endsAt): known, active, on the slot grid of one
  * working-hours block, not on time off, and the block's location open then (else
- * OUTSIDE_OPENING_HOURS; its hours are read concurrently with the candidates). Bookings are not
+ * OUTSIDE_OPENING_HOURS; its hours come with the doctor, in the same query). Bookings are not
  * checked: appointment's database rules out double booking, and this view of them is only eventually consistent. With
  * requirements, one more query lists the fitting resources at the block's location that are not
  * under maintenance (NO_RESOURCE when some requirement has none); appointment picks free ones.
@@ -131,11 +136,10 @@ export async function checkAvailability(
   if (row.onTimeOff) return { available: false, reason: 'TIME_OFF', doctor, candidates: [] };
   const hours = row.workingHours.find((entry) => entry.locationId === block.locationId);
   const location = block.locationId ? { id: block.locationId, timeZone: hours?.timeZone ?? row.timeZone } : undefined;
-  const [openings, candidates] = await Promise.all([
-    openingsAt(ctx, [block.locationId]),
-    findCandidates(ctx.db, required, block.locationId, startsAt, endsAt),
-  ]);
-  if (!isOpen({ ...schedule, openings }, period, block)) return { available: false, reason: 'OUTSIDE_OPENING_HOURS', doctor, location, candidates: [] };
+  if (!isOpen({ ...schedule, openings: openingsOf(row.locationHours) }, period, block)) {
+    return { available: false, reason: 'OUTSIDE_OPENING_HOURS', doctor, location, candidates: [] };
+  }
+  const candidates = await findCandidates(ctx.db, required, block.locationId, startsAt, endsAt);
   if (required.some((need) => !candidates.some((c) => c.category === need.category && c.kind === need.kind))) {
     return { available: false, reason: 'NO_RESOURCE', doctor, location, candidates: [] };
   }
